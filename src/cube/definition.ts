@@ -1,0 +1,56 @@
+/**
+ * A source's cube: one table of published cells, one row per (cell, release). DESIGN.md's one
+ * query rule is implemented once, in query.ts, over these definitions.
+ */
+export interface CubeDimension {
+  /** The member of the `by:` enum that breaks this dimension down, e.g. `REGION`. */
+  name: string;
+  /** The query argument that filters it with codes, e.g. `region`. */
+  argument: string;
+  /** The table column holding the code, and the row property it is returned as. */
+  column: string;
+  field: string;
+  /** The total or reference member it defaults to; none means it is always broken down. */
+  total?: string;
+  /**
+   * The default is a reference member (e.g. a standard population), not a sum of the others:
+   * a breakdown keeps it. A total (ALL, Norway) is left out of a breakdown.
+   */
+  totalIsReference?: boolean;
+  /** The codelist: a table and its key column, or fixed values (enums). */
+  codelist: { table: string; column: string } | { values: readonly string[] };
+}
+
+export interface CubeDefinition {
+  sourceId: string;
+  /** The root query field, named in error messages. */
+  field: string;
+  table: string;
+  /** Columns that split the cube into separate series (e.g. the measure); always fixed. */
+  series: readonly { column: string; field: string }[];
+  dimensions: readonly CubeDimension[];
+  /** Columns of the period a cell covers: [column, row property]. */
+  year: { column: string; field: string };
+  yearFrom?: { column: string; field: string };
+  /** Value columns selected besides the dimensions: [column, row property]. */
+  values: readonly { column: string; field: string }[];
+}
+
+/** What a query asks of a cube, after GraphQL has checked the types. */
+export interface CubeQuery {
+  /** Fixed values for the series columns, by column, e.g. { measure: 'DEATHS' }. */
+  series: Record<string, string>;
+  /** Codes per dimension argument; null or undefined when the argument was not given. */
+  filters: Record<string, readonly string[] | null | undefined>;
+  by?: readonly string[] | null;
+  from?: number | null;
+  to?: number | null;
+  asOf?: Date | null;
+}
+
+/** Every row a cube query returns carries its release and publication date. */
+export interface CubeRow {
+  releaseId: string;
+  publishedAt: Date;
+  year: number;
+}

@@ -1,0 +1,56 @@
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { startEmbeddedPostgres } from './embedded.ts';
+
+export type { PrismaClient };
+
+/** Called with the text of every SQL statement sent to the database (tests count them). */
+export type StatementListener = (sql: string) => void;
+
+export interface Database {
+  kind: 'embedded' | 'postgres';
+  prisma: PrismaClient;
+  /** The one pool every part of the hub uses: Prisma, migrations and bulk loads. */
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL; without one the embedded database under `dataDir` is started. */
+  url?: string;
+  dataDir: string;
+  poolMax: number;
+  onStatement?: StatementListener;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const embedded = options.url ? undefined : await startEmbeddedPostgres(options.dataDir);
+  const connectionString = options.url ?? embedded!.connectionString;
+  const pool = new pg.Pool({ connectionString, max: embedded ? 1 : options.poolMax });
+  pool.on('error', (error) => console.error('database connection error:', error.message));
+  if (options.onStatement) recordStatements(pool, options.onStatement);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: embedded ? 'embedded' : 'postgres',
+    prisma,
+    pool,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+function recordStatements(pool: pg.Pool, listener: StatementListener): void {
+  pool.on('connect', (client) => {
+    const target = client as unknown as { query: (...args: unknown[]) => unknown };
+    const send = target.query.bind(client);
+    target.query = (...args: unknown[]) => {
+      const [statement] = args;
+      listener(typeof statement === 'string' ? statement : String((statement as { text?: string }).text));
+      return send(...args);
+    };
+  });
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { inTransaction, insertRows } from '../db/bulk.ts';
+import type { ReleaseBundle, SourceRecord } from '../sources/source-module.ts';
+
+/** SHA-256 of a release's content: the same input always gives the same checksum. */
+export function releaseChecksum(bundle: ReleaseBundle): string {
+  return createHash('sha256').update(JSON.stringify(bundle)).digest('hex');
+}
+
+export async function upsertSource(client: pg.ClientBase, source: SourceRecord): Promise<void> {
+  await insertRows(
+    client,
+    'source',
+    ['id', 'name_nb', 'name_en', 'publisher', 'url', 'notes_nb', 'notes_en'],
+    [[source.id, source.name_nb, source.name_en, source.publisher, source.url, source.notes_nb, source.notes_en]],
+    `ON CONFLICT ("id") DO UPDATE SET name_nb = EXCLUDED.name_nb, name_en = EXCLUDED.name_en,
+       publisher = EXCLUDED.publisher, url = EXCLUDED.url, notes_nb = EXCLUDED.notes_nb, notes_en = EXCLUDED.notes_en`,
+  );
+}
+
+/** Stores a release and all its observations on `client` (the caller owns the transaction). */
+export async function storeRelease(client: pg.ClientBase, sourceId: string, bundle: ReleaseBundle): Promise<void> {
+  const { release } = bundle;
+  await insertRows(
+    client,
+    'release',
+    ['id', 'source_id', 'label', 'status', 'published_at', 'published_at_precision', 'publisher', 'url', 'note', 'checksum'],
+    [[
+      release.id,
+      sourceId,
+      release.label,
+      release.status,
+      release.published_at,
+      release.published_at_precision,
+      release.publisher,
+      release.url,
+      release.note,
+      releaseChecksum(bundle),
+    ]],
+  );
+  for (const { table, columns, rows } of bundle.observations) {
+    await insertRows(client, table, ['release_id', ...columns], rows.map((row) => [release.id, ...row]));
+  }
+}
+
+export interface BundledLoadResult {
+  stored: string[];
+  unchanged: string[];
+}
+
+/**
+ * Stores the bundled releases of a source that the database does not have yet, all in one
+ * transaction. A stored release whose bundled content changed is reported, never overwritten:
+ * releases are immutable, a correction is a new release.
+ */
+export async function loadBundledReleases(
+  pool: pg.Pool,
+  source: SourceRecord,
+  bundles: ReleaseBundle[],
+): Promise<BundledLoadResult> {
+  return inTransaction(pool, async (client) => {
+    await upsertSource(client, source);
+    const { rows } = await client.query<{ id: string; checksum: string | null }>(
+      'SELECT id, checksum FROM "release" WHERE source_id = $1',
+      [source.id],
+    );
+    const existing = new Map(rows.map((row) => [row.id, row.checksum]));
+    const result: BundledLoadResult = { stored: [], unchanged: [] };
+    for (const bundle of bundles) {
+      const stored = existing.get(bundle.release.id);
+      if (stored === undefined) {
+        await storeRelease(client, source.id, bundle);
+        result.stored.push(bundle.release.id);
+      } else if (stored !== releaseChecksum(bundle)) {
+        throw new Error(
+          `Bundled release ${bundle.release.id} differs from the one stored. Releases are immutable: add the corrected figures as a new release.`,
+        );
+      } else {
+        result.unchanged.push(bundle.release.id);
+      }
+    }
+    return result;
+  });
+}

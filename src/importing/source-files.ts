@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { cell, InputFileError, readCsvFile } from './csv.ts';
+import type { ReleaseBundle, ReleaseRecord, SourceRecord } from '../sources/source-module.ts';
+
+export const DATA_DIR = join(import.meta.dirname, '../../prisma/data');
+
+const sourceFile = z.object({
+  id: cell.text,
+  name_nb: cell.text,
+  name_en: cell.text,
+  publisher: cell.text,
+  url: z.string().url().nullable(),
+  notes_nb: z.array(z.string()),
+  notes_en: z.array(z.string()),
+});
+
+/** Reads prisma/data/<id>/source.json: the source's names, publisher and notes. */
+export function readSourceFile(dir: string): SourceRecord {
+  const path = join(dir, 'source.json');
+  const parsed = sourceFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputFileError(path, undefined, issue.path.join('.'), issue.message);
+  }
+  return parsed.data;
+}
+
+const releaseRow = z.object({
+  id: cell.text,
+  label: cell.text,
+  status: cell.oneOf(['PRELIMINARY', 'FINAL']),
+  published_at: cell.date,
+  published_precision: cell.oneOf(['DAY', 'MONTH', 'YEAR', 'UNKNOWN']),
+  publisher: cell.text,
+  url: cell.optionalText,
+  note: cell.optionalText,
+});
+
+/** Reads a releases.csv: one row per publication the source's observation files refer to. */
+export function readReleasesFile(path: string): Map<string, ReleaseRecord> {
+  const releases = new Map<string, ReleaseRecord>();
+  readCsvFile(path, releaseRow).forEach((row, index) => {
+    if (releases.has(row.id)) throw new InputFileError(path, index + 2, 'id', `release "${row.id}" is listed twice`);
+    const { published_precision, ...rest } = row;
+    releases.set(row.id, { ...rest, published_at_precision: published_precision });
+  });
+  return releases;
+}
+
+/** Groups observation rows by their release, in the order of releases.csv. */
+export function bundleByRelease(
+  releases: Map<string, ReleaseRecord>,
+  tables: { table: string; columns: readonly string[]; rows: { release: string; values: ReleaseBundle['observations'][number]['rows'][number] }[] }[],
+): ReleaseBundle[] {
+  return [...releases.values()].map((release) => ({
+    release,
+    observations: tables.map(({ table, columns, rows }) => ({
+      table,
+      columns,
+      rows: rows.filter((row) => row.release === release.id).map((row) => row.values),
+    })),
+  }));
+}
+
+/** A zod validator for a code column: one of the codelist's codes, listed in the error. */
+export function codeOf(codes: readonly string[] | undefined, what: string) {
+  const valid = codes ?? [];
+  return z.string().trim().refine((code) => valid.includes(code), {
+    error: `unknown ${what}; valid codes: ${valid.join(', ')}`,
+  });
+}
+
+/** A validator for a release column: one of the ids in releases.csv. */
+export function releaseOf(releases: Map<string, ReleaseRecord>) {
+  return z.string().trim().refine((id) => releases.has(id), { error: 'not a release id listed in releases.csv' });
+}

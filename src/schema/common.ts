@@ -1,0 +1,60 @@
+import { builder } from './builder.ts';
+
+export const Lang = builder.enumType('Lang', {
+  description: 'Language of labels.',
+  values: {
+    NB: { description: 'Norwegian (bokmål), the language the sources publish in.' },
+    EN: { description: 'English.' },
+  } as const,
+});
+
+export type LangValue = 'NB' | 'EN';
+
+/** The label of a codelist entry in the requested language. */
+export function label(entry: { nameNb: string; nameEn: string }, lang: LangValue | null | undefined): string {
+  return lang === 'EN' ? entry.nameEn : entry.nameNb;
+}
+
+export const Sex = builder.enumType('Sex', {
+  description: 'Sex as the sources publish it; ALL is the total.',
+  values: {
+    ALL: { description: 'Both sexes (the total).' },
+    MALE: { description: 'Men.' },
+    FEMALE: { description: 'Women.' },
+  } as const,
+});
+
+export const Unit = builder.enumType('Unit', {
+  description: 'The unit of an observation value.',
+  values: {
+    COUNT: { description: 'A number of cases, e.g. deaths.' },
+    PERCENT: { description: 'A percentage.' },
+    PER_100K: { description: 'A rate per 100 000 inhabitants.' },
+    PER_1000: { description: 'A rate per 1 000 inhabitants.' },
+    PERSONS: { description: 'A number of persons (estimates).' },
+    MG_PER_1000_PER_DAY: { description: 'Milligrams per 1 000 inhabitants per day (wastewater loads).' },
+    YEARS: { description: 'Years of age.' },
+  } as const,
+});
+
+export const ValueStatus = builder.enumType('ValueStatus', {
+  description: 'Status of a value as the source gives it.',
+  values: {
+    NORMAL: { description: 'A published value.' },
+    PROVISIONAL: { description: 'Published as provisional; it may be revised.' },
+    SUPPRESSED: { description: 'Withheld by the source (e.g. small numbers); value is null.' },
+    BELOW_LOQ: { description: 'Below the limit of quantification (published as 0).' },
+    MISSING: { description: 'Not available (e.g. no sample that day); value is null.' },
+  } as const,
+});
+
+export const Qualifier = builder.enumType('Qualifier', {
+  description: 'How exact a printed figure is, as the source worded it.',
+  values: {
+    EXACT: { description: 'Printed as an exact figure.' },
+    ABOUT: { description: '"om lag", "rundt", "cirka": about.' },
+    NEARLY: { description: '"nærmere": nearly (the true value is a little lower).' },
+    JUST_OVER: { description: '"i overkant av": just over.' },
+    LESS_THAN: { description: '"under": less than.' },
+  } as const,
+});

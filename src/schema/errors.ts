@@ -1,0 +1,20 @@
+import { createGraphQLError } from 'graphql-yoga';
+
+/** Error codes clients can rely on (in `extensions.code`). */
+export type UserErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNKNOWN_CODE'
+  | 'BREAKDOWN_NOT_PUBLISHED'
+  | 'OUT_OF_COVERAGE'
+  | 'INVALID_RANGE';
+
+/** An expected error, shown to the client as is; anything else is masked by Yoga. */
+export function userError(code: UserErrorCode, message: string, details: Record<string, unknown> = {}) {
+  return createGraphQLError(message, { extensions: { code, ...details } });
+}
+
+/** Lists values for an error message: `"a", "b" and "c"`. */
+export function listForMessage(values: readonly string[]): string {
+  const quoted = values.map((value) => `"${value}"`);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+}

@@ -1,0 +1,90 @@
+/**
+ * Example operations: preloaded as GraphiQL tabs and shown in the README. A test runs each of
+ * them against the bundled data, so they stay working.
+ */
+export const EXAMPLE_OPERATIONS: { name: string; query: string }[] = [
+  {
+    name: 'Deaths per year',
+    query: `# Drug-induced deaths in Norway per year, with provenance
+query DeathsPerYear {
+  drugDeaths(from: 2012, to: 2024) {
+    year
+    value
+    qualifier
+    release { label publishedAt status }
+    reference
+  }
+}`,
+  },
+  {
+    name: 'Deaths by county 2024',
+    query: `# The 15 counties in 2024 (by: breaks a dimension down; default is Norway)
+query DeathsByCounty {
+  drugDeaths(from: 2024, to: 2024, by: [REGION]) {
+    region { code name }
+    value
+  }
+}`,
+  },
+  {
+    name: 'Revisions: 2023 as first published',
+    query: `# 2023 was first published as 363 (June 2024) and revised to 391 (2025):
+# asOf answers from the releases published by a date.
+query Deaths2023Revisions {
+  firstPublished: drugDeaths(from: 2023, to: 2023, asOf: "2024-12-31") { value release { label } }
+  latest: drugDeaths(from: 2023, to: 2023) { value release { label } }
+}`,
+  },
+  {
+    name: 'Oslo by substance type',
+    query: `query OsloByCause {
+  drugDeaths(region: ["03"], by: [CAUSE]) {
+    year
+    cause { code name(lang: EN) }
+    value
+  }
+}`,
+  },
+  {
+    name: 'Age and sex 2024',
+    query: `query AgeAndSex {
+  drugDeaths(from: 2024, to: 2024, by: [AGE_GROUP, SEX]) {
+    ageGroup { code }
+    sex
+    value
+  }
+}`,
+  },
+  {
+    name: 'Rates by county',
+    query: `# Age-standardised rates always name their standard population
+query RatesByCounty {
+  drugDeathRates(from: 2024, to: 2024, by: [REGION]) {
+    region { name }
+    value
+    standardPopulation { code name(lang: EN) }
+  }
+}`,
+  },
+  {
+    name: 'Every county with its series',
+    query: `query Dashboard {
+  regions {
+    code
+    name
+    drugDeaths(from: 2012, to: 2024) { year value }
+  }
+}`,
+  },
+  {
+    name: 'Sources and releases',
+    query: `query Sources {
+  sources {
+    id
+    name(lang: EN)
+    notes(lang: EN)
+    releases { id label status publishedAt publishedAtPrecision }
+  }
+}`,
+  },
+];

@@ -1,0 +1,62 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { isMigrated, readMigrations } from '../db/migrate.ts';
+import { CubeMetadataCache } from '../cube/metadata.ts';
+import { schema } from '../schema/index.ts';
+import type { Context } from './context.ts';
+import { EXAMPLE_OPERATIONS } from './examples.ts';
+
+export type HubLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_ALIASES' | 'MAX_TOKENS' | 'MAX_COST'>;
+
+export const DEFAULT_LIMITS: HubLimits = { MAX_QUERY_DEPTH: 10, MAX_ALIASES: 30, MAX_TOKENS: 2000, MAX_COST: 20000 };
+
+/**
+ * The hub's GraphQL server: schema, per-request context, limits, error masking, GraphiQL and
+ * health routes. It is a fetch handler: `main.ts` serves it over HTTP, tests call `yoga.fetch`.
+ */
+export function createHub(db: Database, limits: HubLimits = DEFAULT_LIMITS) {
+  const cubes = new CubeMetadataCache(db.prisma);
+  const migrations = readMigrations();
+  const yoga = createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/healthz',
+    landingPage: false,
+    context: () => ({ prisma: db.prisma, cubes, loaders: new Map() }),
+    // Unexpected errors are masked ("Unexpected error."); user errors carry a `code`.
+    maskedErrors: true,
+    graphiql: {
+      title: 'rusdata — GraphQL API over Norway\'s statistics on illegal drugs',
+      defaultTabs: EXAMPLE_OPERATIONS.map(({ query }) => ({ query })),
+    },
+    // GraphiQL's assets are bundled in the package: the page works without internet.
+    renderGraphiQL,
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: limits.MAX_QUERY_DEPTH },
+        maxAliases: { n: limits.MAX_ALIASES },
+        maxTokens: { n: limits.MAX_TOKENS },
+        costLimit: { maxCost: limits.MAX_COST },
+        maxDirectives: { n: 20 },
+        // Field suggestions help researchers in GraphiQL, and the schema is public anyway.
+        blockFieldSuggestion: { enabled: false },
+      }),
+      useReadinessCheck({
+        endpoint: '/readyz',
+        check: async () => {
+          try {
+            return await isMigrated(db.pool, migrations);
+          } catch {
+            return false;
+          }
+        },
+      }),
+    ],
+  });
+  return Object.assign(yoga, { cubes });
+}
+
+export type Hub = ReturnType<typeof createHub>;

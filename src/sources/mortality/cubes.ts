@@ -1,0 +1,66 @@
+import type { CubeDefinition } from '../../cube/definition.ts';
+
+const SEXES = ['ALL', 'MALE', 'FEMALE'] as const;
+
+const region = {
+  name: 'REGION',
+  argument: 'region',
+  column: 'region_code',
+  field: 'regionCode',
+  total: '0',
+  codelist: { table: 'region', column: 'code' },
+} as const;
+
+const sex = { name: 'SEX', argument: 'sex', column: 'sex', field: 'sex', total: 'ALL', codelist: { values: SEXES } } as const;
+
+const provenance = [
+  { column: 'value', field: 'value' },
+  { column: 'status', field: 'status' },
+  { column: 'qualifier', field: 'qualifier' },
+  { column: 'reference', field: 'reference' },
+  { column: 'note', field: 'note' },
+] as const;
+
+/** Drug-induced deaths: counts, shares, mean ages and autopsy figures by region, sex, age, cause and intent. */
+export const deathsCube: CubeDefinition = {
+  sourceId: 'mortality',
+  field: 'drugDeaths',
+  table: 'death_observation',
+  series: [{ column: 'measure', field: 'measure' }],
+  year: { column: 'year', field: 'year' },
+  yearFrom: { column: 'year_from', field: 'yearFrom' },
+  dimensions: [
+    region,
+    sex,
+    { name: 'AGE_GROUP', argument: 'ageGroup', column: 'age_group_code', field: 'ageGroupCode', total: 'ALL', codelist: { table: 'age_group', column: 'code' } },
+    { name: 'CAUSE', argument: 'cause', column: 'cause_code', field: 'causeCode', total: 'ALL', codelist: { table: 'death_cause', column: 'code' } },
+    { name: 'INTENT', argument: 'intent', column: 'intent_code', field: 'intentCode', total: 'ALL', codelist: { table: 'death_intent', column: 'code' } },
+  ],
+  values: provenance,
+};
+
+/**
+ * Age-standardised death rates per 100 000. The standard population is a dimension whose
+ * reference member is the one the registry uses now (Norway's mean population 2024).
+ */
+export const ratesCube: CubeDefinition = {
+  sourceId: 'mortality',
+  field: 'drugDeathRates',
+  table: 'death_rate_observation',
+  series: [],
+  year: { column: 'year', field: 'year' },
+  dimensions: [
+    region,
+    sex,
+    {
+      name: 'STANDARD',
+      argument: 'standard',
+      column: 'standard_code',
+      field: 'standardCode',
+      total: 'NOR_MEAN_2024',
+      totalIsReference: true,
+      codelist: { table: 'standard_population', column: 'code' },
+    },
+  ],
+  values: provenance,
+};

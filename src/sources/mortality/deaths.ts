@@ -1,0 +1,157 @@
+import { queryCube, defineParentCubeLoader } from '../../cube/resolve.ts';
+import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
+import { AgeGroupType, ageGroupByCode } from '../../dimensions/age-group.ts';
+import { DeathCauseType, DeathIntentType, deathCauseByCode, deathIntentByCode } from '../../dimensions/death-codes.ts';
+import { RegionType, regionByCode } from '../../dimensions/region.ts';
+import { SubstanceType } from '../../dimensions/substance.ts';
+import { builder } from '../../schema/builder.ts';
+import { Sex } from '../../schema/common.ts';
+import { Observation, type ObservationShape, type UnitValue } from '../../schema/observation.ts';
+import { deathsCube } from './cubes.ts';
+import { DEATH_MEASURES } from './importer.ts';
+
+type DeathMeasureValue = (typeof DEATH_MEASURES)[number];
+
+interface DeathRow extends CubeRow, ObservationShape {
+  measure: DeathMeasureValue;
+  yearFrom: number;
+  regionCode: string;
+  sex: 'ALL' | 'MALE' | 'FEMALE';
+  ageGroupCode: string;
+  causeCode: string;
+  intentCode: string;
+}
+
+const UNIT_OF_MEASURE: Record<DeathMeasureValue, UnitValue> = {
+  DEATHS: 'COUNT',
+  PERCENT_OF_DEATHS: 'PERCENT',
+  MEAN_AGE: 'YEARS',
+  CHANGE_FROM_PREVIOUS_YEAR: 'COUNT',
+  NOT_AUTOPSIED: 'COUNT',
+  PERCENT_NOT_AUTOPSIED: 'PERCENT',
+  MEAN_DEATHS_PER_YEAR: 'COUNT',
+};
+
+export const DeathMeasure = builder.enumType('DeathMeasure', {
+  description: 'What a drug-induced deaths figure measures.',
+  values: {
+    DEATHS: { description: 'Number of deaths (the default).' },
+    PERCENT_OF_DEATHS: { description: 'Share of all deaths of the year in the same region, in percent, as printed.' },
+    MEAN_AGE: { description: 'Mean age at death, in years.' },
+    CHANGE_FROM_PREVIOUS_YEAR: { description: 'Change in the number of deaths from the previous year, as printed.' },
+    NOT_AUTOPSIED: { description: 'Number of deaths not autopsied.' },
+    PERCENT_NOT_AUTOPSIED: { description: 'Share of deaths not autopsied, in percent.' },
+    MEAN_DEATHS_PER_YEAR: { description: 'Mean number of deaths per year over the period yearFrom-year.' },
+  } as const,
+});
+
+export const DeathDimension = builder.enumType('DeathDimension', {
+  description: 'Dimensions of drug-induced deaths that `by:` can break down (each defaults to its total).',
+  values: {
+    REGION: { description: 'By county (the total is Norway, "0").' },
+    SEX: { description: 'By sex (the total is ALL).' },
+    AGE_GROUP: { description: 'By age group (the total is ALL).' },
+    CAUSE: { description: 'By substance type, "stofftype" (the total is ALL).' },
+    INTENT: { description: 'By intent group (the total is ALL).' },
+  } as const,
+});
+
+export const DrugDeathObservation = builder.objectRef<DeathRow>('DrugDeathObservation').implement({
+  description:
+    'One published figure of drug-induced deaths (Cause of Death Registry, FHI; EUDA Selection B), with every dimension of the cube.',
+  interfaces: [Observation],
+  isTypeOf: (row) => typeof row === 'object' && row !== null && 'causeCode' in row,
+  fields: (t) => ({
+    measure: t.field({ type: DeathMeasure, description: 'What the value measures.', resolve: (row) => row.measure }),
+    yearFrom: t.exposeInt('yearFrom', { description: 'First year of the period the figure covers (equals year for one year).' }),
+    region: t.field({ type: RegionType, description: 'Region (Norway "0" is the total).', resolve: async (row, _a, ctx) => (await regionByCode(ctx).load(row.regionCode))! }),
+    sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
+    ageGroup: t.field({ type: AgeGroupType, description: 'Age group (ALL is the total).', resolve: async (row, _a, ctx) => (await ageGroupByCode(ctx).load(row.ageGroupCode))! }),
+    cause: t.field({ type: DeathCauseType, description: 'Substance type, "stofftype" (ALL is the total).', resolve: async (row, _a, ctx) => (await deathCauseByCode(ctx).load(row.causeCode))! }),
+    intent: t.field({ type: DeathIntentType, description: 'Intent group (ALL is the total).', resolve: async (row, _a, ctx) => (await deathIntentByCode(ctx).load(row.intentCode))! }),
+  }),
+});
+
+const withUnits = (rows: DeathRow[]) => rows.map((row) => ({ ...row, unit: UNIT_OF_MEASURE[row.measure] }));
+
+const deathsArgs = builder.args((t) => ({
+  region: t.idList({ description: 'County numbers ("03", "46") or "0" for Norway. Default: Norway.' }),
+  sex: t.field({ type: [Sex], description: 'Sexes. Default: ALL.' }),
+  ageGroup: t.idList({ description: 'Age groups ("0-29", "50-59", "70+"). Default: ALL.' }),
+  cause: t.idList({ description: 'Substance types (HEROIN, METHADONE, OTHER_OPIOIDS, ...). Default: ALL.' }),
+  intent: t.idList({ description: 'Intent groups (ACCIDENTAL, INTENTIONAL, MENTAL_BEHAVIOURAL). Default: ALL.' }),
+  from: t.int({ description: 'First year (inclusive).' }),
+  to: t.int({ description: 'Last year (inclusive).' }),
+  by: t.field({ type: [DeathDimension], description: 'Dimensions to break down (each otherwise defaults to its total).' }),
+  measure: t.field({ type: DeathMeasure, defaultValue: 'DEATHS', description: 'What to measure (default DEATHS).' }),
+  asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+}));
+
+type DeathsArgs = {
+  region?: readonly (string | number)[] | null;
+  sex?: readonly string[] | null;
+  ageGroup?: readonly (string | number)[] | null;
+  cause?: readonly (string | number)[] | null;
+  intent?: readonly (string | number)[] | null;
+  from?: number | null;
+  to?: number | null;
+  by?: readonly string[] | null;
+  measure?: string | null;
+  asOf?: Date | null;
+};
+
+const codes = (values: readonly (string | number)[] | null | undefined) => values?.map(String);
+
+function toCubeQuery(args: DeathsArgs): CubeQuery {
+  return {
+    series: { measure: args.measure ?? 'DEATHS' },
+    filters: {
+      region: codes(args.region),
+      sex: codes(args.sex),
+      ageGroup: codes(args.ageGroup),
+      cause: codes(args.cause),
+      intent: codes(args.intent),
+    },
+    by: args.by,
+    from: args.from,
+    to: args.to,
+    asOf: args.asOf,
+  };
+}
+
+builder.queryFields((t) => ({
+  drugDeaths: t.field({
+    type: [DrugDeathObservation],
+    description:
+      'Drug-induced deaths. Each dimension defaults to its total and is broken down when listed in `by:` or filtered with codes; the year is always broken down. E.g. `drugDeaths(from: 2024, to: 2024, by: [REGION])` is the 15 counties in 2024.',
+    args: deathsArgs,
+    resolve: async (_root, args, ctx) => withUnits(await queryCube<DeathRow>(ctx, deathsCube, toCubeQuery(args))),
+  }),
+}));
+
+const deathsByRegion = defineParentCubeLoader<DeathRow>(deathsCube, 'region');
+const deathsByCause = defineParentCubeLoader<DeathRow>(deathsCube, 'cause');
+
+builder.objectField(RegionType, 'drugDeaths', (t) =>
+  t.field({
+    type: [DrugDeathObservation],
+    description: 'Drug-induced deaths in this region (same arguments as Query.drugDeaths).',
+    args: (({ region: _region, ...rest }) => rest)(deathsArgs),
+    resolve: async (region, args, ctx) =>
+      withUnits(await deathsByRegion(ctx).load({ codes: [region.code], query: toCubeQuery(args) })),
+  }),
+);
+
+builder.prismaObjectField(SubstanceType, 'drugDeaths', (t) =>
+  t.field({
+    type: [DrugDeathObservation],
+    description:
+      'Drug-induced deaths registered with this substance type ("stofftype"); empty for substances the registry does not group deaths by (e.g. CANNABIS).',
+    args: (({ cause: _cause, ...rest }) => rest)(deathsArgs),
+    select: { deathCauses: { select: { code: true } } },
+    resolve: async (substance, args, ctx) =>
+      withUnits(
+        await deathsByCause(ctx).load({ codes: substance.deathCauses.map((c) => c.code), query: toCubeQuery(args) }),
+      ),
+  }),
+);

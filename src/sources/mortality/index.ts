@@ -1,0 +1,10 @@
+import type { SourceModule } from '../source-module.ts';
+import { readMortalityReleases, readMortalitySource } from './importer.ts';
+import './deaths.ts';
+import './rates.ts';
+
+/** Drug-induced deaths from the Cause of Death Registry (FHI), as published and revised. */
+export const source: SourceModule = {
+  readSource: () => readMortalitySource(),
+  readBundledReleases: () => readMortalityReleases(),
+};

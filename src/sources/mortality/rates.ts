@@ -1,0 +1,96 @@
+import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
+import { defineParentCubeLoader, queryCube } from '../../cube/resolve.ts';
+import { StandardPopulationType, standardPopulationByCode } from '../../dimensions/death-codes.ts';
+import { RegionType, regionByCode } from '../../dimensions/region.ts';
+import { builder } from '../../schema/builder.ts';
+import { Sex } from '../../schema/common.ts';
+import { Observation, type ObservationShape } from '../../schema/observation.ts';
+import { ratesCube } from './cubes.ts';
+
+interface RateRow extends CubeRow, ObservationShape {
+  regionCode: string;
+  sex: 'ALL' | 'MALE' | 'FEMALE';
+  standardCode: string;
+}
+
+export const DeathRateDimension = builder.enumType('DeathRateDimension', {
+  description: 'Dimensions of death rates that `by:` can break down.',
+  values: {
+    REGION: { description: 'By county (the total is Norway, "0").' },
+    SEX: { description: 'By sex (the total is ALL).' },
+    STANDARD: {
+      description: 'By standard population (the default is the one the registry uses now, NOR_MEAN_2024).',
+    },
+  } as const,
+});
+
+export const DrugDeathRateObservation = builder.objectRef<RateRow>('DrugDeathRateObservation').implement({
+  description:
+    'An age-standardised rate of drug-induced deaths per 100 000 inhabitants. A rate always names its standard population; rates with different standards are not comparable.',
+  interfaces: [Observation],
+  isTypeOf: (row) => typeof row === 'object' && row !== null && 'standardCode' in row,
+  fields: (t) => ({
+    region: t.field({ type: RegionType, description: 'Region (Norway "0" is the total).', resolve: async (row, _a, ctx) => (await regionByCode(ctx).load(row.regionCode))! }),
+    sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
+    standardPopulation: t.field({
+      type: StandardPopulationType,
+      description: 'The population the rate is standardised to.',
+      resolve: async (row, _a, ctx) => (await standardPopulationByCode(ctx).load(row.standardCode))!,
+    }),
+  }),
+});
+
+const ratesArgs = builder.args((t) => ({
+  region: t.idList({ description: 'County numbers or "0" for Norway. Default: Norway.' }),
+  sex: t.field({ type: [Sex], description: 'Sexes. Default: ALL.' }),
+  standard: t.idList({ description: 'Standard populations (NOR_MEAN_2024, ESP2013). Default: NOR_MEAN_2024.' }),
+  from: t.int({ description: 'First year (inclusive).' }),
+  to: t.int({ description: 'Last year (inclusive).' }),
+  by: t.field({ type: [DeathRateDimension], description: 'Dimensions to break down.' }),
+  asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+}));
+
+interface RatesArgs {
+  region?: readonly (string | number)[] | null;
+  sex?: readonly string[] | null;
+  standard?: readonly (string | number)[] | null;
+  from?: number | null;
+  to?: number | null;
+  by?: readonly string[] | null;
+  asOf?: Date | null;
+}
+
+const withUnit = (rows: RateRow[]) => rows.map((row) => ({ ...row, unit: 'PER_100K' as const }));
+
+function toCubeQuery(args: RatesArgs): CubeQuery {
+  return {
+    series: {},
+    filters: { region: args.region?.map(String), sex: args.sex, standard: args.standard?.map(String) },
+    by: args.by,
+    from: args.from,
+    to: args.to,
+    asOf: args.asOf,
+  };
+}
+
+builder.queryFields((t) => ({
+  drugDeathRates: t.field({
+    type: [DrugDeathRateObservation],
+    description:
+      'Age-standardised rates of drug-induced deaths per 100 000, by default for Norway with the standard the registry uses now (NOR_MEAN_2024).',
+    args: ratesArgs,
+    resolve: async (_root, args, ctx) => withUnit(await queryCube<RateRow>(ctx, ratesCube, toCubeQuery(args))),
+  }),
+}));
+
+const ratesByRegion = defineParentCubeLoader<RateRow>(ratesCube, 'region');
+
+builder.objectField(RegionType, 'drugDeathRates', (t) =>
+  t.field({
+    type: [DrugDeathRateObservation],
+    description: 'Age-standardised death rates in this region (same arguments as Query.drugDeathRates).',
+    args: (({ region: _region, ...rest }) => rest)(ratesArgs),
+    resolve: async (region, args, ctx) =>
+      withUnit(await ratesByRegion(ctx).load({ codes: [region.code], query: toCubeQuery(args) })),
+  }),
+);

@@ -1,0 +1,16 @@
+import { readdirSync } from 'node:fs';
+import type { SourceModule } from './source-module.ts';
+
+/**
+ * Every folder under src/sources/ is a source: importing its index.ts registers its GraphQL
+ * types, and its `source` export says how to load its data. Adding a source adds a folder.
+ */
+export async function loadSourceModules(): Promise<SourceModule[]> {
+  const folders = readdirSync(import.meta.dirname, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+  return Promise.all(
+    folders.map(async (folder) => ((await import(`./${folder}/index.ts`)) as { source: SourceModule }).source),
+  );
+}

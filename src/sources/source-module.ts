@@ -1,0 +1,45 @@
+import type { SqlValue } from '../db/bulk.ts';
+
+/** A source as stored in the `source` table. */
+export interface SourceRecord {
+  id: string;
+  name_nb: string;
+  name_en: string;
+  publisher: string;
+  url: string | null;
+  notes_nb: string[];
+  notes_en: string[];
+}
+
+export interface ReleaseRecord {
+  id: string;
+  label: string;
+  status: 'PRELIMINARY' | 'FINAL';
+  /** YYYY-MM-DD */
+  published_at: string;
+  published_at_precision: 'DAY' | 'MONTH' | 'YEAR' | 'UNKNOWN';
+  publisher: string;
+  url: string | null;
+  note: string | null;
+}
+
+/** Rows for one observation table, in the column order given (the release id is added on store). */
+export interface ObservationRows {
+  table: string;
+  columns: readonly string[];
+  rows: SqlValue[][];
+}
+
+/** A release with every observation it publishes, validated and ready to store. */
+export interface ReleaseBundle {
+  release: ReleaseRecord;
+  observations: ObservationRows[];
+}
+
+/** What a folder under src/sources/ provides besides its GraphQL types. */
+export interface SourceModule {
+  /** Reads prisma/data/<id>/source.json. */
+  readSource(): SourceRecord;
+  /** Reads and validates the source's bundled files under prisma/data/<id>/. */
+  readBundledReleases(): ReleaseBundle[];
+}

@@ -1,0 +1,102 @@
+import { builder } from '../schema/builder.ts';
+import { Lang, label } from '../schema/common.ts';
+import { defineCodeLoader } from '../server/context.ts';
+
+export const sourceById = defineCodeLoader((ctx, codes) =>
+  ctx.prisma.source.findMany({ where: { id: { in: codes } } }).then((rows) => rows.map((row) => ({ ...row, code: row.id }))),
+);
+
+export const releaseById = defineCodeLoader((ctx, codes) =>
+  ctx.prisma.release.findMany({ where: { id: { in: codes } } }).then((rows) => rows.map((row) => ({ ...row, code: row.id }))),
+);
+
+export const ReleaseStatus = builder.enumType('ReleaseStatus', {
+  description: 'Whether the source considers a release final.',
+  values: {
+    PRELIMINARY: { description: 'Provisional figures that the source expects to revise.' },
+    FINAL: { description: 'Figures the source published as final (they may still be revised later).' },
+  } as const,
+});
+
+export const DatePrecision = builder.enumType('DatePrecision', {
+  description: 'How precisely the source dates a publication.',
+  values: {
+    DAY: { description: 'The exact day is known.' },
+    MONTH: { description: 'Only year and month are known; publishedAt is the 1st of that month.' },
+    YEAR: { description: 'Only the year is known; publishedAt is 1 January.' },
+    UNKNOWN: {
+      description: 'The source gives no date; publishedAt is 1 January of the year after its latest data (see note).',
+    },
+  } as const,
+});
+
+export const SourceType = builder.prismaObject('Source', {
+  description: 'A statistical source the hub serves (the survey, the Cause of Death Registry, ...).',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable id: mortality, survey, wastewater, pwid, ...' }),
+    name: t.string({
+      description: 'Name of the source.',
+      args: { lang: t.arg({ type: Lang, defaultValue: 'NB', description: 'Language (default NB).' }) },
+      resolve: (source, { lang }) => label(source, lang),
+    }),
+    publisher: t.exposeString('publisher', { description: 'Who collects and publishes the data.' }),
+    url: t.exposeString('url', { nullable: true, description: 'Where the source documents its statistics.' }),
+    notes: t.stringList({
+      description: 'Method and comparability notes for users of the data.',
+      args: { lang: t.arg({ type: Lang, defaultValue: 'NB', description: 'Language (default NB).' }) },
+      resolve: (source, { lang }) => (lang === 'EN' ? source.notesEn : source.notesNb),
+    }),
+    releases: t.relation('releases', {
+      description: 'Every release of this source, newest first, including withdrawn ones.',
+      query: { orderBy: [{ publishedAt: 'desc' }, { createdAt: 'desc' }] },
+    }),
+    latestRelease: t.prismaField({
+      type: 'Release',
+      nullable: true,
+      description: 'The newest release that is not withdrawn.',
+      resolve: (query, source, _args, ctx) =>
+        ctx.prisma.release.findFirst({
+          ...query,
+          where: { sourceId: source.id, withdrawnAt: null },
+          orderBy: [{ publishedAt: 'desc' }, { createdAt: 'desc' }],
+        }),
+    }),
+  }),
+});
+
+export const ReleaseType = builder.prismaObject('Release', {
+  description:
+    'One publication of a source. Observations are never overwritten: a revision is a new release, and `asOf` answers from the releases published by a date.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable id of the release.' }),
+    source: t.relation('source', { description: 'The source this release belongs to.' }),
+    label: t.exposeString('label', { description: 'Title of the publication, as the publisher gave it.' }),
+    status: t.expose('status', { type: ReleaseStatus, description: 'PRELIMINARY or FINAL.' }),
+    publishedAt: t.field({
+      type: 'Date',
+      description: 'When it was published (see publishedAtPrecision).',
+      resolve: (release) => release.publishedAt,
+    }),
+    publishedAtPrecision: t.expose('publishedAtPrecision', {
+      type: DatePrecision,
+      description: 'How precisely publishedAt is known.',
+    }),
+    publisher: t.exposeString('publisher', { description: 'Who published it.' }),
+    url: t.exposeString('url', { nullable: true, description: 'Where it was published.' }),
+    note: t.exposeString('note', { nullable: true, description: 'What this release is (first publication, revision, ...).' }),
+    withdrawnAt: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'When the release was withdrawn; withdrawn releases are kept but no longer served.',
+      resolve: (release) => release.withdrawnAt,
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  sources: t.prismaField({
+    type: ['Source'],
+    description: 'Every source the hub serves.',
+    resolve: (query, _root, _args, ctx) => ctx.prisma.source.findMany({ ...query, orderBy: { id: 'asc' } }),
+  }),
+}));

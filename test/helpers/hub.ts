@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/database.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
+import { loadBundledData } from '../../src/importing/bundled.ts';
+import { createHub, DEFAULT_LIMITS, type Hub, type HubLimits } from '../../src/server/yoga.ts';
+
+export interface GraphQLResponse<Data = Record<string, unknown>> {
+  data?: Data | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestHub {
+  db: Database;
+  hub: Hub;
+  /** Every SQL statement sent since the last `statements.length = 0`. */
+  statements: string[];
+  query<Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database for one test file: a new PostgreSQL database on the server at DATABASE_URL
+ * (dropped on close), or else a new embedded database in a temporary directory.
+ */
+export async function openTestDatabase(onStatement?: (sql: string) => void): Promise<{ db: Database; drop(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'rusdata-test-'));
+    const db = await openDatabase({ dataDir, poolMax: 1, onStatement });
+    return { db, drop: async () => { await db.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+  }
+  const name = `rusdata_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString(), dataDir: '', poolMax: 4, onStatement });
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** A migrated hub with the bundled data, on a fresh database. */
+export async function startTestHub(limits: HubLimits = DEFAULT_LIMITS): Promise<TestHub> {
+  const statements: string[] = [];
+  const { db, drop } = await openTestDatabase((sql) => statements.push(sql));
+  await applyMigrations(db.pool);
+  await loadBundledData(db);
+  const hub = createHub(db, limits);
+  return {
+    db,
+    hub,
+    statements,
+    async query(query, variables) {
+      const response = await hub.fetch('http://rusdata.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return response.json();
+    },
+    close: drop,
+  };
+}
