@@ -9,13 +9,15 @@ export interface EmbeddedPostgres {
 
 /**
  * Starts PGlite persisted under `dataDir` and serves it on a free loopback port, so the hub talks
- * to it through `pg` exactly as it talks to PostgreSQL. It accepts one connection: PGlite is a
- * single session, and multiplexed connections returned wrong rows under load (PGlite #1046).
+ * to it through `pg` exactly as it talks to PostgreSQL. The hub's pool holds one connection:
+ * PGlite is a single session, and multiplexed connections returned wrong rows under load
+ * (PGlite #1046). The server admits a second only so that a replacement can connect while a
+ * connection that pg discarded after an error is still closing.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
   await server.start();
   return {
     connectionString: `postgresql://postgres@${server.getServerConn()}/postgres`,
