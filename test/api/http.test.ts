@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { EXAMPLE_OPERATIONS } from '../../src/server/examples.ts';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(() => hub.close());
+
+describe('HTTP routes', () => {
+  it('GET /healthz answers 200 while the process is alive', async () => {
+    const response = await hub.hub.fetch('http://rusdata.test/healthz');
+    expect(response.status).toBe(200);
+  });
+
+  it('GET /readyz answers 200 when the database is reachable and migrated', async () => {
+    const response = await hub.hub.fetch('http://rusdata.test/readyz');
+    expect(response.status).toBe(200);
+  });
+
+  it('GET /readyz answers 503 when a migration is missing', async () => {
+    await hub.db.pool.query(`UPDATE "_prisma_migrations" SET rolled_back_at = now()`);
+    const response = await hub.hub.fetch('http://rusdata.test/readyz');
+    await hub.db.pool.query(`UPDATE "_prisma_migrations" SET rolled_back_at = NULL`);
+    expect(response.status).toBe(503);
+  });
+
+  it('GET /graphql in a browser serves GraphiQL with its assets inlined and the example operations', async () => {
+    const response = await hub.hub.fetch('http://rusdata.test/graphql', { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('GraphiQL');
+    expect(html).not.toMatch(/<script[^>]+src="https?:/);
+    expect(html).not.toMatch(/<link[^>]+href="https?:/);
+    expect(html).toContain('DeathsByCounty');
+  });
+});
+
+describe('example operations', () => {
+  for (const example of EXAMPLE_OPERATIONS) {
+    it(`"${example.name}" runs without errors and returns data`, async () => {
+      const response = await hub.query(example.query);
+      expect(response.errors).toBeUndefined();
+      const [firstField] = Object.values(response.data ?? {});
+      expect(Array.isArray(firstField) ? firstField.length : firstField).toBeTruthy();
+    });
+  }
+});

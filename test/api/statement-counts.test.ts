@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+
+// Lookups of dimensions and of observations per parent go through per-request DataLoaders:
+// the number of SQL statements must not grow with the number of parents.
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(() => hub.close());
+
+async function statementsFor(query: string): Promise<number> {
+  await hub.query(query); // warm the per-process metadata cache
+  hub.statements.length = 0;
+  const response = await hub.query(query);
+  expect(response.errors).toBeUndefined();
+  return hub.statements.length;
+}
+
+describe('SQL statements per request', () => {
+  it('are the same for one region as for all 16 with their deaths series', async () => {
+    const fields = 'code name drugDeaths(from: 2012, to: 2024) { year value region { name } release { label } source { id } }';
+    const one = await statementsFor(`{ region(code: "03") { ${fields} } }`);
+    const all = await statementsFor(`{ regions { ${fields} } }`);
+    expect(all).toBe(one);
+    expect(all).toBeLessThanOrEqual(5);
+  });
+
+  it('are the same for one substance as for all of them with their deaths', async () => {
+    const fields = 'code drugDeaths { value cause { name } }';
+    const one = await statementsFor(`{ substance(code: "METHADONE") { ${fields} } }`);
+    const all = await statementsFor(`{ substances { ${fields} } }`);
+    expect(all).toBe(one);
+  });
+
+  it('do not grow with the rows of a breakdown and their dimension objects', async () => {
+    const count = await statementsFor(
+      '{ drugDeaths(from: 2024, to: 2024, by: [AGE_GROUP, SEX]) { ageGroup { code name } sex release { id } source { id } } }',
+    );
+    expect(count).toBeLessThanOrEqual(4);
+  });
+});
