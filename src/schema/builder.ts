@@ -1,6 +1,5 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import { DateResolver } from 'graphql-scalars';
 import type PrismaTypes from '../db/generated/pothos-types.ts';
 import { getDatamodel } from '../db/generated/pothos-types.ts';
 import type { Context } from '../server/context.ts';
@@ -20,8 +19,5 @@ export const builder = new SchemaBuilder<{
     onUnusedQuery: null,
   },
 });
-
-// graphql-scalars' Date: a calendar date "YYYY-MM-DD", rejected with a clear message otherwise.
-builder.addScalarType('Date', DateResolver, {});
 
 builder.queryType({ description: 'Every figure of "Tall om illegale rusmidler" and the sources behind it.' });

@@ -1,4 +1,5 @@
 import { builder } from './builder.ts';
+import './scalars.ts';
 import './common.ts';
 import './observation.ts';
 import '../dimensions/region.ts';
@@ -11,4 +12,5 @@ import { loadSourceModules } from '../sources/registry.ts';
 /** The source modules, in folder order; importing them registered their types. */
 export const sourceModules = await loadSourceModules();
 
-export const schema = builder.toSchema();
+// Definition order, not alphabetical: enum values keep their meaningful order (DAY, MONTH, YEAR).
+export const schema = builder.toSchema({ sortSchema: false });

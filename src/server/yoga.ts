@@ -6,6 +6,7 @@ import type { Database } from '../db/database.ts';
 import { isMigrated, readMigrations } from '../db/migrate.ts';
 import { CubeMetadataCache } from '../cube/metadata.ts';
 import { schema } from '../schema/index.ts';
+import { useArgumentNamesInErrors } from './argument-errors.ts';
 import type { Context } from './context.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 
@@ -35,6 +36,7 @@ export function createHub(db: Database, limits: HubLimits = DEFAULT_LIMITS) {
     // GraphiQL's assets are bundled in the package: the page works without internet.
     renderGraphiQL,
     plugins: [
+      useArgumentNamesInErrors(schema),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.MAX_QUERY_DEPTH },
         maxAliases: { n: limits.MAX_ALIASES },

@@ -88,12 +88,15 @@ describe('drugDeaths', () => {
   });
 
   it('serves other measures with their unit and the printed qualifier', async () => {
-    const response = await hub.query<{ meanAge: { value: number; unit: string }[]; perYear: { value: number; yearFrom: number; year: number; qualifier: string; unit: string }[] }>(`{
-      meanAge: drugDeaths(from: 2024, to: 2024, measure: MEAN_AGE) { value unit }
+    const response = await hub.query<{ meanAge: unknown[]; perYear: unknown[] }>(`{
+      meanAge: drugDeaths(from: 2024, to: 2024, measure: MEAN_AGE) { yearFrom value qualifier unit }
       perYear: drugDeaths(measure: MEAN_DEATHS_PER_YEAR) { value yearFrom year qualifier unit }
     }`);
     expect(response.errors).toBeUndefined();
-    expect(response.data!.meanAge).toEqual([{ value: 45.7, unit: 'YEARS' }]);
+    expect(response.data!.meanAge).toEqual([
+      { yearFrom: 2020, value: 45, qualifier: 'ABOUT', unit: 'YEARS' }, // "rundt 45 år i perioden 2020–2024"
+      { yearFrom: 2024, value: 45.7, qualifier: 'EXACT', unit: 'YEARS' },
+    ]);
     expect(response.data!.perYear).toEqual([{ value: 292, yearFrom: 2012, year: 2024, qualifier: 'ABOUT', unit: 'COUNT' }]);
   });
 

@@ -50,13 +50,14 @@ describe('bad input gets an error with a code, naming the argument and the valid
   it('a malformed date', async () => {
     const error = await firstError('{ drugDeaths(asOf: "2024-13-45") { value } }');
     expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(error.message).toContain('asOf');
-    expect(error.message).toContain('2024-13-45');
+    expect(error.message).toBe('drugDeaths(asOf:): "2024-13-45" is not a valid Date: expected a calendar date YYYY-MM-DD.');
   });
 
   it('an unknown enum value names the valid ones', async () => {
     const error = await firstError('{ drugDeaths(by: [COLOUR]) { value } }');
-    expect(error.message).toContain('COLOUR');
+    expect(error.message).toBe(
+      'drugDeaths(by:): Value "COLOUR" does not exist in "DeathDimension" enum. Valid values: REGION, SEX, AGE_GROUP, CAUSE, INTENT.',
+    );
     expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });
@@ -74,7 +75,7 @@ describe('query limits', () => {
   });
 
   it('rejects too many tokens', async () => {
-    const fields = Array.from({ length: 200 }, () => 'id').join(' ');
+    const fields = Array.from({ length: 500 }, () => 'id').join(' ');
     const error = await firstError(`{ sources { ${fields} } }`);
     expect(error.message).toMatch(/token/i);
   });

@@ -1,0 +1,28 @@
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { DateResolver } from 'graphql-scalars';
+import { builder } from './builder.ts';
+
+const invalidDate = (value: unknown, node?: ValueNode) =>
+  new GraphQLError(`${JSON.stringify(value)} is not a valid Date: expected a calendar date YYYY-MM-DD.`, { nodes: node });
+
+// graphql-scalars' Date (strict calendar dates), with a message that says what is expected.
+const DateScalar = new GraphQLScalarType({
+  ...DateResolver.toConfig(),
+  description: 'A calendar date, "YYYY-MM-DD" (e.g. "2024-12-31").',
+  parseValue(value) {
+    try {
+      return DateResolver.parseValue(value);
+    } catch {
+      throw invalidDate(value);
+    }
+  },
+  parseLiteral(ast, variables) {
+    try {
+      return DateResolver.parseLiteral(ast, variables);
+    } catch {
+      throw invalidDate(ast.kind === Kind.STRING ? ast.value : ast.kind, ast);
+    }
+  },
+});
+
+builder.addScalarType('Date', DateScalar, {});
