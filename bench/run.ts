@@ -121,7 +121,13 @@ try {
   console.log(`hub p99 / raw pg p99:     ${(hubResult.p99 / Math.max(rawResult.p99, 1)).toFixed(2)}`);
   console.log(`SQL statements per hub request: ${statementsPerRequest} (raw baseline: 1)`);
 } finally {
-  for (const server of servers) server.close();
+  // Let requests still in flight finish before the pool closes.
+  await Promise.all(
+    servers.map((server) => new Promise((resolve) => {
+      server.close(resolve);
+      server.closeIdleConnections();
+    })),
+  );
   await db.close();
   await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
   await admin.end();
