@@ -133,6 +133,43 @@ describe('drugDeaths', () => {
   });
 });
 
+describe('the report\'s other mortality figures', () => {
+  it('gives the share not autopsied per year and for mental and behavioural disorders', async () => {
+    expect(await deaths('measure: PERCENT_NOT_AUTOPSIED, from: 2021')).toEqual([
+      { year: 2021, value: 7 }, { year: 2022, value: 7 }, { year: 2023, value: 7.4 }, { year: 2024, value: 11.4 },
+    ]);
+    expect(await deaths('measure: NOT_AUTOPSIED, intent: ["MENTAL_BEHAVIOURAL"]', 'value')).toEqual([{ value: 26 }]);
+  });
+
+  it('gives the printed change from the year before, nationally and by sex', async () => {
+    expect(await deaths('measure: CHANGE_FROM_PREVIOUS_YEAR, from: 2024, by: [SEX]', 'sex value')).toEqual([
+      { sex: 'MALE', value: -7 },
+      { sex: 'FEMALE', value: -42 },
+    ]);
+  });
+
+  it('keeps county figures in the county structure they were published in', async () => {
+    const viken = await deaths('region: ["30"]', 'year value region { name validFrom validTo }');
+    expect(viken).toEqual([{ year: 2020, value: 87, region: { name: 'Viken', validFrom: 2020, validTo: 2023 } }]);
+  });
+});
+
+describe('regions', () => {
+  it('lists Norway and the 15 counties of the current structure by default', async () => {
+    const response = await hub.query<{ regions: { code: string }[] }>('{ regions { code } }');
+    expect(response.data!.regions.map((r) => r.code).sort()).toEqual(
+      ['0', '03', '11', '15', '18', '31', '32', '33', '34', '39', '40', '42', '46', '50', '55', '56'],
+    );
+  });
+
+  it('lists the 11 counties of 2020-2023 for a year in that period', async () => {
+    const response = await hub.query<{ regions: { code: string }[] }>('{ regions(validIn: 2021) { code } }');
+    expect(response.data!.regions.map((r) => r.code).sort()).toEqual(
+      ['0', '03', '11', '15', '18', '30', '34', '38', '42', '46', '50', '54'],
+    );
+  });
+});
+
 describe('drugDeathRates', () => {
   it('defaults to Norway and the standard the registry uses now', async () => {
     const response = await hub.query<{ drugDeathRates: unknown[] }>(`{
