@@ -1,5 +1,5 @@
 import { builder } from '../schema/builder.ts';
-import { Lang, label } from '../schema/common.ts';
+import { label, langArgs } from '../schema/common.ts';
 import { defineCodeLoader } from '../server/context.ts';
 
 export const regionByCode = defineCodeLoader((ctx, codes) => ctx.prisma.region.findMany({ where: { code: { in: codes } } }));
@@ -17,11 +17,7 @@ export const RegionType = builder.prismaObject('Region', {
     'Norway (code "0") or a county by its SSB county number. County numbers changed with the reforms of 2018, 2020 and 2024; validFrom and validTo say when a code was in use.',
   fields: (t) => ({
     code: t.exposeID('code', { description: 'SSB county number ("03" Oslo, "46" Vestland), or "0" for Norway.' }),
-    name: t.string({
-      description: 'Name of the region.',
-      args: { lang: t.arg({ type: Lang, defaultValue: 'NB', description: 'Language (default NB).' }) },
-      resolve: (region, { lang }) => label(region, lang),
-    }),
+    name: t.string({ description: 'Name of the region.', args: langArgs, resolve: (entry, { lang }) => label(entry, lang) }),
     kind: t.expose('kind', { type: RegionKind, description: 'COUNTRY or COUNTY.' }),
     validFrom: t.exposeInt('validFrom', { nullable: true, description: 'First year the code was in use (null: before our data).' }),
     validTo: t.exposeInt('validTo', { nullable: true, description: 'Last year the code was in use (null: still in use).' }),

@@ -1,16 +1,12 @@
 import { builder } from '../schema/builder.ts';
-import { Lang, label } from '../schema/common.ts';
+import { label, langArgs } from '../schema/common.ts';
 
 export const SubstanceType = builder.prismaObject('Substance', {
   description:
     'One substance taxonomy across sources: the survey asks about it, deaths are grouped by it, wastewater measures it. Sources add their own fields (prevalence, drugDeaths, wastewater).',
   fields: (t) => ({
     code: t.exposeID('code', { description: 'Stable code, e.g. CANNABIS, COCAINE, AMPHETAMINES.' }),
-    name: t.string({
-      description: 'Name of the substance.',
-      args: { lang: t.arg({ type: Lang, defaultValue: 'NB', description: 'Language (default NB).' }) },
-      resolve: (substance, { lang }) => label(substance, lang),
-    }),
+    name: t.string({ description: 'Name of the substance.', args: langArgs, resolve: (entry, { lang }) => label(entry, lang) }),
     parent: t.relation('parent', { nullable: true, description: 'The group it belongs to (e.g. AMPHETAMINES for METHAMPHETAMINE).' }),
     children: t.relation('children', {
       description: 'The substances grouped under it.',

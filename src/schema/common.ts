@@ -10,10 +10,20 @@ export const Lang = builder.enumType('Lang', {
 
 export type LangValue = 'NB' | 'EN';
 
+interface Labelled {
+  nameNb: string;
+  nameEn: string;
+}
+
 /** The label of a codelist entry in the requested language. */
-export function label(entry: { nameNb: string; nameEn: string }, lang: LangValue | null | undefined): string {
+export function label(entry: Labelled, lang: LangValue | null | undefined): string {
   return lang === 'EN' ? entry.nameEn : entry.nameNb;
 }
+
+/** The `lang` argument of every `name` and label field. */
+export const langArgs = builder.args((t) => ({
+  lang: t.field({ type: Lang, defaultValue: 'NB', description: 'Language of the label (default NB).' }),
+}));
 
 export const Sex = builder.enumType('Sex', {
   description: 'Sex as the sources publish it; ALL is the total.',

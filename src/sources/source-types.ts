@@ -1,5 +1,5 @@
 import { builder } from '../schema/builder.ts';
-import { Lang, label } from '../schema/common.ts';
+import { label, langArgs } from '../schema/common.ts';
 import { defineCodeLoader } from '../server/context.ts';
 
 export const sourceById = defineCodeLoader((ctx, codes) =>
@@ -34,16 +34,12 @@ export const SourceType = builder.prismaObject('Source', {
   description: 'A statistical source the hub serves (the survey, the Cause of Death Registry, ...).',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id: mortality, survey, wastewater, pwid, ...' }),
-    name: t.string({
-      description: 'Name of the source.',
-      args: { lang: t.arg({ type: Lang, defaultValue: 'NB', description: 'Language (default NB).' }) },
-      resolve: (source, { lang }) => label(source, lang),
-    }),
+    name: t.string({ description: 'Name of the source.', args: langArgs, resolve: (entry, { lang }) => label(entry, lang) }),
     publisher: t.exposeString('publisher', { description: 'Who collects and publishes the data.' }),
     url: t.exposeString('url', { nullable: true, description: 'Where the source documents its statistics.' }),
     notes: t.stringList({
       description: 'Method and comparability notes for users of the data.',
-      args: { lang: t.arg({ type: Lang, defaultValue: 'NB', description: 'Language (default NB).' }) },
+      args: langArgs,
       resolve: (source, { lang }) => (lang === 'EN' ? source.notesEn : source.notesNb),
     }),
     releases: t.relation('releases', {
