@@ -34,6 +34,8 @@ export interface CubeDefinition {
   yearFrom?: { column: string; field: string };
   /** Value columns selected besides the dimensions: [column, row property]. */
   values: readonly { column: string; field: string }[];
+  /** Value columns that order the cells of a year before the dimensions (e.g. a category's position). */
+  order?: readonly { column: string; field: string }[];
 }
 
 /** What a query asks of a cube, after GraphQL has checked the types. */

@@ -74,7 +74,7 @@ export class CubeMetadataCache {
         codes.set(dimension.argument, [...list.values]);
       } else {
         const found = await this.prisma.$queryRaw<{ code: string }[]>`
-          SELECT ${Prisma.raw(`"${list.column}"`)} AS code FROM ${Prisma.raw(`"${list.table}"`)} ORDER BY 1`;
+          SELECT DISTINCT ${Prisma.raw(`"${list.column}"`)} AS code FROM ${Prisma.raw(`"${list.table}"`)} ORDER BY 1`;
         codes.set(dimension.argument, found.map((row) => row.code));
       }
     }

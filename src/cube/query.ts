@@ -74,6 +74,7 @@ export function validateCubeQuery(cube: CubeDefinition, metadata: CubeMetadata, 
 /**
  * The cells a query asks for, each from the latest release published by `asOf` (default: now)
  * and not withdrawn by then. "Latest" and `asOf` are one code path: DISTINCT ON the cell key.
+ * Where one release prints a cell in several tables, the first one stored answers.
  */
 export async function selectCells<Row extends CubeRow>(
   prisma: PrismaClient,
@@ -118,7 +119,7 @@ export async function selectCells<Row extends CubeRow>(
     ...cube.dimensions,
     ...cube.values,
   ].map(({ column, field }) => Prisma.sql`o.${identifier(column)} AS ${identifier(field)}`);
-  const outerOrder = [cube.year, ...(cube.yearFrom ? [cube.yearFrom] : []), ...cube.series, ...cube.dimensions].map(
+  const outerOrder = [cube.year, ...(cube.yearFrom ? [cube.yearFrom] : []), ...cube.series, ...(cube.order ?? []), ...cube.dimensions].map(
     ({ field }) => Prisma.sql`cell.${identifier(field)}`,
   );
 
@@ -128,7 +129,7 @@ export async function selectCells<Row extends CubeRow>(
         ${Prisma.join(selected)}, o.release_id AS "releaseId", r.published_at AS "publishedAt"
       FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
       WHERE ${Prisma.join(conditions, ' AND ')}
-      ORDER BY ${Prisma.join(cellColumns)}, r.published_at DESC, r.created_at DESC, r.id DESC
+      ORDER BY ${Prisma.join(cellColumns)}, r.published_at DESC, r.created_at DESC, r.id DESC, o.id
     ) cell
     ORDER BY ${Prisma.join(outerOrder)}`;
 }

@@ -67,6 +67,35 @@ query RatesByCounty {
 }`,
   },
   {
+    name: 'Cannabis use 2013-2025',
+    query: `# Survey prevalence with 95 % CI and unweighted counts, by recall period
+query CannabisByRecall {
+  prevalence(substance: ["CANNABIS"], from: 2013, to: 2025, by: [RECALL]) {
+    year recall value ciLow ciHigh respondents users qualifier
+    release { label status }
+  }
+}`,
+  },
+  {
+    name: 'Cannabis across sources',
+    query: `# One substance, every source: survey prevalence, trend test and deaths
+query CannabisAcrossSources {
+  substance(code: "CANNABIS") {
+    name(lang: EN)
+    prevalence(from: 2025, to: 2025, by: [SEX]) { sex value ciLow ciHigh wave { respondents responseRate } }
+    prevalenceTrends { recall test { direction pValue pQualifier } }
+    drugDeaths { year value }
+  }
+}`,
+  },
+  {
+    name: 'Debut age of cannabis use',
+    query: `query DebutAge {
+  distribution: useDistribution(distribution: CANNABIS_DEBUT_AGE) { category value count }
+  mean: useDistribution(distribution: CANNABIS_DEBUT_AGE, measure: MEAN) { value qualifier }
+}`,
+  },
+  {
     name: 'Every county with its series',
     query: `query Dashboard {
   regions {

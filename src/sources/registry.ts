@@ -10,7 +10,8 @@ export async function loadSourceModules(): Promise<SourceModule[]> {
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
-  return Promise.all(
-    folders.map(async (folder) => ((await import(`./${folder}/index.ts`)) as { source: SourceModule }).source),
-  );
+  // One after another: the order types are registered in is the order schema.graphql prints.
+  const modules: SourceModule[] = [];
+  for (const folder of folders) modules.push(((await import(`./${folder}/index.ts`)) as { source: SourceModule }).source);
+  return modules;
 }

@@ -41,3 +41,13 @@ describe('SQL statements per request', () => {
     expect(count).toBeLessThanOrEqual(4);
   });
 });
+
+describe('SQL statements across sources', () => {
+  it('are the same for one substance as for all, with prevalence and deaths', async () => {
+    const fields = 'code prevalence(from: 2025, to: 2025) { value recall } drugDeaths { value }';
+    // STIMULANTS has both: survey prevalence and a cause-of-death group.
+    const one = await statementsFor(`{ substance(code: "STIMULANTS") { ${fields} } }`);
+    const all = await statementsFor(`{ substances { ${fields} } }`);
+    expect(all).toBe(one);
+  });
+});

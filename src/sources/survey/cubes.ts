@@ -1,0 +1,64 @@
+import type { CubeDefinition } from '../../cube/definition.ts';
+import { RECALLS } from './importer.ts';
+
+const sex = { name: 'SEX', argument: 'sex', column: 'sex', field: 'sex', total: 'ALL', codelist: { values: ['ALL', 'MALE', 'FEMALE'] } } as const;
+
+// The report's analyses are of ages 16-64: the reference age group, kept when broken down.
+const ageGroup = {
+  name: 'AGE_GROUP',
+  argument: 'ageGroup',
+  column: 'age_group_code',
+  field: 'ageGroupCode',
+  total: '16-64',
+  totalIsReference: true,
+  codelist: { table: 'age_group', column: 'code' },
+} as const;
+
+const provenance = [
+  { column: 'value', field: 'value' },
+  { column: 'status', field: 'status' },
+  { column: 'qualifier', field: 'qualifier' },
+  { column: 'reference', field: 'reference' },
+  { column: 'note', field: 'note' },
+] as const;
+
+/** Prevalence: weighted percentages by substance (always broken down), recall, sex and age group. */
+export const prevalenceCube: CubeDefinition = {
+  sourceId: 'survey',
+  field: 'prevalence',
+  table: 'survey_prevalence',
+  series: [],
+  year: { column: 'year', field: 'year' },
+  dimensions: [
+    { name: 'SUBSTANCE', argument: 'substance', column: 'substance_code', field: 'substanceCode', codelist: { table: 'substance', column: 'code' } },
+    { name: 'RECALL', argument: 'recall', column: 'recall', field: 'recall', total: 'LIFETIME', totalIsReference: true, codelist: { values: RECALLS } },
+    sex,
+    ageGroup,
+  ],
+  values: [
+    ...provenance,
+    { column: 'ci_low', field: 'ciLow' },
+    { column: 'ci_high', field: 'ciHigh' },
+    { column: 'respondents', field: 'respondents' },
+    { column: 'users', field: 'users' },
+  ],
+};
+
+/** Distributions among users: a share per category, or a statistic of the whole (category ALL). */
+export const distributionCube: CubeDefinition = {
+  sourceId: 'survey',
+  field: 'distribution',
+  table: 'survey_distribution',
+  series: [
+    { column: 'distribution', field: 'distribution' },
+    { column: 'measure', field: 'measure' },
+  ],
+  year: { column: 'year', field: 'year' },
+  dimensions: [
+    sex,
+    ageGroup,
+    { name: 'CATEGORY', argument: 'category', column: 'category', field: 'category', total: 'ALL', codelist: { table: 'survey_distribution', column: 'category' } },
+  ],
+  values: [...provenance, { column: 'count', field: 'count' }, { column: 'position', field: 'position' }],
+  order: [{ column: 'position', field: 'position' }],
+};

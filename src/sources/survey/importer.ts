@@ -1,0 +1,260 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { SqlValue } from '../../db/bulk.ts';
+import { readCodelistCodes } from '../../dimensions/codelists.ts';
+import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
+import { bundleByRelease, codeOf, DATA_DIR, readReleasesFile, readSourceFile, releaseOf } from '../../importing/source-files.ts';
+import type { ReleaseBundle, ReleaseRecord } from '../source-module.ts';
+import { chartNumber, readChart, readChartManifest, readLabels, type ChartManifestEntry, type ChartPoint } from './charts.ts';
+
+export const SURVEY_DATA_DIR = join(DATA_DIR, 'survey');
+
+/** The chart data of the report's web page are one release; its id is in releases.csv. */
+export const CHARTS_RELEASE = 'survey-report-2026-charts';
+
+export const RECALLS = ['LIFETIME', 'LAST_12_MONTHS', 'LAST_4_WEEKS'] as const;
+export const DISTRIBUTIONS = ['CANNABIS_USE_FREQUENCY_12M', 'CANNABIS_USE_DAYS_4W', 'CANNABIS_DEBUT_AGE'] as const;
+export const DISTRIBUTION_MEASURES = ['SHARE', 'MEAN', 'MINIMUM', 'MAXIMUM', 'MODE'] as const;
+const SEXES = ['ALL', 'MALE', 'FEMALE'] as const;
+const QUALIFIERS = ['EXACT', 'ABOUT', 'NEARLY', 'JUST_OVER', 'LESS_THAN'] as const;
+
+type Row = { release: string; values: SqlValue[] };
+
+interface Codes {
+  substance: readonly string[];
+  ageGroup: readonly string[];
+}
+
+const PREVALENCE_COLUMNS = ['year', 'substance_code', 'recall', 'sex', 'age_group_code', 'value', 'ci_low', 'ci_high', 'respondents', 'users', 'status', 'qualifier', 'reference', 'note'];
+const DISTRIBUTION_COLUMNS = ['distribution', 'measure', 'year', 'sex', 'age_group_code', 'category', 'position', 'value', 'count', 'status', 'qualifier', 'reference', 'note'];
+
+/** Checks one prevalence cell: a percentage, inside its confidence interval, with sane counts and known codes. */
+function checkPrevalence(
+  file: string,
+  line: number,
+  codes: Codes,
+  cell: { substance: string; recall: string; sex: string; ageGroup: string; value: number | null; ciLow: number | null; ciHigh: number | null; respondents: number | null; users: number | null },
+  columns: { value: string; ciLow: string; ciHigh: string; respondents: string; users: string; substance: string; recall: string; sex: string; ageGroup: string },
+): void {
+  const fail = (column: string, problem: string) => {
+    throw new InputFileError(file, line, column, problem);
+  };
+  if (!codes.substance.includes(cell.substance)) fail(columns.substance, `unknown substance "${cell.substance}"; valid codes: ${codes.substance.join(', ')}`);
+  if (!(RECALLS as readonly string[]).includes(cell.recall)) fail(columns.recall, `unknown recall "${cell.recall}"; valid: ${RECALLS.join(', ')}`);
+  if (!(SEXES as readonly string[]).includes(cell.sex)) fail(columns.sex, `unknown sex "${cell.sex}"; valid: ${SEXES.join(', ')}`);
+  if (!codes.ageGroup.includes(cell.ageGroup)) fail(columns.ageGroup, `unknown age group "${cell.ageGroup}"; valid codes: ${codes.ageGroup.join(', ')}`);
+  if (cell.value !== null && (cell.value < 0 || cell.value > 100)) fail(columns.value, `a percentage must be between 0 and 100 (found ${cell.value})`);
+  if (cell.value !== null && cell.ciLow !== null && cell.ciLow > cell.value) fail(columns.ciLow, `the lower confidence limit ${cell.ciLow} is above the value ${cell.value}`);
+  if (cell.value !== null && cell.ciHigh !== null && cell.ciHigh < cell.value) fail(columns.ciHigh, `the upper confidence limit ${cell.ciHigh} is below the value ${cell.value}`);
+  for (const [count, column] of [[cell.respondents, columns.respondents], [cell.users, columns.users]] as const) {
+    if (count !== null && count < 0) fail(column, `a count must not be negative (found ${count})`);
+  }
+  if (cell.users !== null && cell.respondents !== null && cell.users > cell.respondents) fail(columns.users, `more users (${cell.users}) than respondents (${cell.respondents})`);
+}
+
+function prevalenceFromChart(entry: ChartManifestEntry, points: ChartPoint[], codes: Codes): Row[] {
+  return points.map((point) => {
+    const usersColumn = 'raw_n_level' in point.record ? 'raw_n_level' : 'raw_n_outcome_1';
+    const cellValues = {
+      ...point.dimensions,
+      value: chartNumber(point, entry.file, 'value', { required: true }),
+      ciLow: chartNumber(point, entry.file, 'ci_low'),
+      ciHigh: chartNumber(point, entry.file, 'ci_high'),
+      respondents: chartNumber(point, entry.file, 'raw_n_total', { integer: true }),
+      users: chartNumber(point, entry.file, usersColumn, { integer: true }),
+    };
+    checkPrevalence(entry.file, point.line, codes, cellValues, {
+      value: 'value', ciLow: 'ci_low', ciHigh: 'ci_high', respondents: 'raw_n_total', users: usersColumn,
+      substance: entry.substance, recall: entry.recall, sex: entry.sex, ageGroup: entry.age_group,
+    });
+    const d = point.dimensions;
+    return {
+      release: CHARTS_RELEASE,
+      values: [d.year, d.substance, d.recall, d.sex, d.ageGroup, cellValues.value, cellValues.ciLow, cellValues.ciHigh, cellValues.respondents, cellValues.users, 'PROVISIONAL', 'EXACT', `${entry.figure} (${point.record.chart_title ?? entry.file})`, null],
+    };
+  });
+}
+
+const TREND_FIELDS = ['raw_predicted_prevalence', 'raw_lower_ci', 'raw_upper_ci', 'raw_observed_prevalence', 'raw_obs_se', 'raw_obs_lower_ci', 'raw_obs_upper_ci'] as const;
+
+/** Figures 5-7 spread a year over several series rows; each raw field is printed once per year. */
+function trendFromChart(entry: ChartManifestEntry, points: ChartPoint[]): Row[] {
+  const years = new Map<number, Map<string, number>>();
+  for (const point of points) {
+    const fields = years.get(point.dimensions.year) ?? new Map<string, number>();
+    for (const field of TREND_FIELDS) {
+      const value = chartNumber(point, entry.file, field);
+      if (value === null) continue;
+      const earlier = fields.get(field);
+      if (earlier !== undefined && earlier !== value) {
+        throw new InputFileError(entry.file, point.line, field, `${point.dimensions.year} has two different values (${earlier} and ${value})`);
+      }
+      fields.set(field, value);
+    }
+    years.set(point.dimensions.year, fields);
+  }
+  const { substance, recall } = points[0]!.dimensions;
+  return [...years].map(([year, fields]) => {
+    const get = (field: (typeof TREND_FIELDS)[number], optional = false) => {
+      const value = fields.get(field);
+      if (value === undefined && !optional) throw new InputFileError(entry.file, undefined, field, `no value for ${year}`);
+      return value ?? null;
+    };
+    return {
+      release: CHARTS_RELEASE,
+      values: [year, substance, recall, get('raw_predicted_prevalence'), get('raw_lower_ci'), get('raw_upper_ci'), get('raw_observed_prevalence'), get('raw_obs_se', true), get('raw_obs_lower_ci'), get('raw_obs_upper_ci'), entry.figure],
+    };
+  });
+}
+
+/** Orders the categories of a distribution by the first number in them ("1-5" < "6-10" < ">50"). */
+const categoryPosition = (category: string) => Number(/\d+/.exec(category)?.[0] ?? 0);
+
+function distributionFromChart(entry: ChartManifestEntry, points: ChartPoint[], labels: Map<string, string>): Row[] {
+  const distribution = entry.kind === 'DEBUT_AGE' ? 'CANNABIS_DEBUT_AGE' : 'CANNABIS_USE_FREQUENCY_12M';
+  const countColumn = entry.kind === 'DEBUT_AGE' ? 'raw_N' : 'raw_n';
+  return points.map((point) => {
+    const label = point.record.x_label ?? '';
+    const category = entry.kind === 'DEBUT_AGE' ? label : labels.get(label);
+    if (!category) throw new InputFileError(entry.file, point.line, 'x_label', `"${label}" is not in labels.csv`);
+    const value = chartNumber(point, entry.file, 'value', { required: true })!;
+    if (value < 0 || value > 100) throw new InputFileError(entry.file, point.line, 'value', `a percentage must be between 0 and 100 (found ${value})`);
+    const count = chartNumber(point, entry.file, countColumn, { integer: true });
+    if (count !== null && count < 0) throw new InputFileError(entry.file, point.line, countColumn, 'a count must not be negative');
+    const d = point.dimensions;
+    return {
+      release: CHARTS_RELEASE,
+      values: [distribution, 'SHARE', d.year, d.sex, d.ageGroup, category, categoryPosition(category), value, count, 'PROVISIONAL', 'EXACT', `${entry.figure} (${point.record.chart_title ?? entry.file})`, null],
+    };
+  });
+}
+
+/**
+ * Reads every survey file under `dir`: the report's chart data (charts.csv names each file and
+ * where its dimensions come from), the figures printed in the text, earlier publications, the
+ * survey waves and the trend tests. Every cell is validated; errors name file, line and column.
+ */
+export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
+  const codelists = readCodelistCodes();
+  const codes: Codes = { substance: codelists.get('substance') ?? [], ageGroup: codelists.get('age_group') ?? [] };
+  const releases: Map<string, ReleaseRecord> = readReleasesFile(join(dir, 'releases.csv'));
+  if (!releases.has(CHARTS_RELEASE)) throw new InputFileError('releases.csv', undefined, 'id', `the chart data release "${CHARTS_RELEASE}" is missing`);
+  const labels = readLabels(dir);
+
+  const prevalence: Row[] = [];
+  const trends: Row[] = [];
+  const distributions: Row[] = [];
+  for (const entry of readChartManifest(dir)) {
+    const points = readChart(dir, entry, labels);
+    if (entry.kind === 'PREVALENCE') prevalence.push(...prevalenceFromChart(entry, points, codes));
+    else if (entry.kind === 'TREND') trends.push(...trendFromChart(entry, points));
+    else distributions.push(...distributionFromChart(entry, points, labels));
+  }
+
+  const release = releaseOf(releases);
+  const textPrevalenceRow = z.object({
+    release,
+    year: cell.year,
+    substance: codeOf(codes.substance, 'substance'),
+    recall: cell.oneOf(RECALLS),
+    sex: cell.oneOf(SEXES),
+    age_group: codeOf(codes.ageGroup, 'age group'),
+    value: cell.number.refine((v) => v >= 0 && v <= 100, 'a percentage must be between 0 and 100'),
+    qualifier: cell.oneOf(QUALIFIERS),
+    reference: cell.text,
+    note: cell.optionalText,
+  });
+  for (const file of ['report-text.csv', 'published-points.csv']) {
+    for (const row of readCsvFile(join(dir, file), textPrevalenceRow)) {
+      prevalence.push({
+        release: row.release,
+        values: [row.year, row.substance, row.recall, row.sex, row.age_group, row.value, null, null, null, null, 'NORMAL', row.qualifier, row.reference, row.note],
+      });
+    }
+  }
+
+  for (const row of readCsvFile(
+    join(dir, 'report-distributions.csv'),
+    z.object({
+      release,
+      year: cell.year,
+      distribution: cell.oneOf(DISTRIBUTIONS),
+      measure: cell.oneOf(DISTRIBUTION_MEASURES),
+      sex: cell.oneOf(SEXES),
+      age_group: codeOf(codes.ageGroup, 'age group'),
+      category: cell.text,
+      value: cell.number,
+      qualifier: cell.oneOf(QUALIFIERS),
+      reference: cell.text,
+      note: cell.optionalText,
+    }),
+  )) {
+    distributions.push({
+      release: row.release,
+      values: [row.distribution, row.measure, row.year, row.sex, row.age_group, row.category, categoryPosition(row.category), row.value, null, 'NORMAL', row.qualifier, row.reference, row.note],
+    });
+  }
+
+  const tests = readCsvFile(
+    join(dir, 'trend-tests.csv'),
+    z.object({
+      release,
+      substance: codeOf(codes.substance, 'substance'),
+      recall: cell.oneOf(RECALLS),
+      year_from: cell.year,
+      year_to: cell.year,
+      direction: cell.oneOf(['INCREASE', 'DECREASE', 'NO_CHANGE']),
+      p_value: cell.number,
+      p_qualifier: cell.oneOf(QUALIFIERS),
+      adjusted_for: cell.text,
+      reference: cell.text,
+      note: cell.optionalText,
+    }),
+  ).map((t) => ({ release: t.release, values: [t.substance, t.recall, t.year_from, t.year_to, t.direction, t.p_value, t.p_qualifier, t.adjusted_for, t.reference, t.note] }));
+
+  const notes = z.string().transform((value) => (value.trim() === '' ? [] : value.split('|').map((note) => note.trim())));
+  const waves = readCsvFile(
+    join(dir, 'waves.csv'),
+    z.object({
+      release,
+      year: cell.year,
+      drawn_sample: cell.optionalNumber,
+      sample_age_from: cell.optionalNumber,
+      sample_age_to: cell.optionalNumber,
+      removals: cell.optionalNumber,
+      gross_sample: cell.optionalNumber,
+      respondents: cell.optionalNumber,
+      response_rate: cell.optionalNumber,
+      web_share: cell.optionalNumber,
+      phone_share: cell.optionalNumber,
+      non_contact_share: cell.optionalNumber,
+      fieldwork_start: z.union([cell.date, z.literal('')]).transform((v) => v || null),
+      fieldwork_end: z.union([cell.date, z.literal('')]).transform((v) => v || null),
+      notes_nb: notes,
+      notes_en: notes,
+      reference: cell.text,
+    }),
+  ).map(({ release: id, ...w }) => ({ release: id, values: Object.values(w) as SqlValue[] }));
+
+  return bundleByRelease(releases, [
+    { table: 'survey_prevalence', columns: PREVALENCE_COLUMNS, rows: prevalence },
+    {
+      table: 'survey_trend_point',
+      columns: ['year', 'substance_code', 'recall', 'adjusted', 'adjusted_ci_low', 'adjusted_ci_high', 'observed', 'observed_se', 'observed_ci_low', 'observed_ci_high', 'reference'],
+      rows: trends,
+    },
+    {
+      table: 'survey_trend_test',
+      columns: ['substance_code', 'recall', 'year_from', 'year_to', 'direction', 'p_value', 'p_qualifier', 'adjusted_for', 'reference', 'note'],
+      rows: tests,
+    },
+    { table: 'survey_distribution', columns: DISTRIBUTION_COLUMNS, rows: distributions },
+    {
+      table: 'survey_wave',
+      columns: ['year', 'drawn_sample', 'sample_age_from', 'sample_age_to', 'removals', 'gross_sample', 'respondents', 'response_rate', 'web_share', 'phone_share', 'non_contact_share', 'fieldwork_start', 'fieldwork_end', 'notes_nb', 'notes_en', 'reference'],
+      rows: waves,
+    },
+  ]);
+}
+
+export const readSurveySource = (dir = SURVEY_DATA_DIR) => readSourceFile(dir);

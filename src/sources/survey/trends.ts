@@ -1,0 +1,141 @@
+import { SubstanceType } from '../../dimensions/substance.ts';
+import { builder } from '../../schema/builder.ts';
+import { Qualifier } from '../../schema/common.ts';
+import { ReleaseType } from '../source-types.ts';
+import { defineLoader, type Context } from '../../server/context.ts';
+import type { Release, SurveyTrendPoint, SurveyTrendTest } from '../../db/generated/prisma/client.ts';
+import { Recall, substanceByCode } from './prevalence.ts';
+
+interface Trend {
+  substanceCode: string;
+  recall: SurveyTrendPoint['recall'];
+  points: (SurveyTrendPoint & { release: Release })[];
+  test: (SurveyTrendTest & { release: Release }) | null;
+}
+
+const publishedBy = (asOf: Date | null | undefined) =>
+  asOf
+    ? { publishedAt: { lte: asOf }, OR: [{ withdrawnAt: null }, { withdrawnAt: { gt: asOf } }] }
+    : { withdrawnAt: null };
+
+/** The trend series and test of each (substance, recall), each from its latest release published by `asOf`. */
+async function loadTrends(ctx: Context, substances: string[] | undefined, recalls: Trend['recall'][] | undefined, asOf?: Date | null): Promise<Trend[]> {
+  const where = {
+    ...(substances ? { substanceCode: { in: substances } } : {}),
+    ...(recalls ? { recall: { in: recalls } } : {}),
+    release: publishedBy(asOf),
+  };
+  const newestFirst = [{ release: { publishedAt: 'desc' as const } }, { release: { createdAt: 'desc' as const } }];
+  const [points, tests] = await Promise.all([
+    ctx.prisma.surveyTrendPoint.findMany({ where, include: { release: true }, orderBy: [...newestFirst, { year: 'asc' }] }),
+    ctx.prisma.surveyTrendTest.findMany({ where, include: { release: true }, orderBy: newestFirst }),
+  ]);
+  const trends = new Map<string, Trend>();
+  for (const point of points) {
+    const key = `${point.substanceCode}|${point.recall}`;
+    const trend = trends.get(key) ?? { substanceCode: point.substanceCode, recall: point.recall, points: [], test: null };
+    // Points come newest release first: keep only the newest release's series.
+    if (trend.points.length === 0 || trend.points[0]!.releaseId === point.releaseId) trend.points.push(point);
+    trends.set(key, trend);
+  }
+  for (const test of tests) {
+    const key = `${test.substanceCode}|${test.recall}`;
+    const trend = trends.get(key) ?? { substanceCode: test.substanceCode, recall: test.recall, points: [], test: null };
+    trend.test ??= test;
+    trends.set(key, trend);
+  }
+  const recallOrder = ['LIFETIME', 'LAST_12_MONTHS', 'LAST_4_WEEKS'];
+  return [...trends.values()].sort(
+    (a, b) => a.substanceCode.localeCompare(b.substanceCode) || recallOrder.indexOf(a.recall) - recallOrder.indexOf(b.recall),
+  );
+}
+
+interface TrendKey {
+  substance: string;
+  recall?: Trend['recall'][];
+  asOf?: Date | null;
+}
+
+/** Batches Substance.prevalenceTrends: all substances asking with the same arguments in one go. */
+const trendsBySubstance = defineLoader<TrendKey, Trend[], string>(
+  async (keys, ctx) => {
+    const groups = new Map<string, TrendKey[]>();
+    for (const key of keys) {
+      const group = JSON.stringify([key.recall, key.asOf]);
+      groups.set(group, [...(groups.get(group) ?? []), key]);
+    }
+    const answers = new Map<TrendKey, Trend[]>();
+    for (const group of groups.values()) {
+      const { recall, asOf } = group[0]!;
+      const trends = await loadTrends(ctx, group.map((key) => key.substance), recall, asOf);
+      for (const key of group) answers.set(key, trends.filter((trend) => trend.substanceCode === key.substance));
+    }
+    return keys.map((key) => answers.get(key) ?? []);
+  },
+  { cacheKeyFn: (key) => JSON.stringify([key.substance, key.recall, key.asOf]) },
+);
+
+const TrendPointType = builder.objectRef<SurveyTrendPoint & { release: Release }>('PrevalenceTrendPoint').implement({
+  description: 'One year of a trend test: the prevalence adjusted for age and sex, and the observed (weighted) prevalence, each with its 95 % band, unrounded as charted.',
+  fields: (t) => ({
+    year: t.exposeInt('year', { description: 'Survey year.' }),
+    adjusted: t.exposeFloat('adjusted', { description: 'Prevalence adjusted for age and sex (model estimate), in percent.' }),
+    adjustedCiLow: t.exposeFloat('adjustedCiLow', { description: 'Lower limit of the adjusted estimate\'s 95 % band.' }),
+    adjustedCiHigh: t.exposeFloat('adjustedCiHigh', { description: 'Upper limit of the adjusted estimate\'s 95 % band.' }),
+    observed: t.exposeFloat('observed', { description: 'Observed weighted prevalence, in percent.' }),
+    observedSe: t.exposeFloat('observedSe', { nullable: true, description: 'Standard error of the observed prevalence.' }),
+    observedCiLow: t.exposeFloat('observedCiLow', { description: 'Lower limit of the observed prevalence\'s 95 % band.' }),
+    observedCiHigh: t.exposeFloat('observedCiHigh', { description: 'Upper limit of the observed prevalence\'s 95 % band.' }),
+    reference: t.exposeString('reference', { description: 'The figure it was charted in.' }),
+    release: t.field({ type: ReleaseType, description: 'The release it comes from.', resolve: (point) => point.release }),
+  }),
+});
+
+const TrendTestType = builder.objectRef<SurveyTrendTest & { release: Release }>('PrevalenceTrendTest').implement({
+  description: 'The result of a statistical test of the trend, as the report states it.',
+  fields: (t) => ({
+    yearFrom: t.exposeInt('yearFrom', { description: 'First year of the period tested.' }),
+    yearTo: t.exposeInt('yearTo', { description: 'Last year of the period tested.' }),
+    direction: t.exposeString('direction', { description: 'INCREASE, DECREASE or NO_CHANGE.' }),
+    pValue: t.exposeFloat('pValue', { description: 'The p-value bound as printed (see pQualifier: LESS_THAN 0.01 is "p < 0.01").' }),
+    pQualifier: t.field({ type: Qualifier, description: 'How the p-value was printed.', resolve: (test) => test.pQualifier }),
+    adjustedFor: t.exposeString('adjustedFor', { description: 'What the test adjusts for, as printed.' }),
+    reference: t.exposeString('reference', { description: 'Where the report states the result.' }),
+    note: t.exposeString('note', { nullable: true, description: 'A remark on how the statement was read.' }),
+    release: t.field({ type: ReleaseType, description: 'The release it comes from.', resolve: (test) => test.release }),
+  }),
+});
+
+const TrendType = builder.objectRef<Trend>('PrevalenceTrend').implement({
+  description: 'The report\'s trend test of a prevalence series (figures 5-7): adjusted and observed series with the test result.',
+  fields: (t) => ({
+    substance: t.field({ type: SubstanceType, description: 'The substance.', resolve: async (trend, _a, ctx) => (await substanceByCode(ctx).load(trend.substanceCode))! }),
+    recall: t.field({ type: Recall, description: 'The recall period.', resolve: (trend) => trend.recall }),
+    points: t.field({ type: [TrendPointType], description: 'The series, one point per year.', resolve: (trend) => trend.points }),
+    test: t.field({ type: TrendTestType, nullable: true, description: 'The test result, where the report states one.', resolve: (trend) => trend.test }),
+  }),
+});
+
+const trendArgs = builder.args((t) => ({
+  recall: t.field({ type: [Recall], description: 'Recall periods. Default: all tested.' }),
+  asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+}));
+
+builder.queryFields((t) => ({
+  prevalenceTrends: t.field({
+    type: [TrendType],
+    description: 'Trend tests of survey prevalence (adjusted for age and sex), next to the observed series.',
+    args: { substance: t.arg.idList({ description: 'Substances. Default: all tested (cannabis).' }), ...trendArgs },
+    resolve: (_root, args, ctx) => loadTrends(ctx, args.substance?.map(String), args.recall ?? undefined, args.asOf),
+  }),
+}));
+
+builder.objectField(SubstanceType, 'prevalenceTrends', (t) =>
+  t.field({
+    type: [TrendType],
+    description: 'Trend tests of this substance\'s prevalence.',
+    args: trendArgs,
+    resolve: (substance, args, ctx) =>
+      trendsBySubstance(ctx).load({ substance: substance.code, recall: args.recall ?? undefined, asOf: args.asOf }),
+  }),
+);
