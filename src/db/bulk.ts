@@ -27,6 +27,18 @@ export async function insertRows(
   }
 }
 
+/** Inserts rows, updating every other column of a row whose `key` exists already. */
+export async function upsertRows(
+  client: pg.ClientBase,
+  table: string,
+  key: string,
+  columns: readonly string[],
+  rows: readonly SqlValue[][],
+): Promise<void> {
+  const update = columns.filter((column) => column !== key).map((column) => `"${column}" = EXCLUDED."${column}"`);
+  await insertRows(client, table, columns, rows, `ON CONFLICT ("${key}") DO UPDATE SET ${update.join(', ')}`);
+}
+
 /** Runs `work` in one transaction on one connection of the pool: all of it is stored, or none. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

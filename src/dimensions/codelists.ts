@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
-import { insertRows, type SqlValue } from '../db/bulk.ts';
+import { upsertRows, type SqlValue } from '../db/bulk.ts';
 import { cell, readCsvFile } from '../importing/csv.ts';
 
 export const DIMENSIONS_DATA_DIR = join(import.meta.dirname, '../../prisma/data/dimensions');
@@ -75,14 +75,12 @@ export async function loadCodelists(client: pg.ClientBase, dir = DIMENSIONS_DATA
   const counts: Record<string, number> = {};
   for (const list of CODELISTS) {
     const rows = readCsvFile(join(dir, list.file), list.row as z.ZodObject<z.ZodRawShape>);
-    const [key, ...rest] = list.columns;
-    const update = rest.map((column) => `"${column}" = EXCLUDED."${column}"`).join(', ');
-    await insertRows(
+    await upsertRows(
       client,
       list.table,
+      list.columns[0]!,
       list.columns,
       rows.map((row) => (list.toColumns as (r: unknown) => SqlValue[])(row)),
-      `ON CONFLICT ("${key}") DO UPDATE SET ${update}`,
     );
     counts[list.table] = rows.length;
   }

@@ -1,5 +1,8 @@
 import { builder } from '../schema/builder.ts';
 import { label, langArgs } from '../schema/common.ts';
+import { defineCodeLoader } from '../server/context.ts';
+
+export const substanceByCode = defineCodeLoader((ctx, codes) => ctx.prisma.substance.findMany({ where: { code: { in: codes } } }));
 
 export const SubstanceType = builder.prismaObject('Substance', {
   description:

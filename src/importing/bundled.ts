@@ -15,7 +15,7 @@ export async function loadBundledData(db: Database, log: (line: string) => void 
     const source = module.readSource();
     const started = performance.now();
     const bundles = module.readBundledReleases();
-    const { stored } = await loadBundledReleases(db.pool, source, bundles);
+    const { stored } = await loadBundledReleases(db.pool, source, bundles, module.readReferenceData?.());
     const rows = bundles
       .filter((bundle) => stored.includes(bundle.release.id))
       .reduce((sum, bundle) => sum + bundle.observations.reduce((n, table) => n + table.rows.length, 0), 0);

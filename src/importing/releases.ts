@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { inTransaction, insertRows } from '../db/bulk.ts';
-import type { ReleaseBundle, SourceRecord } from '../sources/source-module.ts';
+import { inTransaction, insertRows, upsertRows } from '../db/bulk.ts';
+import type { ReferenceRows, ReleaseBundle, SourceRecord } from '../sources/source-module.ts';
 
 /** SHA-256 of a release's content: the same input always gives the same checksum. */
 export function releaseChecksum(bundle: ReleaseBundle): string {
@@ -9,13 +9,12 @@ export function releaseChecksum(bundle: ReleaseBundle): string {
 }
 
 export async function upsertSource(client: pg.ClientBase, source: SourceRecord): Promise<void> {
-  await insertRows(
+  await upsertRows(
     client,
     'source',
+    'id',
     ['id', 'name_nb', 'name_en', 'publisher', 'url', 'notes_nb', 'notes_en'],
     [[source.id, source.name_nb, source.name_en, source.publisher, source.url, source.notes_nb, source.notes_en]],
-    `ON CONFLICT ("id") DO UPDATE SET name_nb = EXCLUDED.name_nb, name_en = EXCLUDED.name_en,
-       publisher = EXCLUDED.publisher, url = EXCLUDED.url, notes_nb = EXCLUDED.notes_nb, notes_en = EXCLUDED.notes_en`,
   );
 }
 
@@ -58,9 +57,11 @@ export async function loadBundledReleases(
   pool: pg.Pool,
   source: SourceRecord,
   bundles: ReleaseBundle[],
+  reference: ReferenceRows[] = [],
 ): Promise<BundledLoadResult> {
   return inTransaction(pool, async (client) => {
     await upsertSource(client, source);
+    for (const { table, key, columns, rows } of reference) await upsertRows(client, table, key, columns, rows);
     const { rows } = await client.query<{ id: string; checksum: string | null }>(
       'SELECT id, checksum FROM "release" WHERE source_id = $1',
       [source.id],

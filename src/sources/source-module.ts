@@ -36,10 +36,17 @@ export interface ReleaseBundle {
   observations: ObservationRows[];
 }
 
+/** Rows of a source's own codelist (e.g. wastewater sites), upserted by `key` before its releases. */
+export interface ReferenceRows extends ObservationRows {
+  key: string;
+}
+
 /** What a folder under src/sources/ provides besides its GraphQL types. */
 export interface SourceModule {
   /** Reads prisma/data/<id>/source.json. */
   readSource(): SourceRecord;
   /** Reads and validates the source's bundled files under prisma/data/<id>/. */
   readBundledReleases(): ReleaseBundle[];
+  /** The source's own codelists, kept current on every start (added or updated, never removed). */
+  readReferenceData?(): ReferenceRows[];
 }

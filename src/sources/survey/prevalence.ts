@@ -1,16 +1,13 @@
 import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
 import { defineParentCubeLoader, queryCube } from '../../cube/resolve.ts';
 import { AgeGroupType, ageGroupByCode } from '../../dimensions/age-group.ts';
-import { SubstanceType } from '../../dimensions/substance.ts';
+import { SubstanceType, substanceByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../schema/builder.ts';
 import { Sex } from '../../schema/common.ts';
 import { Observation, type ObservationShape } from '../../schema/observation.ts';
-import { defineCodeLoader } from '../../server/context.ts';
 import { prevalenceCube } from './cubes.ts';
 import { RECALLS } from './importer.ts';
 import { SurveyWaveType, waveByYear } from './waves.ts';
-
-export const substanceByCode = defineCodeLoader((ctx, codes) => ctx.prisma.substance.findMany({ where: { code: { in: codes } } }));
 
 interface PrevalenceRow extends CubeRow, ObservationShape {
   substanceCode: string;

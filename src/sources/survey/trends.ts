@@ -1,10 +1,10 @@
-import { SubstanceType } from '../../dimensions/substance.ts';
+import { SubstanceType, substanceByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../schema/builder.ts';
 import { Qualifier } from '../../schema/common.ts';
 import { ReleaseType } from '../source-types.ts';
 import { defineLoader, type Context } from '../../server/context.ts';
 import type { Release, SurveyTrendPoint, SurveyTrendTest } from '../../db/generated/prisma/client.ts';
-import { Recall, substanceByCode } from './prevalence.ts';
+import { Recall } from './prevalence.ts';
 
 interface Trend {
   substanceCode: string;

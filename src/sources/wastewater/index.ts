@@ -1,0 +1,15 @@
+import type { SourceModule } from '../source-module.ts';
+import { readWastewater, readWastewaterSource } from './importer.ts';
+import './sites.ts';
+import './loads.ts';
+
+// The files are read once for both the sites and the releases.
+let files: ReturnType<typeof readWastewater> | undefined;
+const read = () => (files ??= readWastewater());
+
+/** Drugs in wastewater: the EUDA/SCORE multi-city study, every site, and earlier Oslo (VEAS) values. */
+export const source: SourceModule = {
+  readSource: () => readWastewaterSource(),
+  readBundledReleases: () => read().bundles,
+  readReferenceData: () => read().reference,
+};

@@ -1,0 +1,155 @@
+import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
+import { defineParentCubeLoader, queryCube } from '../../cube/resolve.ts';
+import { RegionType } from '../../dimensions/region.ts';
+import { SubstanceType, substanceByCode } from '../../dimensions/substance.ts';
+import { builder } from '../../schema/builder.ts';
+import { Observation, type ObservationShape } from '../../schema/observation.ts';
+import { wastewaterCube } from './cubes.ts';
+import { STATISTICS } from './importer.ts';
+import { WastewaterMetaboliteType, WastewaterSiteType, metaboliteByCode, siteByCode } from './sites.ts';
+
+interface LoadRow extends CubeRow, ObservationShape {
+  siteCode: string;
+  countryCode: string;
+  substanceCode: string;
+  metaboliteCode: string;
+  statistic: (typeof STATISTICS)[number];
+}
+
+export const WastewaterStatistic = builder.enumType('WastewaterStatistic', {
+  description: 'Which published figure of a sampling week: a mean or one day.',
+  values: {
+    DAILY_MEAN: { description: 'Mean of the days sampled, as EUDA published it (the default).' },
+    WEEKDAY_MEAN: { description: 'Weekday mean, as published.' },
+    WEEKEND_MEAN: { description: 'Weekend mean, as published.' },
+    MONDAY: { description: 'Monday.' },
+    TUESDAY: { description: 'Tuesday.' },
+    WEDNESDAY: { description: 'Wednesday.' },
+    THURSDAY: { description: 'Thursday.' },
+    FRIDAY: { description: 'Friday.' },
+    SATURDAY: { description: 'Saturday.' },
+    SUNDAY: { description: 'Sunday.' },
+  } as const,
+});
+
+export const WastewaterOrder = builder.enumType('WastewaterOrder', {
+  description: 'How to order wastewater loads.',
+  values: {
+    YEAR: { description: 'By year, then site (the default).' },
+    VALUE_DESC: { description: 'Highest load first (missing values last): a ranking of sites.' },
+    VALUE_ASC: { description: 'Lowest load first (missing values last).' },
+  } as const,
+});
+
+export const WastewaterObservation = builder.objectRef<LoadRow>('WastewaterObservation').implement({
+  description:
+    'A published wastewater load in mg per 1000 inhabitants per day (EUDA/SCORE): a day of the sampling week or a published mean, never recomputed. A blank day is MISSING; a published 0 is BELOW_LOQ.',
+  interfaces: [Observation],
+  isTypeOf: (row) => typeof row === 'object' && row !== null && 'siteCode' in row,
+  fields: (t) => ({
+    site: t.field({ type: WastewaterSiteType, description: 'The treatment plant.', resolve: async (row, _a, ctx) => (await siteByCode(ctx).load(row.siteCode))! }),
+    country: t.exposeString('countryCode', { description: 'Country code as EUDA publishes it.' }),
+    metabolite: t.field({
+      type: WastewaterMetaboliteType,
+      description: 'What was measured (e.g. benzoylecgonine for cocaine).',
+      resolve: async (row, _a, ctx) => (await metaboliteByCode(ctx).load(row.metaboliteCode))!,
+    }),
+    substance: t.field({
+      type: SubstanceType,
+      description: 'The substance the metabolite indicates.',
+      resolve: async (row, _a, ctx) => (await substanceByCode(ctx).load(row.substanceCode))!,
+    }),
+    statistic: t.field({ type: WastewaterStatistic, description: 'Which figure of the week.', resolve: (row) => row.statistic }),
+  }),
+});
+
+const loadArgs = builder.args((t) => ({
+  site: t.idList({ description: 'Site codes (e.g. NO007). Default: all.' }),
+  country: t.idList({ description: 'Country codes (e.g. NO, ES). Default: all.' }),
+  substance: t.idList({ description: 'Substances (COCAINE, CANNABIS, MDMA, AMPHETAMINE, METHAMPHETAMINE, KETAMINE). Default: all.' }),
+  from: t.int({ description: 'First year (inclusive).' }),
+  to: t.int({ description: 'Last year (inclusive).' }),
+  statistic: t.field({ type: [WastewaterStatistic], description: 'Statistics. Default: DAILY_MEAN.' }),
+  orderBy: t.field({ type: WastewaterOrder, defaultValue: 'YEAR', description: 'Order of the results (VALUE_DESC ranks sites).' }),
+  first: t.int({ description: 'Only the first N results after ordering.' }),
+  asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+}));
+
+interface LoadArgs {
+  site?: readonly (string | number)[] | null;
+  country?: readonly (string | number)[] | null;
+  substance?: readonly (string | number)[] | null;
+  from?: number | null;
+  to?: number | null;
+  statistic?: readonly string[] | null;
+  orderBy?: string | null;
+  first?: number | null;
+  asOf?: Date | null;
+}
+
+function toCubeQuery(args: LoadArgs): CubeQuery {
+  return {
+    series: {},
+    filters: { site: args.site?.map(String), country: args.country?.map(String), substance: args.substance?.map(String), statistic: args.statistic },
+    from: args.from,
+    to: args.to,
+    asOf: args.asOf,
+  };
+}
+
+/** Units, then the requested order and length (a ranking is "VALUE_DESC, first: 10"). */
+function present(rows: LoadRow[], args: LoadArgs) {
+  const withUnits = rows.map((row) => ({ ...row, unit: 'MG_PER_1000_PER_DAY' as const }));
+  if (args.orderBy === 'VALUE_DESC' || args.orderBy === 'VALUE_ASC') {
+    const sign = args.orderBy === 'VALUE_DESC' ? -1 : 1;
+    withUnits.sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : sign * (a.value - b.value)));
+  }
+  return args.first != null ? withUnits.slice(0, Math.max(0, args.first)) : withUnits;
+}
+
+builder.queryFields((t) => ({
+  wastewater: t.field({
+    type: [WastewaterObservation],
+    description:
+      'Drug loads in wastewater (EUDA/SCORE), mg per 1000 inhabitants per day. Site, country, substance and year are always broken down (filters narrow them); statistic defaults to DAILY_MEAN. Rank cities with `orderBy: VALUE_DESC, first: 10`.',
+    args: loadArgs,
+    resolve: async (_root, args, ctx) => present(await queryCube<LoadRow>(ctx, wastewaterCube, toCubeQuery(args)), args),
+  }),
+}));
+
+const loadsBySite = defineParentCubeLoader<LoadRow>(wastewaterCube, 'site');
+const loadsBySubstance = defineParentCubeLoader<LoadRow>(wastewaterCube, 'substance');
+const withoutFilter = <Key extends string>(key: Key) => {
+  const { [key]: _removed, ...rest } = loadArgs as Record<string, (typeof loadArgs)[keyof typeof loadArgs]>;
+  return rest as Omit<typeof loadArgs, Key>;
+};
+
+builder.prismaObjectField(WastewaterSiteType, 'wastewater', (t) =>
+  t.field({
+    type: [WastewaterObservation],
+    description: 'Loads measured at this site (same arguments as Query.wastewater).',
+    args: withoutFilter('site'),
+    resolve: async (site, args, ctx) => present(await loadsBySite(ctx).load({ codes: [site.code], query: toCubeQuery(args) }), args),
+  }),
+);
+
+builder.prismaObjectField(RegionType, 'wastewater', (t) =>
+  t.field({
+    type: [WastewaterObservation],
+    description: 'Loads measured at the sites in this region (same arguments as Query.wastewater).',
+    args: withoutFilter('site'),
+    select: { wastewaterSites: { select: { code: true } } },
+    resolve: async (region, args, ctx) =>
+      present(await loadsBySite(ctx).load({ codes: region.wastewaterSites.map((s) => s.code), query: toCubeQuery(args) }), args),
+  }),
+);
+
+builder.prismaObjectField(SubstanceType, 'wastewater', (t) =>
+  t.field({
+    type: [WastewaterObservation],
+    description: 'Loads of this substance\'s metabolite in wastewater (same arguments as Query.wastewater).',
+    args: withoutFilter('substance'),
+    resolve: async (substance, args, ctx) =>
+      present(await loadsBySubstance(ctx).load({ codes: [substance.code], query: toCubeQuery(args) }), args),
+  }),
+);
