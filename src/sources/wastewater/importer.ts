@@ -121,13 +121,17 @@ function readSites(dir: string): { rows: SqlValue[][]; countries: Map<string, st
 const OBSERVATION_COLUMNS = ['year', 'site_code', 'country_code', 'metabolite_code', 'substance_code', 'statistic', 'value', 'status', 'qualifier', 'reference', 'note'];
 
 /**
- * Reads the EUDA release files exactly as EUDA publishes them and the earlier Oslo (VEAS) file.
+ * Reads the EUDA release files exactly as EUDA publishes them (as release `eudaRelease`) and the
+ * earlier Oslo (VEAS) file.
  * Every value is checked (numbers, known sites and metabolites; errors name file, line and
  * column); means are stored as published, never recomputed.
  */
-export function readWastewater(dir = WASTEWATER_DATA_DIR): { bundles: ReleaseBundle[]; reference: ReferenceRows[] } {
+export function readWastewater(
+  dir = WASTEWATER_DATA_DIR,
+  { eudaRelease = EUDA_RELEASE }: { eudaRelease?: string } = {},
+): { bundles: ReleaseBundle[]; reference: ReferenceRows[] } {
   const releases = readReleasesFile(join(dir, 'releases.csv'));
-  for (const id of [EUDA_RELEASE, VEAS_RELEASE]) {
+  for (const id of [eudaRelease, VEAS_RELEASE]) {
     if (!releases.has(id)) throw new InputFileError('releases.csv', undefined, 'id', `release "${id}" is missing`);
   }
   const metabolites = readMetabolites(dir);
@@ -159,7 +163,7 @@ export function readWastewater(dir = WASTEWATER_DATA_DIR): { bundles: ReleaseBun
     const y = year(dataFile, line, 'Year', record.Year!);
     for (const [column, statistic] of EUDA_VALUE_COLUMNS) {
       const { value, status } = load(dataFile, line, column, record[column]!);
-      observations.push({ release: EUDA_RELEASE, values: [y, site, record.Country!, metabolite.code, metabolite.substance, statistic, value, status, 'EXACT', dataReference, null] });
+      observations.push({ release: eudaRelease, values: [y, site, record.Country!, metabolite.code, metabolite.substance, statistic, value, status, 'EXACT', dataReference, null] });
     }
   }
 
@@ -195,7 +199,7 @@ export function readWastewater(dir = WASTEWATER_DATA_DIR): { bundles: ReleaseBun
     const metabolite = metaboliteOf(changesFile, line, 'metabolite', record.metabolite!);
     const previousYear = orNull(record.year_previous);
     return {
-      release: EUDA_RELEASE,
+      release: eudaRelease,
       values: [site, metabolite.code, year(changesFile, line, 'year_current', record.year_current!), previousYear === null ? null : year(changesFile, line, 'year_previous', previousYear),
         optionalNumber('value_current'), optionalNumber('value_previous'), optionalNumber('change_percent'), record.change_percent2!.trim()],
     };
@@ -210,7 +214,7 @@ export function readWastewater(dir = WASTEWATER_DATA_DIR): { bundles: ReleaseBun
     return trendHeader.slice(1).map((yearText, i) => {
       const { value } = load(trendsFile, index + 2, yearText, cells[i + 1] ?? '');
       if (value === null) throw new InputFileError(trendsFile, index + 2, yearText, 'a value is required');
-      return { release: EUDA_RELEASE, values: [metabolite.code, year(trendsFile, 1, yearText, yearText), value] as SqlValue[] };
+      return { release: eudaRelease, values: [metabolite.code, year(trendsFile, 1, yearText, yearText), value] as SqlValue[] };
     });
   });
 
