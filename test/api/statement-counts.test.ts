@@ -51,3 +51,12 @@ describe('SQL statements across sources', () => {
     expect(all).toBe(one);
   });
 });
+
+describe('SQL statements for wastewater', () => {
+  it('are the same for one region as for all, with their sites\' loads', async () => {
+    const fields = 'code wastewater(substance: ["COCAINE"]) { value site { city } metabolite { measuredAs } substance { code } }';
+    const one = await statementsFor(`{ region(code: "03") { ${fields} } }`);
+    const all = await statementsFor(`{ regions { ${fields} } }`);
+    expect(all).toBe(one);
+  });
+});

@@ -93,6 +93,21 @@ describe('wastewater', () => {
     expect(substance.wastewater.map((load) => load.site!.city)).toEqual(['Bergen', 'Oslo', 'Trondheim']);
   });
 
+  it('serves EUDA\'s published changes, "Inf" included, and its aggregated trend', async () => {
+    const { wastewaterChanges, wastewaterAggregates } = await data<{
+      wastewaterChanges: { site: { code: string }; changeClass: string; changePercent: number | null; changePercentAsPublished: string | null }[];
+      wastewaterAggregates: { year: number; value: number; metabolite: { code: string } }[];
+    }>(`{
+      wastewaterChanges { site { code } changeClass changePercent changePercentAsPublished }
+      wastewaterAggregates { year value metabolite { code } }
+    }`);
+    expect(wastewaterChanges).toHaveLength(652);
+    expect(wastewaterChanges.filter((c) => c.changePercentAsPublished === 'Inf').every((c) => c.changePercent === null)).toBe(true);
+    expect(wastewaterChanges.some((c) => c.changePercentAsPublished === 'Inf')).toBe(true);
+    expect(wastewaterAggregates).toHaveLength(14);
+    expect(wastewaterAggregates[0]).toEqual({ year: 2011, value: 340.93358925, metabolite: { code: 'cocaine' } });
+  });
+
   it('names the valid codes for an unknown country', async () => {
     const response = await hub.query('{ wastewater(country: ["XX"]) { value } }');
     expect(response.errors![0]!.extensions?.code).toBe('UNKNOWN_CODE');

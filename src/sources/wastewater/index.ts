@@ -2,6 +2,7 @@ import type { SourceModule } from '../source-module.ts';
 import { readWastewater, readWastewaterSource } from './importer.ts';
 import './sites.ts';
 import './loads.ts';
+import './changes.ts';
 
 // The files are read once for both the sites and the releases.
 let files: ReturnType<typeof readWastewater> | undefined;
