@@ -22,7 +22,6 @@ export interface CubeDimension {
 }
 
 export interface CubeDefinition {
-  sourceId: string;
   /** The root query field, named in error messages. */
   field: string;
   table: string;
@@ -55,4 +54,28 @@ export interface CubeRow {
   releaseId: string;
   publishedAt: Date;
   year: number;
+}
+
+/** Sex as every source publishes it; ALL is the total. */
+export const SEX_DIMENSION: CubeDimension = {
+  name: 'SEX',
+  argument: 'sex',
+  column: 'sex',
+  field: 'sex',
+  total: 'ALL',
+  codelist: { values: ['ALL', 'MALE', 'FEMALE'] },
+};
+
+/** The provenance columns every observation table has. */
+export const PROVENANCE_VALUES = [
+  { column: 'value', field: 'value' },
+  { column: 'status', field: 'status' },
+  { column: 'qualifier', field: 'qualifier' },
+  { column: 'reference', field: 'reference' },
+  { column: 'note', field: 'note' },
+] as const;
+
+/** A Prisma filter on releases: published by `asOf` and not withdrawn by then (default: now). */
+export function releasePublishedBy(asOf: Date | null | undefined) {
+  return asOf ? { publishedAt: { lte: asOf }, OR: [{ withdrawnAt: null }, { withdrawnAt: { gt: asOf } }] } : { withdrawnAt: null };
 }

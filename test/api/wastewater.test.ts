@@ -7,11 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-async function data<Data>(query: string): Promise<Data> {
-  const response = await hub.query<Data>(query);
-  expect(response.errors).toBeUndefined();
-  return response.data!;
-}
+const data = <Data,>(query: string) => hub.data<Data>(query);
 
 interface Load {
   year?: number;

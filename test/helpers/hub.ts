@@ -18,6 +18,8 @@ export interface TestHub {
   /** Every SQL statement sent since the last `statements.length = 0`. */
   statements: string[];
   query<Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
+  /** The data of a query that must succeed; its errors fail the test with their messages. */
+  data<Data>(query: string, variables?: Record<string, unknown>): Promise<Data>;
   close(): Promise<void>;
 }
 
@@ -59,17 +61,23 @@ export async function startTestHub(limits: HubLimits = DEFAULT_LIMITS): Promise<
   await applyMigrations(db.pool);
   await loadBundledData(db);
   const hub = createHub(db, limits);
+  const query = async <Data,>(text: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> => {
+    const response = await hub.fetch('http://rusdata.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: text, variables }),
+    });
+    return response.json() as Promise<GraphQLResponse<Data>>;
+  };
   return {
     db,
     hub,
     statements,
-    async query(query, variables) {
-      const response = await hub.fetch('http://rusdata.test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return response.json();
+    query,
+    async data<Data>(text: string, variables?: Record<string, unknown>) {
+      const response = await query<Data>(text, variables);
+      if (response.errors?.length) throw new Error(response.errors.map((error) => error.message).join('\n'));
+      return response.data!;
     },
     close: drop,
   };

@@ -1,6 +1,4 @@
-import type { CubeDefinition } from '../../cube/definition.ts';
-
-const SEXES = ['ALL', 'MALE', 'FEMALE'] as const;
+import { PROVENANCE_VALUES, SEX_DIMENSION, type CubeDefinition } from '../../cube/definition.ts';
 
 const region = {
   name: 'REGION',
@@ -11,19 +9,9 @@ const region = {
   codelist: { table: 'region', column: 'code' },
 } as const;
 
-const sex = { name: 'SEX', argument: 'sex', column: 'sex', field: 'sex', total: 'ALL', codelist: { values: SEXES } } as const;
-
-const provenance = [
-  { column: 'value', field: 'value' },
-  { column: 'status', field: 'status' },
-  { column: 'qualifier', field: 'qualifier' },
-  { column: 'reference', field: 'reference' },
-  { column: 'note', field: 'note' },
-] as const;
 
 /** Drug-induced deaths: counts, shares, mean ages and autopsy figures by region, sex, age, cause and intent. */
 export const deathsCube: CubeDefinition = {
-  sourceId: 'mortality',
   field: 'drugDeaths',
   table: 'death_observation',
   series: [{ column: 'measure', field: 'measure' }],
@@ -31,12 +19,12 @@ export const deathsCube: CubeDefinition = {
   yearFrom: { column: 'year_from', field: 'yearFrom' },
   dimensions: [
     region,
-    sex,
+    SEX_DIMENSION,
     { name: 'AGE_GROUP', argument: 'ageGroup', column: 'age_group_code', field: 'ageGroupCode', total: 'ALL', codelist: { table: 'age_group', column: 'code' } },
     { name: 'CAUSE', argument: 'cause', column: 'cause_code', field: 'causeCode', total: 'ALL', codelist: { table: 'death_cause', column: 'code' } },
     { name: 'INTENT', argument: 'intent', column: 'intent_code', field: 'intentCode', total: 'ALL', codelist: { table: 'death_intent', column: 'code' } },
   ],
-  values: provenance,
+  values: PROVENANCE_VALUES,
 };
 
 /**
@@ -44,14 +32,13 @@ export const deathsCube: CubeDefinition = {
  * reference member is the one the registry uses now (Norway's mean population 2024).
  */
 export const ratesCube: CubeDefinition = {
-  sourceId: 'mortality',
   field: 'drugDeathRates',
   table: 'death_rate_observation',
   series: [],
   year: { column: 'year', field: 'year' },
   dimensions: [
     region,
-    sex,
+    SEX_DIMENSION,
     {
       name: 'STANDARD',
       argument: 'standard',
@@ -62,5 +49,5 @@ export const ratesCube: CubeDefinition = {
       codelist: { table: 'standard_population', column: 'code' },
     },
   ],
-  values: provenance,
+  values: PROVENANCE_VALUES,
 };

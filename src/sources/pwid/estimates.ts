@@ -11,7 +11,6 @@ interface EstimateRow extends CubeRow, ObservationShape {
 }
 
 const estimatesCube: CubeDefinition = {
-  sourceId: 'pwid',
   field: 'injectingDrugUseEstimates',
   table: 'injecting_drug_use_estimate',
   series: [],

@@ -1,7 +1,5 @@
-import type { CubeDefinition } from '../../cube/definition.ts';
+import { PROVENANCE_VALUES, SEX_DIMENSION, type CubeDefinition } from '../../cube/definition.ts';
 import { RECALLS } from './importer.ts';
-
-const sex = { name: 'SEX', argument: 'sex', column: 'sex', field: 'sex', total: 'ALL', codelist: { values: ['ALL', 'MALE', 'FEMALE'] } } as const;
 
 // The report's analyses are of ages 16-64: the reference age group, kept when broken down.
 const ageGroup = {
@@ -14,17 +12,8 @@ const ageGroup = {
   codelist: { table: 'age_group', column: 'code' },
 } as const;
 
-const provenance = [
-  { column: 'value', field: 'value' },
-  { column: 'status', field: 'status' },
-  { column: 'qualifier', field: 'qualifier' },
-  { column: 'reference', field: 'reference' },
-  { column: 'note', field: 'note' },
-] as const;
-
 /** Prevalence: weighted percentages by substance (always broken down), recall, sex and age group. */
 export const prevalenceCube: CubeDefinition = {
-  sourceId: 'survey',
   field: 'prevalence',
   table: 'survey_prevalence',
   series: [],
@@ -32,11 +21,11 @@ export const prevalenceCube: CubeDefinition = {
   dimensions: [
     { name: 'SUBSTANCE', argument: 'substance', column: 'substance_code', field: 'substanceCode', codelist: { table: 'substance', column: 'code' } },
     { name: 'RECALL', argument: 'recall', column: 'recall', field: 'recall', total: 'LIFETIME', totalIsReference: true, codelist: { values: RECALLS } },
-    sex,
+    SEX_DIMENSION,
     ageGroup,
   ],
   values: [
-    ...provenance,
+    ...PROVENANCE_VALUES,
     { column: 'ci_low', field: 'ciLow' },
     { column: 'ci_high', field: 'ciHigh' },
     { column: 'respondents', field: 'respondents' },
@@ -46,7 +35,6 @@ export const prevalenceCube: CubeDefinition = {
 
 /** Distributions among users: a share per category, or a statistic of the whole (category ALL). */
 export const distributionCube: CubeDefinition = {
-  sourceId: 'survey',
   field: 'distribution',
   table: 'survey_distribution',
   series: [
@@ -55,10 +43,10 @@ export const distributionCube: CubeDefinition = {
   ],
   year: { column: 'year', field: 'year' },
   dimensions: [
-    sex,
+    SEX_DIMENSION,
     ageGroup,
     { name: 'CATEGORY', argument: 'category', column: 'category', field: 'category', total: 'ALL', codelist: { table: 'survey_distribution', column: 'category' } },
   ],
-  values: [...provenance, { column: 'count', field: 'count' }, { column: 'position', field: 'position' }],
+  values: [...PROVENANCE_VALUES, { column: 'count', field: 'count' }, { column: 'position', field: 'position' }],
   order: [{ column: 'position', field: 'position' }],
 };

@@ -1,3 +1,4 @@
+import { releasePublishedBy } from '../../cube/definition.ts';
 import { SubstanceType, substanceByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../schema/builder.ts';
 import { Qualifier } from '../../schema/common.ts';
@@ -13,17 +14,12 @@ interface Trend {
   test: (SurveyTrendTest & { release: Release }) | null;
 }
 
-const publishedBy = (asOf: Date | null | undefined) =>
-  asOf
-    ? { publishedAt: { lte: asOf }, OR: [{ withdrawnAt: null }, { withdrawnAt: { gt: asOf } }] }
-    : { withdrawnAt: null };
-
 /** The trend series and test of each (substance, recall), each from its latest release published by `asOf`. */
 async function loadTrends(ctx: Context, substances: string[] | undefined, recalls: Trend['recall'][] | undefined, asOf?: Date | null): Promise<Trend[]> {
   const where = {
     ...(substances ? { substanceCode: { in: substances } } : {}),
     ...(recalls ? { recall: { in: recalls } } : {}),
-    release: publishedBy(asOf),
+    release: releasePublishedBy(asOf),
   };
   const newestFirst = [{ release: { publishedAt: 'desc' as const } }, { release: { createdAt: 'desc' as const } }];
   const [points, tests] = await Promise.all([

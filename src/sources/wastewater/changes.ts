@@ -1,12 +1,10 @@
 import type { Release, WastewaterAggregate, WastewaterChange } from '../../db/generated/prisma/client.ts';
+import { releasePublishedBy } from '../../cube/definition.ts';
 import { builder } from '../../schema/builder.ts';
 import { ReleaseType } from '../source-types.ts';
 import { WastewaterMetaboliteType, WastewaterSiteType, metaboliteByCode, siteByCode } from './sites.ts';
 
 // EUDA's own derived tables, served as EUDA published them (from the latest release by asOf).
-
-const releaseFilter = (asOf: Date | null | undefined) =>
-  asOf ? { publishedAt: { lte: asOf }, OR: [{ withdrawnAt: null }, { withdrawnAt: { gt: asOf } }] } : { withdrawnAt: null };
 
 /** Keeps, per key, only the rows of the newest release (rows come newest release first). */
 function newestPerKey<Row extends { releaseId: string }>(rows: Row[], key: (row: Row) => string): Row[] {
@@ -66,7 +64,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const rows = await ctx.prisma.wastewaterChange.findMany({
         where: {
-          release: releaseFilter(args.asOf),
+          release: releasePublishedBy(args.asOf),
           ...(args.country ? { site: { countryCode: { in: args.country.map(String) } } } : {}),
           ...(args.substance ? { metabolite: { substanceCode: { in: args.substance.map(String) } } } : {}),
         },
@@ -82,7 +80,7 @@ builder.queryFields((t) => ({
     args: { asOf: t.arg({ type: 'Date', description: 'Answer as published on this date.' }) },
     resolve: async (_root, args, ctx) => {
       const rows = await ctx.prisma.wastewaterAggregate.findMany({
-        where: { release: releaseFilter(args.asOf) },
+        where: { release: releasePublishedBy(args.asOf) },
         include: { release: true },
         orderBy: [...newestFirst, { metaboliteCode: 'asc' }, { year: 'asc' }],
       });

@@ -3,7 +3,6 @@ import { STATISTICS } from './importer.ts';
 
 /** Wastewater loads by site, country, substance and statistic; only the statistic has a default (DAILY_MEAN). */
 export const wastewaterCube: CubeDefinition = {
-  sourceId: 'wastewater',
   field: 'wastewater',
   table: 'wastewater_observation',
   series: [],
