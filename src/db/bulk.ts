@@ -15,6 +15,7 @@ export async function insertRows(
   columns: readonly string[],
   rows: readonly SqlValue[][],
   conflict = '',
+  onProgress?: (written: number) => void,
 ): Promise<void> {
   const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   const columnList = columns.map((column) => `"${column}"`).join(', ');
@@ -24,6 +25,7 @@ export async function insertRows(
       (_, rowIndex) => `(${columns.map((__, columnIndex) => `$${rowIndex * columns.length + columnIndex + 1}`).join(', ')})`,
     );
     await client.query(`INSERT INTO "${table}" (${columnList}) VALUES ${placeholders.join(', ')} ${conflict}`, chunk.flat());
+    onProgress?.(start + chunk.length);
   }
 }
 

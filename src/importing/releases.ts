@@ -18,13 +18,22 @@ export async function upsertSource(client: pg.ClientBase, source: SourceRecord):
   );
 }
 
+export interface StoreOptions {
+  /** The checksum of the input the release was read from (default: of the bundle). */
+  checksum?: string;
+  publishedBy?: string | null;
+  idempotencyKey?: string | null;
+  /** Called after each batch with the number of observations written so far. */
+  onProgress?: (written: number, total: number) => void;
+}
+
 /** Stores a release and all its observations on `client` (the caller owns the transaction). */
-export async function storeRelease(client: pg.ClientBase, sourceId: string, bundle: ReleaseBundle): Promise<void> {
+export async function storeRelease(client: pg.ClientBase, sourceId: string, bundle: ReleaseBundle, options: StoreOptions = {}): Promise<void> {
   const { release } = bundle;
   await insertRows(
     client,
     'release',
-    ['id', 'source_id', 'label', 'status', 'published_at', 'published_at_precision', 'publisher', 'url', 'note', 'checksum'],
+    ['id', 'source_id', 'label', 'status', 'published_at', 'published_at_precision', 'publisher', 'url', 'note', 'checksum', 'published_by', 'idempotency_key'],
     [[
       release.id,
       sourceId,
@@ -35,11 +44,18 @@ export async function storeRelease(client: pg.ClientBase, sourceId: string, bund
       release.publisher,
       release.url,
       release.note,
-      releaseChecksum(bundle),
+      options.checksum ?? releaseChecksum(bundle),
+      options.publishedBy ?? null,
+      options.idempotencyKey ?? null,
     ]],
   );
+  const total = bundle.observations.reduce((n, table) => n + table.rows.length, 0);
+  let done = 0;
   for (const { table, columns, rows } of bundle.observations) {
-    await insertRows(client, table, ['release_id', ...columns], rows.map((row) => [release.id, ...row]));
+    await insertRows(client, table, ['release_id', ...columns], rows.map((row) => [release.id, ...row]), '', (written) =>
+      options.onProgress?.(done + written, total),
+    );
+    done += rows.length;
   }
 }
 

@@ -49,4 +49,8 @@ export interface SourceModule {
   readBundledReleases(): ReleaseBundle[];
   /** The source's own codelists, kept current on every start (added or updated, never removed). */
   readReferenceData?(): ReferenceRows[];
+  /** The file layout partner agencies publish new releases in, described for users. */
+  uploadLayout?: string;
+  /** Reads and validates an uploaded file as the observations of `release`. */
+  parseUpload?(text: string, fileName: string, release: ReleaseRecord): ReleaseBundle;
 }

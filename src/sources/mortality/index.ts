@@ -1,5 +1,5 @@
 import type { SourceModule } from '../source-module.ts';
-import { readMortalityReleases, readMortalitySource } from './importer.ts';
+import { MORTALITY_UPLOAD_LAYOUT, parseMortalityUpload, readMortalityReleases, readMortalitySource } from './importer.ts';
 import './deaths.ts';
 import './rates.ts';
 
@@ -7,4 +7,6 @@ import './rates.ts';
 export const source: SourceModule = {
   readSource: () => readMortalitySource(),
   readBundledReleases: () => readMortalityReleases(),
+  uploadLayout: MORTALITY_UPLOAD_LAYOUT,
+  parseUpload: parseMortalityUpload,
 };

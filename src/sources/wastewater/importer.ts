@@ -6,7 +6,7 @@ import type { SqlValue } from '../../db/bulk.ts';
 import { readCodelistCodes } from '../../dimensions/codelists.ts';
 import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
 import { bundleByRelease, codeOf, DATA_DIR, readReleasesFile, readSourceFile } from '../../importing/source-files.ts';
-import type { ReferenceRows, ReleaseBundle } from '../source-module.ts';
+import type { ReferenceRows, ReleaseBundle, ReleaseRecord } from '../source-module.ts';
 
 export const WASTEWATER_DATA_DIR = join(DATA_DIR, 'wastewater');
 export const EUDA_RELEASE = 'wastewater-euda-2025';
@@ -28,12 +28,13 @@ const EUDA_VALUE_COLUMNS: [string, (typeof STATISTICS)[number]][] = [
   ['Weekday mean', 'WEEKDAY_MEAN'], ['Weekend mean', 'WEEKEND_MEAN'], ['Daily mean', 'DAILY_MEAN'],
 ];
 
-/** Reads a CSV with a header row into records, after checking the header is exactly `expected`. */
-function readRecords(path: string, expected: readonly string[]): { line: number; record: Record<string, string> }[] {
-  const file = basename(path);
+/** Reads a CSV file with a header row into records, after checking the header is exactly `expected`. */
+const readRecords = (path: string, expected: readonly string[]) => parseRecords(readFileSync(path, 'utf8'), basename(path), expected);
+
+function parseRecords(text: string, file: string, expected: readonly string[]): { line: number; record: Record<string, string> }[] {
   let rows: string[][];
   try {
-    rows = parse(readFileSync(path, 'utf8'), { bom: true, skip_empty_lines: true });
+    rows = parse(text, { bom: true, skip_empty_lines: true });
   } catch (error) {
     throw new InputFileError(file, (error as { lines?: number }).lines, undefined, `not valid CSV (${(error as Error).message})`);
   }
@@ -118,6 +119,60 @@ function readSites(dir: string): { rows: SqlValue[][]; countries: Map<string, st
   return { rows, countries };
 }
 
+const year = (file: string, line: number, column: string, text: string) => {
+  if (!/^\d{4}$/.test(text.trim())) throw new InputFileError(file, line, column, `must be a four-digit year (found "${text}")`);
+  return Number(text);
+};
+
+/** Metabolites and sites, to check and map the codes of a data file. */
+function readLookups(dir: string) {
+  const metabolites = readMetabolites(dir);
+  const metaboliteByName = new Map(metabolites.flatMap((m) => [[m.code, m] as const, ...m.aliases.map((alias) => [alias, m] as const)]));
+  const sites = readSites(dir);
+  return {
+    metabolites,
+    sites,
+    metaboliteOf(file: string, line: number, column: string, name: string) {
+      const metabolite = metaboliteByName.get(name.trim());
+      if (!metabolite) throw new InputFileError(file, line, column, `unknown metabolite "${name}"; known: ${[...metaboliteByName.keys()].join(', ')}`);
+      return metabolite;
+    },
+    siteOf(file: string, line: number, column: string, id: string) {
+      if (!sites.countries.has(id)) throw new InputFileError(file, line, column, `unknown site "${id}": not in ${EUDA_FILES.sites} or sites-extra.csv`);
+      return id;
+    },
+  };
+}
+
+const EUDA_DATA_HEADER = ['Year', 'Metabolite', 'Site ID', 'Country', 'City', ...EUDA_VALUE_COLUMNS.map(([column]) => column)];
+
+/** The observations of a file in the layout of EUDA's ww*-all-data.csv: ten per row (days and published means). */
+function eudaObservations(text: string, file: string, release: string, lookups: ReturnType<typeof readLookups>) {
+  const observations: { release: string; values: SqlValue[] }[] = [];
+  const reference = `EUDA, Wastewater analysis and drugs, ${file}`;
+  for (const { line, record } of parseRecords(text, file, EUDA_DATA_HEADER)) {
+    const site = lookups.siteOf(file, line, 'Site ID', record['Site ID']!);
+    if (lookups.sites.countries.get(site) !== record.Country) {
+      throw new InputFileError(file, line, 'Country', `site ${site} is in ${lookups.sites.countries.get(site)} in the site table, not ${record.Country}`);
+    }
+    const metabolite = lookups.metaboliteOf(file, line, 'Metabolite', record.Metabolite!);
+    const y = year(file, line, 'Year', record.Year!);
+    for (const [column, statistic] of EUDA_VALUE_COLUMNS) {
+      const { value, status } = load(file, line, column, record[column]!);
+      observations.push({ release, values: [y, site, record.Country!, metabolite.code, metabolite.substance, statistic, value, status, 'EXACT', reference, null] });
+    }
+  }
+  return observations;
+}
+
+export const WASTEWATER_UPLOAD_LAYOUT = `CSV in the layout of EUDA's ww2025-all-data.csv: ${EUDA_DATA_HEADER.join(',')} (sites and metabolites as in the bundled site table)`;
+
+/** Reads an uploaded file in EUDA's data layout as the observations of a new release. */
+export function parseWastewaterUpload(text: string, fileName: string, release: ReleaseRecord, dir = WASTEWATER_DATA_DIR): ReleaseBundle {
+  const rows = eudaObservations(text, fileName, release.id, readLookups(dir));
+  return { release, observations: [{ table: 'wastewater_observation', columns: OBSERVATION_COLUMNS, rows: rows.map((row) => row.values) }] };
+}
+
 const OBSERVATION_COLUMNS = ['year', 'site_code', 'country_code', 'metabolite_code', 'substance_code', 'statistic', 'value', 'status', 'qualifier', 'reference', 'note'];
 
 /**
@@ -134,38 +189,10 @@ export function readWastewater(
   for (const id of [eudaRelease, VEAS_RELEASE]) {
     if (!releases.has(id)) throw new InputFileError('releases.csv', undefined, 'id', `release "${id}" is missing`);
   }
-  const metabolites = readMetabolites(dir);
-  const metaboliteByName = new Map(metabolites.flatMap((m) => [[m.code, m] as const, ...m.aliases.map((alias) => [alias, m] as const)]));
-  const metaboliteOf = (file: string, line: number, column: string, name: string) => {
-    const metabolite = metaboliteByName.get(name.trim());
-    if (!metabolite) throw new InputFileError(file, line, column, `unknown metabolite "${name}"; known: ${[...metaboliteByName.keys()].join(', ')}`);
-    return metabolite;
-  };
-  const sites = readSites(dir);
-  const siteOf = (file: string, line: number, column: string, id: string) => {
-    if (!sites.countries.has(id)) throw new InputFileError(file, line, column, `unknown site "${id}": not in ${EUDA_FILES.sites} or sites-extra.csv`);
-    return id;
-  };
-  const year = (file: string, line: number, column: string, text: string) => {
-    if (!/^\d{4}$/.test(text.trim())) throw new InputFileError(file, line, column, `must be a four-digit year (found "${text}")`);
-    return Number(text);
-  };
+  const lookups = readLookups(dir);
+  const { metabolites, sites, metaboliteOf, siteOf } = lookups;
 
-  const observations: { release: string; values: SqlValue[] }[] = [];
-  const dataFile = EUDA_FILES.data;
-  const dataReference = `EUDA, Wastewater analysis and drugs 2025, ${dataFile}`;
-  for (const { line, record } of readRecords(join(dir, 'euda-2025', dataFile), ['Year', 'Metabolite', 'Site ID', 'Country', 'City', ...EUDA_VALUE_COLUMNS.map(([column]) => column)])) {
-    const site = siteOf(dataFile, line, 'Site ID', record['Site ID']!);
-    if (sites.countries.get(site) !== record.Country) {
-      throw new InputFileError(dataFile, line, 'Country', `site ${site} is in ${sites.countries.get(site)} in the site table, not ${record.Country}`);
-    }
-    const metabolite = metaboliteOf(dataFile, line, 'Metabolite', record.Metabolite!);
-    const y = year(dataFile, line, 'Year', record.Year!);
-    for (const [column, statistic] of EUDA_VALUE_COLUMNS) {
-      const { value, status } = load(dataFile, line, column, record[column]!);
-      observations.push({ release: eudaRelease, values: [y, site, record.Country!, metabolite.code, metabolite.substance, statistic, value, status, 'EXACT', dataReference, null] });
-    }
-  }
+  const observations = eudaObservations(readFileSync(join(dir, 'euda-2025', EUDA_FILES.data), 'utf8'), EUDA_FILES.data, eudaRelease, lookups);
 
   const veasFile = 'oslo-veas-2011-2021-per-day.csv';
   const veasDays = EUDA_VALUE_COLUMNS.slice(0, 7);

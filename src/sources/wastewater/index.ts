@@ -1,5 +1,5 @@
 import type { SourceModule } from '../source-module.ts';
-import { readWastewater, readWastewaterSource } from './importer.ts';
+import { parseWastewaterUpload, readWastewater, readWastewaterSource, WASTEWATER_UPLOAD_LAYOUT } from './importer.ts';
 import './sites.ts';
 import './loads.ts';
 import './changes.ts';
@@ -13,4 +13,6 @@ export const source: SourceModule = {
   readSource: () => readWastewaterSource(),
   readBundledReleases: () => read().bundles,
   readReferenceData: () => read().reference,
+  uploadLayout: WASTEWATER_UPLOAD_LAYOUT,
+  parseUpload: (text, fileName, release) => parseWastewaterUpload(text, fileName, release),
 };
