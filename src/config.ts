@@ -17,6 +17,10 @@ const configSchema = z.object({
   MAX_ALIASES: positiveInt(30),
   MAX_TOKENS: positiveInt(2000),
   MAX_COST: positiveInt(20000),
+  /** Largest file publishRelease accepts, in bytes. */
+  MAX_UPLOAD_BYTES: positiveInt(50_000_000),
+  /** Redis for release events across hub processes; unset means in-process only. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -3,6 +3,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { loadBundledData } from './importing/bundled.ts';
+import { createReleaseEvents } from './publishing/events.ts';
 import { createHub } from './server/yoga.ts';
 
 // start: config -> database -> migrate -> load bundled data if absent -> serve
@@ -18,7 +19,8 @@ const applied = await applyMigrations(db.pool, undefined, log);
 log(applied.length ? `applied ${applied.length} migrations` : 'database schema is up to date');
 await loadBundledData(db, log);
 
-const hub = createHub(db, config);
+const events = createReleaseEvents(config.REDIS_URL);
+const hub = createHub(db, { limits: config, events });
 const server = createServer(hub);
 server.listen(config.PORT, config.HOST, () => {
   const address = server.address();
@@ -29,6 +31,7 @@ server.listen(config.PORT, config.HOST, () => {
 async function shutdown(signal: string) {
   log(`${signal}: shutting down`);
   server.close();
+  await events.close();
   await db.close();
   process.exit(0);
 }

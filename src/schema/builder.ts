@@ -7,7 +7,7 @@ import type { Context } from '../server/context.ts';
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  Scalars: { Date: { Input: Date; Output: Date | string } };
+  Scalars: { Date: { Input: Date; Output: Date | string }; File: { Input: File; Output: never } };
   DefaultFieldNullability: false;
 }>({
   plugins: [PrismaPlugin],
@@ -21,3 +21,5 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({ description: 'Every figure of "Tall om illegale rusmidler" and the sources behind it.' });
+builder.mutationType({ description: 'Publishing, for partner agencies with an API key (Authorization: Bearer <key>).' });
+builder.subscriptionType({ description: 'Notifications, over server-sent events.' });

@@ -6,7 +6,15 @@ export type UserErrorCode =
   | 'UNKNOWN_CODE'
   | 'BREAKDOWN_NOT_PUBLISHED'
   | 'OUT_OF_COVERAGE'
-  | 'INVALID_RANGE';
+  | 'INVALID_RANGE'
+  | 'INVALID_FILE'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'MISSING_API_KEY'
+  | 'INVALID_API_KEY'
+  | 'REVOKED_API_KEY'
+  | 'FORBIDDEN';
 
 /** An expected error, shown to the client as is; anything else is masked by Yoga. */
 export function userError(code: UserErrorCode, message: string, details: Record<string, unknown> = {}) {

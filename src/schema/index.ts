@@ -7,6 +7,7 @@ import '../dimensions/age-group.ts';
 import '../dimensions/substance.ts';
 import '../dimensions/death-codes.ts';
 import '../sources/source-types.ts';
+import '../publishing/graphql.ts';
 import { loadSourceModules } from '../sources/registry.ts';
 
 /** The source modules, in folder order; importing them registered their types. */

@@ -26,3 +26,20 @@ const DateScalar = new GraphQLScalarType({
 });
 
 builder.addScalarType('Date', DateScalar, {});
+
+// Uploads arrive as WHATWG File objects from graphql-yoga's multipart request parser.
+builder.addScalarType(
+  'File',
+  new GraphQLScalarType<File, never>({
+    name: 'File',
+    description: 'A file sent as a multipart request (GraphQL multipart request spec).',
+    parseValue(value) {
+      if (value instanceof File) return value;
+      throw new GraphQLError('Expected a file: send it as a multipart request with the GraphQL multipart request spec.');
+    },
+    serialize() {
+      throw new GraphQLError('A File cannot be returned.');
+    },
+  }),
+  {},
+);

@@ -1,11 +1,23 @@
 import DataLoader from 'dataloader';
-import type { PrismaClient } from '../db/database.ts';
+import type { Database, PrismaClient } from '../db/database.ts';
 import type { CubeMetadataCache } from '../cube/metadata.ts';
+import type { ApiKey } from '../db/generated/prisma/client.ts';
+import type { KeyProblem } from '../publishing/api-keys.ts';
+import type { ReleaseEvents } from '../publishing/events.ts';
+import type { SourceModule } from '../sources/source-module.ts';
 
-/** What every resolver gets: the shared database and caches, and this request's loaders. */
+/** What every resolver gets: the shared database, caches and events, and this request's loaders. */
 export interface Context {
   prisma: PrismaClient;
+  db: Database;
   cubes: CubeMetadataCache;
+  events: ReleaseEvents;
+  sources: readonly SourceModule[];
+  maxUploadBytes: number;
+  /** The API key of the request, or why there is none; checked once per request, on first use. */
+  apiKey(): Promise<ApiKey | KeyProblem>;
+  /** The request's Idempotency-Key header. */
+  idempotencyKey: string | null;
   /** Per-request DataLoaders, created on first use by `defineLoader`. */
   loaders: Map<symbol, unknown>;
 }

@@ -1,32 +1,58 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { isMigrated, readMigrations } from '../db/migrate.ts';
 import { CubeMetadataCache } from '../cube/metadata.ts';
-import { schema } from '../schema/index.ts';
+import { schema, sourceModules } from '../schema/index.ts';
+import { tokenFrom, verifyApiKey } from '../publishing/api-keys.ts';
+import { createReleaseEvents, type ReleaseEvents } from '../publishing/events.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
 import type { Context } from './context.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 
-export type HubLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_ALIASES' | 'MAX_TOKENS' | 'MAX_COST'>;
+export type HubLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_ALIASES' | 'MAX_TOKENS' | 'MAX_COST' | 'MAX_UPLOAD_BYTES'>;
 
-export const DEFAULT_LIMITS: HubLimits = { MAX_QUERY_DEPTH: 10, MAX_ALIASES: 30, MAX_TOKENS: 2000, MAX_COST: 20000 };
+export const DEFAULT_LIMITS: HubLimits = { MAX_QUERY_DEPTH: 10, MAX_ALIASES: 30, MAX_TOKENS: 2000, MAX_COST: 20000, MAX_UPLOAD_BYTES: 50_000_000 };
+
+export interface HubOptions {
+  limits?: HubLimits;
+  /** Release events; in-process by default (pass Redis-backed ones to span replicas). */
+  events?: ReleaseEvents;
+}
 
 /**
  * The hub's GraphQL server: schema, per-request context, limits, error masking, GraphiQL and
  * health routes. It is a fetch handler: `main.ts` serves it over HTTP, tests call `yoga.fetch`.
  */
-export function createHub(db: Database, limits: HubLimits = DEFAULT_LIMITS) {
+export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = createReleaseEvents() }: HubOptions = {}) {
   const cubes = new CubeMetadataCache(db.prisma);
   const migrations = readMigrations();
+  // What a release changes (published or withdrawn, on any replica) invalidates what was cached.
+  void (async () => {
+    for await (const _event of events.subscribe('release:changed')) cubes.invalidate();
+  })();
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
-    context: () => ({ prisma: db.prisma, cubes, loaders: new Map() }),
+    context: ({ request }) => {
+      let apiKey: ReturnType<typeof verifyApiKey> | undefined;
+      return {
+        prisma: db.prisma,
+        db,
+        cubes,
+        events,
+        sources: sourceModules,
+        maxUploadBytes: limits.MAX_UPLOAD_BYTES,
+        apiKey: () => (apiKey ??= verifyApiKey(db.prisma, tokenFrom(request.headers))),
+        idempotencyKey: request.headers.get('idempotency-key'),
+        loaders: new Map(),
+      };
+    },
     // Unexpected errors are masked ("Unexpected error."); user errors carry a `code`.
     maskedErrors: true,
     graphiql: {
@@ -36,6 +62,8 @@ export function createHub(db: Database, limits: HubLimits = DEFAULT_LIMITS) {
     // GraphiQL's assets are bundled in the package: the page works without internet.
     renderGraphiQL,
     plugins: [
+      // Multipart uploads are "simple" requests browsers send cross-site: they need this header.
+      useCSRFPrevention({ requestHeaders: ['x-rusdata-csrf', 'authorization'] }),
       useArgumentNamesInErrors(schema),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.MAX_QUERY_DEPTH },
@@ -58,7 +86,7 @@ export function createHub(db: Database, limits: HubLimits = DEFAULT_LIMITS) {
       }),
     ],
   });
-  return Object.assign(yoga, { cubes });
+  return Object.assign(yoga, { cubes, events });
 }
 
 export type Hub = ReturnType<typeof createHub>;

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/server/yoga.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
-  hub = await startTestHub({ MAX_QUERY_DEPTH: 6, MAX_ALIASES: 5, MAX_TOKENS: 400, MAX_COST: 5000 });
+  hub = await startTestHub({ limits: { ...DEFAULT_LIMITS, MAX_QUERY_DEPTH: 6, MAX_ALIASES: 5, MAX_TOKENS: 400, MAX_COST: 5000 } });
 });
 afterAll(() => hub.close());
 

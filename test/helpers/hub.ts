@@ -5,7 +5,7 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { loadBundledData } from '../../src/importing/bundled.ts';
-import { createHub, DEFAULT_LIMITS, type Hub, type HubLimits } from '../../src/server/yoga.ts';
+import { createHub, type Hub, type HubOptions } from '../../src/server/yoga.ts';
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   data?: Data | null;
@@ -55,12 +55,12 @@ export async function openTestDatabase(onStatement?: (sql: string) => void): Pro
 }
 
 /** A migrated hub with the bundled data, on a fresh database. */
-export async function startTestHub(limits: HubLimits = DEFAULT_LIMITS): Promise<TestHub> {
+export async function startTestHub(options: HubOptions = {}): Promise<TestHub> {
   const statements: string[] = [];
   const { db, drop } = await openTestDatabase((sql) => statements.push(sql));
   await applyMigrations(db.pool);
   await loadBundledData(db);
-  const hub = createHub(db, limits);
+  const hub = createHub(db, options);
   const query = async <Data,>(text: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> => {
     const response = await hub.fetch('http://rusdata.test/graphql', {
       method: 'POST',
@@ -79,6 +79,9 @@ export async function startTestHub(limits: HubLimits = DEFAULT_LIMITS): Promise<
       if (response.errors?.length) throw new Error(response.errors.map((error) => error.message).join('\n'));
       return response.data!;
     },
-    close: drop,
+    async close() {
+      await hub.events.close();
+      await drop();
+    },
   };
 }
