@@ -34,7 +34,9 @@ builder.addScalarType(
     name: 'File',
     description: 'A file sent as a multipart request (GraphQL multipart request spec).',
     parseValue(value) {
-      if (value instanceof File) return value;
+      // Yoga's File may be a ponyfill rather than Node's own class: check the shape, not the class.
+      const file = value as Partial<File> | null;
+      if (file && typeof file.text === 'function' && typeof file.name === 'string') return file as File;
       throw new GraphQLError('Expected a file: send it as a multipart request with the GraphQL multipart request spec.');
     },
     serialize() {

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokeApiKey } from '../../src/publishing/api-keys.ts';
+import { DEFAULT_LIMITS } from '../../src/server/yoga.ts';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { deathsFile, keyFor, upload } from '../helpers/publishing.ts';
+
+let hub: TestHub;
+let mortalityKey: string;
+beforeAll(async () => {
+  hub = await startTestHub({ limits: { ...DEFAULT_LIMITS, MAX_UPLOAD_BYTES: 10_000 } });
+  mortalityKey = await keyFor(hub, 'mortality');
+});
+afterAll(() => hub.close());
+
+const deaths2024 = (asOf = '') =>
+  hub.data<{ drugDeaths: { value: number; release: { id: string } }[] }>(`{ drugDeaths(from: 2024, to: 2024${asOf}) { value release { id } } }`);
+const releaseRows = async () => (await hub.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM death_observation')).rows[0]!.n;
+
+describe('publishRelease', () => {
+  it('publishes a new release that answers by default, while asOf answers the earlier one', async () => {
+    const { status, body } = await upload(hub, { content: deathsFile([[2024, 345]]), token: mortalityKey, publishedAt: '2026-06-01' });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.publishRelease).toMatchObject({ created: true, observations: 1, release: { status: 'PRELIMINARY', publishedAt: '2026-06-01', publisher: 'test mortality' } });
+    expect((await deaths2024()).drugDeaths).toEqual([{ value: 345, release: { id: body.data!.publishRelease.release.id } }]);
+    expect((await deaths2024(', asOf: "2026-05-31"')).drugDeaths).toEqual([{ value: 342, release: { id: 'mortality-report-2025' } }]);
+  });
+
+  it('returns the first result and writes nothing when the same input is published again', async () => {
+    const content = deathsFile([[2024, 346]]);
+    const first = await upload(hub, { content, token: mortalityKey, publishedAt: '2026-07-01' });
+    const rows = await releaseRows();
+    const second = await upload(hub, { content, token: mortalityKey, publishedAt: '2026-07-01' });
+    expect(second.body.data!.publishRelease).toMatchObject({ created: false, release: { id: first.body.data!.publishRelease.release.id } });
+    expect(await releaseRows()).toBe(rows);
+  });
+
+  it('refuses an Idempotency-Key reused with a different input', async () => {
+    const headers = { 'idempotency-key': 'fhi-2026-08' };
+    const first = await upload(hub, { content: deathsFile([[2024, 347]]), token: mortalityKey, publishedAt: '2026-08-01', headers });
+    expect(first.body.data!.publishRelease.created).toBe(true);
+    const again = await upload(hub, { content: deathsFile([[2024, 347]]), token: mortalityKey, publishedAt: '2026-08-01', headers });
+    expect(again.body.data!.publishRelease.created).toBe(false);
+    const other = await upload(hub, { content: deathsFile([[2024, 348]]), token: mortalityKey, publishedAt: '2026-08-02', headers });
+    expect(other.body.errors![0]!.extensions!.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('serializes two concurrent publishes of the same input: one writes, the other returns it', async () => {
+    const content = deathsFile([[2023, 392]]);
+    const results = await Promise.all([1, 2].map(() => upload(hub, { content, token: mortalityKey, publishedAt: '2026-09-01' })));
+    expect(results.map((r) => r.body.data!.publishRelease.created).sort()).toEqual([false, true]);
+  });
+
+  it('rejects a malformed file naming line and column, and stores nothing', async () => {
+    const rows = await releaseRows();
+    const bad = deathsFile([[2024, 349], [2024, 350]]).replace(',350,', ',three hundred,');
+    const { body } = await upload(hub, { content: bad, token: mortalityKey });
+    expect(body.errors![0]!.extensions!.code).toBe('INVALID_FILE');
+    expect(body.errors![0]!.message).toContain('deaths.csv, line 3, column "value": must be a number');
+    expect(await releaseRows()).toBe(rows);
+  });
+
+  it('rejects a file of the wrong content type', async () => {
+    const { body } = await upload(hub, { content: deathsFile([[2024, 351]]), token: mortalityKey, type: 'image/png' });
+    expect(body.errors![0]!.extensions!.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('rejects a file over the configured size limit', async () => {
+    const big = deathsFile(Array.from({ length: 400 }, (_, i) => [1900 + (i % 100), i] as [number, number]));
+    const { body } = await upload(hub, { content: big, token: mortalityKey });
+    expect(body.errors![0]!.extensions!.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(body.errors![0]!.message).toContain('the limit is 10000 bytes');
+  });
+});
+
+describe('access', () => {
+  it('needs an API key', async () => {
+    const { status, body } = await upload(hub, { content: deathsFile([[2024, 352]]), token: null, headers: { 'x-rusdata-csrf': '1' } });
+    expect(body.errors![0]!.extensions!.code).toBe('MISSING_API_KEY');
+    expect(status).toBe(401);
+  });
+
+  it('rejects an unknown key', async () => {
+    const { body } = await upload(hub, { content: deathsFile([[2024, 352]]), token: `rk_000000000000_${'A'.repeat(43)}` });
+    expect(body.errors![0]!.extensions!.code).toBe('INVALID_API_KEY');
+  });
+
+  it('rejects a revoked key', async () => {
+    const token = await keyFor(hub, 'mortality');
+    await revokeApiKey(hub.db.prisma, token.split('_')[1]!, 'test');
+    const { body } = await upload(hub, { content: deathsFile([[2024, 352]]), token });
+    expect(body.errors![0]!.extensions!.code).toBe('REVOKED_API_KEY');
+  });
+
+  it('rejects a key of another source', async () => {
+    const surveyKey = await keyFor(hub, 'survey');
+    const { status, body } = await upload(hub, { content: deathsFile([[2024, 352]]), token: surveyKey });
+    expect(body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect(body.errors![0]!.message).toContain('may not act on "mortality"; its scopes are: survey');
+    expect(status).toBe(403);
+  });
+
+  it('refuses a multipart request without a CSRF header or key (a cross-site form post)', async () => {
+    const { status } = await upload(hub, { content: deathsFile([[2024, 352]]), token: null });
+    expect(status).toBe(403);
+  });
+
+  it('shows the audit log to an admin key only', async () => {
+    const admin = await keyFor(hub, 'admin');
+    const asAdmin = await hub.hub.fetch('http://rusdata.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ query: '{ auditLog(first: 50) { action result actor detail } }' }),
+    });
+    const entries = ((await asAdmin.json()) as { data: { auditLog: { action: string; result: string }[] } }).data.auditLog;
+    expect(entries.map((e) => `${e.action} ${e.result}`)).toEqual(expect.arrayContaining(['PUBLISH OK', 'PUBLISH UNCHANGED', 'PUBLISH REJECTED', 'KEY_CREATE OK', 'KEY_REVOKE OK']));
+    expect(JSON.stringify(entries)).not.toMatch(/rk_[0-9a-f]{12}_/);
+    const asSource = await hub.query('{ auditLog { action } }');
+    expect(asSource.errors![0]!.extensions!.code).toBe('MISSING_API_KEY');
+  });
+});
+
+describe('withdrawRelease', () => {
+  it('stops serving a release, keeps it listed, and asOf before the withdrawal still sees it', async () => {
+    const { body } = await upload(hub, { content: deathsFile([[2022, 999]]), token: mortalityKey, publishedAt: '2026-10-01' });
+    const id = body.data!.publishRelease.release.id;
+    const withdraw = await hub.hub.fetch('http://rusdata.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${mortalityKey}` },
+      body: JSON.stringify({ query: `mutation { withdrawRelease(id: "${id}", reason: "wrong file") { id withdrawnAt } }` }),
+    });
+    expect(((await withdraw.json()) as { errors?: unknown }).errors).toBeUndefined();
+    const after = await hub.data<{ drugDeaths: { value: number }[] }>('{ drugDeaths(from: 2022, to: 2022) { value } }');
+    expect(after.drugDeaths.map((d) => d.value)).not.toContain(999);
+    const today = new Date().toISOString().slice(0, 10);
+    const listed = await hub.data<{ sources: { id: string; releases: { id: string; withdrawnAt: string | null }[] }[] }>('{ sources { id releases { id withdrawnAt } } }');
+    const release = listed.sources.find((s) => s.id === 'mortality')!.releases.find((r) => r.id === id)!;
+    expect(release.withdrawnAt).toBe(today);
+  });
+});
