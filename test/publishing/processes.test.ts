@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/publishing/api-keys.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
+import { loadBundledData } from '../../src/importing/bundled.ts';
+import { openTestDatabase } from '../helpers/hub.ts';
+import { startHubProcess, startScript, waitFor, type Started } from '../helpers/processes.ts';
+import { readEvents } from '../helpers/sse.ts';
+import type { Database } from '../../src/db/database.ts';
+
+// Whole processes against the machine's PostgreSQL and Redis: several hubs share a database and
+// a Redis, and a publish may be killed half-way. The embedded database serves one process only.
+const serverUrl = process.env.DATABASE_URL;
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let databaseUrl: string;
+  let dir: string;
+  const processes: Started[] = [];
+
+  beforeAll(async () => {
+    ({ db, drop } = await openTestDatabase());
+    databaseUrl = (db.pool as unknown as { options: { connectionString: string } }).options.connectionString;
+    await applyMigrations(db.pool);
+    await loadBundledData(db);
+    dir = mkdtempSync(join(tmpdir(), 'rusdata-processes-'));
+  });
+  afterAll(async () => {
+    for (const started of processes) started.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    await drop();
+  });
+
+  it('delivers a release published on one hub to a subscriber of another, through Redis', async () => {
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+    const [first, second] = await Promise.all([startHubProcess(env), startHubProcess(env)]);
+    processes.push(first, second);
+    const subscription = await fetch(first.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { releasePublished(source: "mortality") { id } }' }),
+    });
+    const events = readEvents(subscription, 20_000);
+    await events.started();
+
+    const { token } = await createApiKey(db.prisma, 'FHI', ['mortality'], 'test');
+    const form = new FormData();
+    form.set('operations', JSON.stringify({
+      query: 'mutation($file: File!) { publishRelease(source: "mortality", file: $file, label: "two hubs", status: FINAL, publishedAt: "2026-11-01") { release { id } } }',
+      variables: { file: null },
+    }));
+    form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+    form.set('0', new File(['measure,year,year_from,region,sex,age_group,cause,intent,value,qualifier,reference,note\nDEATHS,2025,,0,ALL,ALL,ALL,ALL,355,EXACT,two hubs,\n'], 'deaths.csv', { type: 'text/csv' }));
+    const published = (await (await fetch(second.url, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } })).json()) as {
+      data: { publishRelease: { release: { id: string } } };
+    };
+    const releaseId = published.data.publishRelease.release.id;
+
+    expect(await events.next()).toEqual({ data: { releasePublished: { id: releaseId } } });
+    await events.close();
+    // The other hub's cached coverage was invalidated too: it answers the new year at once.
+    const answer = (await (await fetch(first.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ drugDeaths(from: 2025, to: 2025) { value } }' }) })).json()) as {
+      data: { drugDeaths: { value: number }[] };
+    };
+    expect(answer.data.drugDeaths).toEqual([{ value: 355 }]);
+  });
+
+  it('leaves the database exactly as before when a publish is killed while writing', async () => {
+    // A 100 000-observation release in EUDA's layout (10 000 rows of 10 values), test data only.
+    const header = '"Year","Metabolite","Site ID","Country","City","Wednesday","Thursday","Friday","Saturday","Sunday","Monday","Tuesday","Weekday mean","Weekend mean","Daily mean"';
+    const lines = Array.from({ length: 10_000 }, (_, i) => `${1000 + Math.floor(i / 5)},"${['cocaine', 'MDMA', 'amphetamine', 'methamphetamine', 'cannabis'][i % 5]}","AT001","AT","Graz",1,2,3,4,5,6,7,8,9,${i}`);
+    const file = join(dir, 'big.csv');
+    writeFileSync(file, `${header}\n${lines.join('\n')}\n`);
+    const count = async (client: pg.Pool | pg.Client) =>
+      (await client.query<{ n: number; releases: number }>('SELECT (SELECT count(*)::int FROM wastewater_observation) AS n, (SELECT count(*)::int FROM release) AS releases')).rows[0]!;
+    const before = await count(db.pool);
+
+    const cli = startScript('src/cli.ts', ['publish', 'wastewater', file, '--label', 'killed', '--status', 'FINAL', '--published-at', '2026-11-02'], { DATABASE_URL: databaseUrl });
+    processes.push(cli);
+    await waitFor(cli, /writing (\d{4,}|[1-9]\d{3})\/100000/); // well into the writes
+    cli.kill('SIGKILL');
+    await new Promise((resolve) => cli.child.once('exit', resolve));
+
+    // A fresh connection, as after a restart: the killed transaction left nothing behind.
+    const fresh = new pg.Client({ connectionString: databaseUrl });
+    await fresh.connect();
+    try {
+      expect(await count(fresh)).toEqual(before);
+      expect((await fresh.query("SELECT id FROM release WHERE label = 'killed'")).rows).toEqual([]);
+    } finally {
+      await fresh.end();
+    }
+  });
+});

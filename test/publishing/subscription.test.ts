@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { deathsFile, keyFor, upload } from '../helpers/publishing.ts';
+import { readEvents } from '../helpers/sse.ts';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(() => hub.close());
+
+it('announces a published release to subscribers of its source over server-sent events', async () => {
+  const response = await hub.hub.fetch('http://rusdata.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query: 'subscription { releasePublished(source: "mortality") { id label source { id } } }' }),
+  });
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const events = readEvents(response);
+  await events.started();
+  const token = await keyFor(hub, 'mortality');
+  const { body } = await upload(hub, { content: deathsFile([[2024, 360]]), token });
+  const event = await events.next();
+  expect(event).toEqual({ data: { releasePublished: { id: body.data!.publishRelease.release.id, label: 'Test release', source: { id: 'mortality' } } } });
+  await events.close();
+});
