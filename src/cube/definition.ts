@@ -54,7 +54,17 @@ export interface CubeRow {
   releaseId: string;
   publishedAt: Date;
   year: number;
+  /** The cube the row came from (to find the same cell in other releases). */
+  cube: CubeDefinition;
 }
+
+/** Every column that identifies a cell (within a release): series, period and dimensions. */
+export const cellColumns = (cube: CubeDefinition) => [
+  ...cube.series,
+  ...(cube.yearFrom ? [cube.yearFrom] : []),
+  cube.year,
+  ...cube.dimensions,
+];
 
 /** Sex as every source publishes it; ALL is the total. */
 export const SEX_DIMENSION: CubeDimension = {

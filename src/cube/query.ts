@@ -1,7 +1,7 @@
 import { Prisma } from '../db/generated/prisma/client.ts';
 import type { PrismaClient } from '../db/database.ts';
 import { listForMessage, userError } from '../schema/errors.ts';
-import type { CubeDefinition, CubeDimension, CubeQuery, CubeRow } from './definition.ts';
+import { cellColumns, type CubeDefinition, type CubeDimension, type CubeQuery, type CubeRow } from './definition.ts';
 import { breakdownKey, seriesKey, type CubeMetadata } from './metadata.ts';
 
 const identifier = (name: string) => Prisma.raw(`"${name}"`);
@@ -106,12 +106,7 @@ export async function selectCells<Row extends CubeRow>(
     conditions.push(Prisma.sql`r.withdrawn_at IS NULL`);
   }
 
-  const cellColumns = [
-    ...cube.series,
-    ...(cube.yearFrom ? [cube.yearFrom] : []),
-    cube.year,
-    ...cube.dimensions,
-  ].map(({ column }) => Prisma.sql`o.${identifier(column)}`);
+  const cellKey = cellColumns(cube).map(({ column }) => Prisma.sql`o.${identifier(column)}`);
   const selected = [
     ...cube.series,
     ...(cube.yearFrom ? [cube.yearFrom] : []),
@@ -123,13 +118,14 @@ export async function selectCells<Row extends CubeRow>(
     ({ field }) => Prisma.sql`cell.${identifier(field)}`,
   );
 
-  return prisma.$queryRaw<Row[]>`
+  const rows = await prisma.$queryRaw<Omit<Row, 'cube'>[]>`
     SELECT * FROM (
-      SELECT DISTINCT ON (${Prisma.join(cellColumns)})
+      SELECT DISTINCT ON (${Prisma.join(cellKey)})
         ${Prisma.join(selected)}, o.release_id AS "releaseId", r.published_at AS "publishedAt"
       FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
       WHERE ${Prisma.join(conditions, ' AND ')}
-      ORDER BY ${Prisma.join(cellColumns)}, r.published_at DESC, r.created_at DESC, r.id DESC, o.id
+      ORDER BY ${Prisma.join(cellKey)}, r.published_at DESC, r.created_at DESC, r.id DESC, o.id
     ) cell
     ORDER BY ${Prisma.join(outerOrder)}`;
+  return rows.map((row) => ({ ...row, cube }) as Row);
 }

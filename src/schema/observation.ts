@@ -1,11 +1,28 @@
 import { builder } from './builder.ts';
 import { Qualifier, Unit, ValueStatus } from './common.ts';
 import { releaseById, sourceById, ReleaseType, SourceType } from '../sources/source-types.ts';
+import type { CubeRow } from '../cube/definition.ts';
+import { revisionsOf, type Revision } from '../cube/revisions.ts';
+
+const RevisionType = builder.objectRef<Revision>('Revision').implement({
+  description: 'A value the same cell had in an earlier release (the source revised it).',
+  fields: (t) => ({
+    value: t.exposeFloat('value', { nullable: true, description: 'The value in that release.' }),
+    status: t.field({ type: ValueStatus, description: 'Its status.', resolve: (r) => r.status as ObservationShape['status'] }),
+    qualifier: t.field({ type: Qualifier, description: 'Its qualifier.', resolve: (r) => r.qualifier as ObservationShape['qualifier'] }),
+    reference: t.exposeString('reference', { nullable: true, description: 'Where it was printed.' }),
+    release: t.field({
+      type: ReleaseType,
+      description: 'The release.',
+      resolve: async (r, _args, ctx) => (await releaseById(ctx).load(r.releaseId))!,
+    }),
+  }),
+});
 
 export type UnitValue = 'COUNT' | 'PERCENT' | 'PER_100K' | 'PER_1000' | 'PERSONS' | 'MG_PER_1000_PER_DAY' | 'YEARS';
 
 /** What every observation row carries, whatever its source. */
-export interface ObservationShape {
+export interface ObservationShape extends CubeRow {
   year: number;
   value: number | null;
   unit: UnitValue;
@@ -40,6 +57,11 @@ export const Observation = builder.interfaceRef<ObservationShape>('Observation')
       type: ReleaseType,
       description: 'The release this value comes from.',
       resolve: async (o, _args, ctx) => (await releaseById(ctx).load(o.releaseId))!,
+    }),
+    revisions: t.field({
+      type: [RevisionType],
+      description: 'Earlier values of this cell: the same cell in releases published before this one, newest first.',
+      resolve: (o, _args, ctx) => revisionsOf(ctx).load(o),
     }),
     source: t.field({
       type: SourceType,

@@ -58,6 +58,16 @@ describe('drugDeaths', () => {
     expect(await deaths('from: 2020, to: 2020', 'value')).toEqual([{ value: 331 }]);
   });
 
+  it('lists the earlier values of a cell as its revisions (2020: 324 before 331; 2023: 363 before 391)', async () => {
+    const response = await hub.query<{ drugDeaths: { year: number; value: number; revisions: { value: number; release: { publishedAt: string } }[] }[] }>(`{
+      drugDeaths(from: 2020, to: 2023) { year value revisions { value release { publishedAt } } }
+    }`);
+    const byYear = Object.fromEntries(response.data!.drugDeaths.map((d) => [d.year, d]));
+    expect(byYear[2020]).toEqual({ year: 2020, value: 331, revisions: [{ value: 324, release: { publishedAt: '2021-06-01' } }] });
+    expect(byYear[2023]).toEqual({ year: 2023, value: 391, revisions: [{ value: 363, release: { publishedAt: '2024-06-01' } }] });
+    expect(byYear[2022]!.revisions).toEqual([]);
+  });
+
   it('gives nothing for a date before any release', async () => {
     expect(await deaths('from: 2024, to: 2024, asOf: "2020-01-01"')).toEqual([]);
   });

@@ -34,6 +34,12 @@ describe('SQL statements per request', () => {
     expect(all).toBe(one);
   });
 
+  it('load the revisions of every row of a series in one statement', async () => {
+    const without = await statementsFor('{ drugDeaths(from: 2012, to: 2024) { value } }');
+    const withRevisions = await statementsFor('{ drugDeaths(from: 2012, to: 2024) { value revisions { value } } }');
+    expect(withRevisions).toBe(without + 1);
+  });
+
   it('do not grow with the rows of a breakdown and their dimension objects', async () => {
     const count = await statementsFor(
       '{ drugDeaths(from: 2024, to: 2024, by: [AGE_GROUP, SEX]) { ageGroup { code name } sex release { id } source { id } } }',
