@@ -23,8 +23,8 @@ async function requireScope(ctx: Context, scope: string): Promise<ApiKey> {
   return key;
 }
 
-// Native layouts are CSV; a browser may label a .csv file with any of these.
-const CSV_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel', 'text/plain', 'application/octet-stream', ''];
+// CSV in the source's layout, or JSON-stat; a browser may label a .csv file with any of these.
+const ACCEPTED_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel', 'text/plain', 'application/octet-stream', '', 'application/json'];
 
 const PublishResultType = builder.objectRef<{ releaseId: string; created: boolean; observations: number }>('PublishResult').implement({
   description: 'The outcome of publishRelease.',
@@ -58,8 +58,8 @@ builder.mutationFields((t) => ({
       if (args.file.size > ctx.maxUploadBytes) {
         throw userError('PAYLOAD_TOO_LARGE', `publishRelease: the file is ${args.file.size} bytes; the limit is ${ctx.maxUploadBytes} bytes.`, { argument: 'file' });
       }
-      if (!CSV_TYPES.includes(args.file.type.split(';')[0]!.trim())) {
-        throw userError('UNSUPPORTED_MEDIA_TYPE', `publishRelease: a file of type "${args.file.type}" cannot be read; send CSV (text/csv).`, { argument: 'file' });
+      if (!ACCEPTED_TYPES.includes(args.file.type.split(';')[0]!.trim())) {
+        throw userError('UNSUPPORTED_MEDIA_TYPE', `publishRelease: a file of type "${args.file.type}" cannot be read; send CSV (text/csv) or JSON-stat (application/json).`, { argument: 'file' });
       }
       return publishRelease(ctx.db, ctx.sources, ctx.events, {
         sourceId: String(args.source),
