@@ -9,6 +9,7 @@ import { loadBundledData } from '../../src/importing/bundled.ts';
 import { openTestDatabase } from '../helpers/hub.ts';
 import { startHubProcess, startScript, waitFor, type Started } from '../helpers/processes.ts';
 import { readEvents } from '../helpers/sse.ts';
+import { largeEudaFile } from '../helpers/fixtures.ts';
 import type { Database } from '../../src/db/database.ts';
 
 // Whole processes against the machine's PostgreSQL and Redis: several hubs share a database and
@@ -71,11 +72,9 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
   });
 
   it('leaves the database exactly as before when a publish is killed while writing', async () => {
-    // A 100 000-observation release in EUDA's layout (10 000 rows of 10 values), test data only.
-    const header = '"Year","Metabolite","Site ID","Country","City","Wednesday","Thursday","Friday","Saturday","Sunday","Monday","Tuesday","Weekday mean","Weekend mean","Daily mean"';
-    const lines = Array.from({ length: 10_000 }, (_, i) => `${1000 + Math.floor(i / 5)},"${['cocaine', 'MDMA', 'amphetamine', 'methamphetamine', 'cannabis'][i % 5]}","AT001","AT","Graz",1,2,3,4,5,6,7,8,9,${i}`);
+    // A 100 000-observation release in EUDA's layout (10 000 rows of 10 values).
     const file = join(dir, 'big.csv');
-    writeFileSync(file, `${header}\n${lines.join('\n')}\n`);
+    writeFileSync(file, largeEudaFile(10_000));
     const count = async (client: pg.Pool | pg.Client) =>
       (await client.query<{ n: number; releases: number }>('SELECT (SELECT count(*)::int FROM wastewater_observation) AS n, (SELECT count(*)::int FROM release) AS releases')).rows[0]!;
     const before = await count(db.pool);
