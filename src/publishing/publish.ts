@@ -104,12 +104,19 @@ async function publish(db: Database, modules: readonly SourceModule[], request: 
     if (same[0]) return { releaseId: same[0].id, created: false, observations };
     const { rows: taken } = await client.query('SELECT 1 FROM "release" WHERE id = $1', [release.id]);
     if (taken.length) throw userError('BAD_USER_INPUT', `publishRelease: a release with the id "${release.id}" exists already; releases are never overwritten.`, { argument: 'id' });
-    await storeRelease(client, request.sourceId, bundle, {
-      checksum,
-      publishedBy: request.actor,
-      idempotencyKey: request.idempotencyKey,
-      onProgress: request.onProgress,
-    });
+    try {
+      await storeRelease(client, request.sourceId, bundle, {
+        checksum,
+        publishedBy: request.actor,
+        idempotencyKey: request.idempotencyKey,
+        onProgress: request.onProgress,
+      });
+    } catch (error) {
+      // A cell given twice is only found when written: the transaction rolls back, the file is at fault.
+      const { code, detail } = error as { code?: string; detail?: string };
+      if (code === '23505') throw userError('INVALID_FILE', `publishRelease: ${request.fileName} gives the same cell twice (${detail}); nothing was stored.`);
+      throw error;
+    }
     return { releaseId: release.id, created: true, observations };
   });
 }

@@ -73,6 +73,31 @@ describe('publishRelease', () => {
   });
 });
 
+describe('every source takes its own layout', () => {
+  it('publishes survey prevalence with CI and counts, checked like the chart data', async () => {
+    const token = await keyFor(hub, 'survey');
+    const file = 'year,substance,recall,sex,age_group,value,ci_low,ci_high,respondents,users,qualifier,reference,note\n2026,CANNABIS,LIFETIME,ALL,16-64,27.1,25.4,28.8,3800,1040,EXACT,SSB table 1,\n';
+    const { body } = await upload(hub, { source: 'survey', content: file, token, publishedAt: '2026-11-15' });
+    expect(body.data!.publishRelease.created).toBe(true);
+    const { prevalence } = await hub.data<{ prevalence: unknown[] }>('{ prevalence(substance: ["CANNABIS"], from: 2026) { value ciLow ciHigh respondents users status } }');
+    expect(prevalence).toEqual([{ value: 27.1, ciLow: 25.4, ciHigh: 28.8, respondents: 3800, users: 1040, status: 'PROVISIONAL' }]);
+  });
+
+  it('rejects survey figures whose CI does not contain the value', async () => {
+    const token = await keyFor(hub, 'survey');
+    const file = 'year,substance,recall,sex,age_group,value,ci_low,ci_high,respondents,users,qualifier,reference,note\n2026,COCAINE,LIFETIME,ALL,16-64,8.5,8.6,9.9,,,EXACT,SSB table 1,\n';
+    const { body } = await upload(hub, { source: 'survey', content: file, token });
+    expect(body.errors![0]!.message).toContain('line 2, column "ci_low": the lower confidence limit 8.6 is above the value 8.5');
+  });
+
+  it('rejects an estimate of people who inject drugs outside its range', async () => {
+    const token = await keyFor(hub, 'pwid');
+    const file = 'year,estimate,low,high,rate_per_1000,qualifier,reference,note\n2024,12000,7000,10000,,EXACT,FHI,\n';
+    const { body } = await upload(hub, { source: 'pwid', content: file, token });
+    expect(body.errors![0]!.message).toContain('line 2, column "estimate": the estimate must lie within its range');
+  });
+});
+
 describe('access', () => {
   it('needs an API key', async () => {
     const { status, body } = await upload(hub, { content: deathsFile([[2024, 352]]), token: null, headers: { 'x-rusdata-csrf': '1' } });

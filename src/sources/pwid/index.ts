@@ -1,9 +1,11 @@
 import type { SourceModule } from '../source-module.ts';
-import { readPwidReleases, readPwidSource } from './importer.ts';
+import { parsePwidUpload, PWID_UPLOAD_LAYOUT, readPwidReleases, readPwidSource } from './importer.ts';
 import './estimates.ts';
 
 /** Estimated number of people who inject drugs (SIRUS/FHI, mortality multiplier method). */
 export const source: SourceModule = {
   readSource: () => readPwidSource(),
   readBundledReleases: () => readPwidReleases(),
+  uploadLayout: PWID_UPLOAD_LAYOUT,
+  parseUpload: parsePwidUpload,
 };

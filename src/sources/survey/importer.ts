@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { SqlValue } from '../../db/bulk.ts';
 import { readCodelistCodes } from '../../dimensions/codelists.ts';
-import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
+import { cell, InputFileError, parseCsv, readCsvFile } from '../../importing/csv.ts';
 import { bundleByRelease, codeOf, DATA_DIR, readReleasesFile, readSourceFile, releaseOf } from '../../importing/source-files.ts';
 import type { ReleaseBundle, ReleaseRecord } from '../source-module.ts';
 import { chartNumber, readChart, readChartManifest, readLabels, type ChartManifestEntry, type ChartPoint } from './charts.ts';
@@ -255,6 +255,41 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
       rows: waves,
     },
   ]);
+}
+
+const UPLOAD_COLUMNS = ['year', 'substance', 'recall', 'sex', 'age_group', 'value', 'ci_low', 'ci_high', 'respondents', 'users', 'qualifier', 'reference', 'note'];
+export const SURVEY_UPLOAD_LAYOUT = `CSV with the header ${UPLOAD_COLUMNS.join(',')} (weighted percentages; CI and unweighted counts may be empty)`;
+
+/** Reads an uploaded prevalence file as the observations of a new release, checked like the charts. */
+export function parseSurveyUpload(text: string, fileName: string, release: ReleaseRecord): ReleaseBundle {
+  const codelists = readCodelistCodes();
+  const codes: Codes = { substance: codelists.get('substance') ?? [], ageGroup: codelists.get('age_group') ?? [] };
+  const count = z.string().trim().regex(/^(\d+)?$/, 'must be a whole number or empty').transform((v) => (v === '' ? null : Number(v)));
+  const rows = parseCsv(
+    text,
+    fileName,
+    z.object({
+      year: cell.year, substance: cell.text, recall: cell.text, sex: cell.text, age_group: cell.text,
+      value: cell.number, ci_low: cell.optionalNumber, ci_high: cell.optionalNumber, respondents: count, users: count,
+      qualifier: cell.oneOf(QUALIFIERS), reference: cell.text, note: cell.optionalText,
+    }),
+  );
+  return {
+    release,
+    observations: [{
+      table: 'survey_prevalence',
+      columns: PREVALENCE_COLUMNS,
+      rows: rows.map((row, index) => {
+        const prevalence = { substance: row.substance, recall: row.recall, sex: row.sex, ageGroup: row.age_group, value: row.value, ciLow: row.ci_low, ciHigh: row.ci_high, respondents: row.respondents, users: row.users };
+        checkPrevalence(fileName, index + 2, codes, prevalence, {
+          value: 'value', ciLow: 'ci_low', ciHigh: 'ci_high', respondents: 'respondents', users: 'users',
+          substance: 'substance', recall: 'recall', sex: 'sex', ageGroup: 'age_group',
+        });
+        const status = release.status === 'PRELIMINARY' ? 'PROVISIONAL' : 'NORMAL';
+        return [row.year, row.substance, row.recall, row.sex, row.age_group, row.value, row.ci_low, row.ci_high, row.respondents, row.users, status, row.qualifier, row.reference, row.note];
+      }),
+    }],
+  };
 }
 
 export const readSurveySource = (dir = SURVEY_DATA_DIR) => readSourceFile(dir);

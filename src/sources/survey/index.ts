@@ -1,5 +1,5 @@
 import type { SourceModule } from '../source-module.ts';
-import { readSurveyReleases, readSurveySource } from './importer.ts';
+import { parseSurveyUpload, readSurveyReleases, readSurveySource, SURVEY_UPLOAD_LAYOUT } from './importer.ts';
 import './waves.ts';
 import './prevalence.ts';
 import './trends.ts';
@@ -9,4 +9,6 @@ import './distributions.ts';
 export const source: SourceModule = {
   readSource: () => readSurveySource(),
   readBundledReleases: () => readSurveyReleases(),
+  uploadLayout: SURVEY_UPLOAD_LAYOUT,
+  parseUpload: parseSurveyUpload,
 };
