@@ -80,6 +80,13 @@ export const ReleaseType = builder.prismaObject('Release', {
     publisher: t.exposeString('publisher', { description: 'Who published it.' }),
     url: t.exposeString('url', { nullable: true, description: 'Where it was published.' }),
     note: t.exposeString('note', { nullable: true, description: 'What this release is (first publication, revision, ...).' }),
+    publishedBy: t.exposeString('publishedBy', {
+      nullable: true,
+      description: 'The API key id (or "cli:<user>") that published it; null for the bundled data.',
+    }),
+    recordedAt: t.string({ description: 'When the hub stored it (ISO 8601).', resolve: (release) => release.createdAt.toISOString() }),
+    checksum: t.exposeString('checksum', { nullable: true, description: 'SHA-256 of the input it was read from.' }),
+    withdrawnReason: t.exposeString('withdrawnReason', { nullable: true, description: 'Why it was withdrawn.' }),
     withdrawnAt: t.field({
       type: 'Date',
       nullable: true,

@@ -22,6 +22,13 @@ describe('publishRelease', () => {
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data!.publishRelease).toMatchObject({ created: true, observations: 1, release: { status: 'PRELIMINARY', publishedAt: '2026-06-01', publisher: 'test mortality' } });
+    const { sources } = await hub.data<{ sources: { releases: { id: string; publishedBy: string; checksum: string; recordedAt: string }[] }[] }>(
+      '{ sources { releases { id publishedBy checksum recordedAt } } }',
+    );
+    const release = sources.flatMap((s) => s.releases).find((r) => r.id === body.data!.publishRelease.release.id)!;
+    expect(release.publishedBy).toMatch(/^[0-9a-f]{12}$/);
+    expect(release.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(Date.now() - Date.parse(release.recordedAt)).toBeLessThan(60_000);
     expect((await deaths2024()).drugDeaths).toEqual([{ value: 345, release: { id: body.data!.publishRelease.release.id } }]);
     expect((await deaths2024(', asOf: "2026-05-31"')).drugDeaths).toEqual([{ value: 342, release: { id: 'mortality-report-2025' } }]);
   });
