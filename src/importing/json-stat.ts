@@ -73,3 +73,70 @@ export function statusOf(cell: JsonStatCell): 'NORMAL' | 'SUPPRESSED' | 'MISSING
   if (cell.value === null || cell.status === '..' || cell.status === '.') return 'MISSING';
   return 'NORMAL';
 }
+
+export interface JsonStatMapping {
+  /** Dimension names as APIs spell them (lower case), and the column each fills. */
+  dimensions: Record<string, string>;
+  /** Columns the dataset must have a dimension for. */
+  required: readonly string[];
+  /** Columns of dimensions the dataset may leave out: their totals. */
+  defaults: Record<string, string>;
+  /** Per column, API codes that mean one of ours (e.g. SSB's sex "1" is MALE). */
+  codes?: Record<string, Record<string, string>>;
+  /**
+   * A column whose categories name value fields rather than cells (e.g. ContentsCode with
+   * percent, CI limits, counts): the cells that differ only in it become one row.
+   */
+  pivot?: { column: string; fields: Record<string, string> };
+}
+
+/** One row of a JSON-stat dataset in a source's columns: codes as strings, values as numbers. */
+export interface JsonStatRow {
+  columns: Record<string, string>;
+  values: Record<string, number | null>;
+  status: 'NORMAL' | 'SUPPRESSED' | 'MISSING';
+}
+
+/** Maps a JSON-stat dataset onto a source's columns, rejecting unknown or missing dimensions. */
+export function jsonStatRows(text: string, file: string, mapping: JsonStatMapping): JsonStatRow[] {
+  const { dimensions, cells } = readJsonStat(text, file);
+  const columnOf = new Map<string, string>();
+  for (const name of dimensions) {
+    const column = mapping.dimensions[name.toLowerCase()];
+    if (!column) throw new InputFileError(file, undefined, `dimension.${name}`, `unknown dimension "${name}"; known: ${Object.keys(mapping.dimensions).join(', ')}`);
+    columnOf.set(name, column);
+  }
+  const present = new Set(columnOf.values());
+  const missing = mapping.required.filter((column) => !present.has(column));
+  if (missing.length) throw new InputFileError(file, undefined, 'id', `missing dimension ${missing.join(' and ')}; the dataset has ${dimensions.join(', ')}`);
+  const pivot = mapping.pivot && present.has(mapping.pivot.column) ? mapping.pivot : undefined;
+
+  const rows = new Map<string, JsonStatRow>();
+  for (const cell of cells) {
+    const columns: Record<string, string> = { ...mapping.defaults };
+    let field = 'value';
+    for (const [name, code] of Object.entries(cell.categories)) {
+      const column = columnOf.get(name)!;
+      if (pivot && column === pivot.column) {
+        const target = pivot.fields[code.toLowerCase()];
+        if (!target) throw new InputFileError(file, undefined, `dimension.${name}`, `unknown category "${code}"; known: ${Object.keys(pivot.fields).join(', ')}`);
+        field = target;
+      } else {
+        columns[column] = mapping.codes?.[column]?.[code] ?? code;
+      }
+    }
+    const key = JSON.stringify(columns);
+    const row = rows.get(key) ?? { columns, values: {}, status: 'NORMAL' as const };
+    row.values[field] = cell.value;
+    if (field === 'value') row.status = statusOf(cell);
+    rows.set(key, row);
+  }
+  return [...rows.values()];
+}
+
+/** Collects unknown codes per column over all rows, and throws one error listing them all. */
+export function rejectUnknownCodes(file: string, unknown: Map<string, Set<string>>): void {
+  if (!unknown.size) return;
+  const problems = [...unknown].sort(([a], [b]) => a.localeCompare(b)).map(([column, codes]) => `${column}: ${[...codes].map((c) => `"${c}"`).join(', ')}`);
+  throw new InputFileError(file, undefined, undefined, `codes that are not ours (${problems.join('; ')}); see the codelists under prisma/data/dimensions`);
+}

@@ -67,3 +67,39 @@ describe('publishing JSON-stat 2.0', () => {
     expect(body.errors![0]!.message).toContain('not a JSON-stat 2.0 dataset');
   });
 });
+
+describe('publishing survey figures as JSON-stat 2.0', () => {
+  it('turns ContentsCode categories into the value, its CI and counts of one cell', async () => {
+    const surveyToken = await keyFor(hub, 'survey');
+    const content = JSON.stringify({
+      version: '2.0',
+      class: 'dataset',
+      id: ['Rusmiddel', 'Kjonn', 'Tid', 'ContentsCode'],
+      size: [1, 1, 1, 3],
+      dimension: {
+        Rusmiddel: { category: { index: ['COCAINE'] } },
+        Kjonn: { category: { index: ['2'] } },
+        Tid: { category: { index: ['2026'] } },
+        ContentsCode: { category: { index: ['Prosent', 'ci_low', 'ci_high'] } },
+      },
+      value: [6.3, 5.1, 7.5],
+    });
+    const { body } = await upload(hub, { source: 'survey', content, fileName: 'ssb.json', type: 'application/json', token: surveyToken, publishedAt: '2026-11-21' });
+    expect(body.errors).toBeUndefined();
+    const { prevalence } = await hub.data<{ prevalence: unknown[] }>(
+      '{ prevalence(substance: ["COCAINE"], sex: [FEMALE], from: 2026) { value ciLow ciHigh recall ageGroup { code } } }',
+    );
+    expect(prevalence).toEqual([{ value: 6.3, ciLow: 5.1, ciHigh: 7.5, recall: 'LIFETIME', ageGroup: { code: '16-64' } }]);
+  });
+
+  it('lists every unknown substance code', async () => {
+    const surveyToken = await keyFor(hub, 'survey');
+    const content = JSON.stringify({
+      version: '2.0', class: 'dataset', id: ['Rusmiddel', 'Tid'], size: [2, 1],
+      dimension: { Rusmiddel: { category: { index: ['Hasj', 'Kokain'] } }, Tid: { category: { index: ['2026'] } } },
+      value: [20, 8],
+    });
+    const { body } = await upload(hub, { source: 'survey', content, fileName: 'ssb.json', type: 'application/json', token: surveyToken });
+    expect(body.errors![0]!.message).toContain('substance: "Hasj", "Kokain"');
+  });
+});

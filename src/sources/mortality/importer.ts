@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readCodelistCodes } from '../../dimensions/codelists.ts';
-import { cell, InputFileError, parseCsv, readCsvFile } from '../../importing/csv.ts';
-import { readJsonStat, statusOf } from '../../importing/json-stat.ts';
+import { cell, parseCsv, readCsvFile } from '../../importing/csv.ts';
+import { jsonStatRows, rejectUnknownCodes, type JsonStatMapping } from '../../importing/json-stat.ts';
 import { bundleByRelease, codeOf, DATA_DIR, readReleasesFile, readSourceFile, releaseOf } from '../../importing/source-files.ts';
 import type { ReleaseBundle, ReleaseRecord } from '../source-module.ts';
 
@@ -94,64 +94,44 @@ export function parseMortalityUpload(text: string, fileName: string, release: Re
   return { release, observations: [{ table: DEATH_TABLE, columns: DEATH_TABLE_COLUMNS, rows: cells.map((c) => deathValues(c)) }] };
 }
 
-// JSON-stat dimension names (SSB's and FHI's, and ours) and the deaths column each fills.
-const JSON_STAT_DIMENSIONS: Record<string, keyof DeathCell> = {
-  year: 'year', tid: 'year', aar: 'year', år: 'year',
-  region: 'region', fylke: 'region', geo: 'region',
-  sex: 'sex', kjonn: 'sex', kjønn: 'sex',
-  age: 'age_group', alder: 'age_group', age_group: 'age_group',
-  cause: 'cause', stofftype: 'cause',
-  intent: 'intent', intensjon: 'intent',
-  measure: 'measure', contentscode: 'measure', statistikkvariabel: 'measure',
+// JSON-stat dimension names (SSB's and FHI's, and ours); SSB codes sex 0 (both), 1 (men), 2 (women).
+const JSON_STAT: JsonStatMapping = {
+  dimensions: {
+    year: 'year', tid: 'year', aar: 'year', år: 'year',
+    region: 'region', fylke: 'region', geo: 'region',
+    sex: 'sex', kjonn: 'sex', kjønn: 'sex',
+    age: 'age_group', alder: 'age_group', age_group: 'age_group',
+    cause: 'cause', stofftype: 'cause',
+    intent: 'intent', intensjon: 'intent',
+    measure: 'measure', contentscode: 'measure', statistikkvariabel: 'measure',
+  },
+  required: ['year', 'region'],
+  defaults: { measure: 'DEATHS', year_from: '', sex: 'ALL', age_group: 'ALL', cause: 'ALL', intent: 'ALL', qualifier: 'EXACT', note: '' },
+  codes: { sex: { '0': 'ALL', '1': 'MALE', '2': 'FEMALE' } },
 };
-const REQUIRED_JSON_STAT = ['year', 'region'] as const;
-// SSB codes sex 0 (both), 1 (men), 2 (women).
-const SSB_SEX: Record<string, string> = { '0': 'ALL', '1': 'MALE', '2': 'FEMALE' };
 
 /**
  * Reads a JSON-stat 2.0 dataset of drug-induced deaths: its dimensions map to ours by name
  * (year/Tid, region/fylke, sex/Kjonn, ...; absent ones are totals), and every category code
- * must be one of ours. All unknown codes of a dimension are listed in one error.
+ * must be one of ours. All unknown codes are listed in one error.
  */
 export function parseMortalityJsonStat(text: string, fileName: string, release: ReleaseRecord): ReleaseBundle {
-  const { dimensions, cells } = readJsonStat(text, fileName);
-  const columnOf = new Map<string, keyof DeathCell>();
-  for (const name of dimensions) {
-    const column = JSON_STAT_DIMENSIONS[name.toLowerCase()];
-    if (!column) {
-      throw new InputFileError(fileName, undefined, `dimension.${name}`, `unknown dimension "${name}"; known: ${Object.keys(JSON_STAT_DIMENSIONS).join(', ')}`);
-    }
-    columnOf.set(name, column);
-  }
-  const present = new Set(columnOf.values());
-  const missing = REQUIRED_JSON_STAT.filter((column) => !present.has(column));
-  if (missing.length) {
-    throw new InputFileError(fileName, undefined, 'id', `missing dimension ${missing.join(' and ')}; the dataset has ${dimensions.join(', ')}`);
-  }
   const schema = z.object(deathColumns(readCodelistCodes()));
   const unknown = new Map<string, Set<string>>();
-  const rows = cells.flatMap((cell) => {
-    const record: Record<string, string> = { measure: 'DEATHS', year: '', year_from: '', region: '0', sex: 'ALL', age_group: 'ALL', cause: 'ALL', intent: 'ALL', value: '0', qualifier: 'EXACT', reference: `${fileName} (JSON-stat)`, note: '' };
-    for (const [name, code] of Object.entries(cell.categories)) {
-      const column = columnOf.get(name)!;
-      record[column] = column === 'sex' ? (SSB_SEX[code] ?? code) : code;
-    }
-    const status = statusOf(cell);
-    if (cell.value !== null) record.value = String(cell.value);
+  const rows = jsonStatRows(text, fileName, JSON_STAT).flatMap((row) => {
+    const value = row.values.value ?? null;
+    const record = { ...row.columns, value: String(value ?? 0), reference: `${fileName} (JSON-stat)` };
     const parsed = schema.safeParse(record);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const column = String(issue.path[0]);
-        unknown.set(column, (unknown.get(column) ?? new Set()).add(record[column] ?? ''));
+        unknown.set(column, (unknown.get(column) ?? new Set()).add((record as Record<string, string>)[column] ?? ''));
       }
       return [];
     }
-    return [deathValues(parsed.data, cell.value, status)];
+    return [deathValues(parsed.data, value, row.status)];
   });
-  if (unknown.size) {
-    const problems = [...unknown].sort(([a], [b]) => a.localeCompare(b)).map(([column, codes]) => `${column}: ${[...codes].map((c) => `"${c}"`).join(', ')}`);
-    throw new InputFileError(fileName, undefined, undefined, `codes that are not ours (${problems.join('; ')}); see the codelists under prisma/data/dimensions`);
-  }
+  rejectUnknownCodes(fileName, unknown);
   return { release, observations: [{ table: DEATH_TABLE, columns: DEATH_TABLE_COLUMNS, rows }] };
 }
 
