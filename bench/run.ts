@@ -5,7 +5,7 @@ import pg from 'pg';
 import { openDatabase } from '../src/db/database.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { loadBundledData } from '../src/importing/bundled.ts';
-import { createHub } from '../src/server/yoga.ts';
+import { createHub, DEFAULT_LIMITS } from '../src/server/yoga.ts';
 
 // `npm run bench`: the hub on PostgreSQL with the bundled data, measured against two baselines
 // served by the same Node HTTP stack in the same run: the same rows from one raw `pg` query,
@@ -77,9 +77,13 @@ try {
   await applyMigrations(db.pool);
   await loadBundledData(db);
 
-  const hub = createHub(db);
+  // The engine without the response cache (what every new question costs), and with it.
+  const hub = createHub(db, { limits: { ...DEFAULT_LIMITS, RESPONSE_CACHE_TTL_MS: 0 } });
   const graphql = await listen(hub);
   servers.push(graphql.server);
+  const cachedHub = createHub(db);
+  const cached = await listen(cachedHub);
+  servers.push(cached.server);
   const body = JSON.stringify({ query: DASHBOARD_QUERY });
   const post = () => fetch(`${graphql.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   await post(); // warm caches
@@ -110,8 +114,9 @@ try {
     await measure('static bytes', staticServer.url, body),
     await measure('raw pg + JSON', raw.url, body),
     await measure('GraphQL hub', `${graphql.url}/graphql`, body),
+    await measure('GraphQL hub, response cache', `${cached.url}/graphql`, body),
   ];
-  const [fixed, rawResult, hubResult] = results as [Result, Result, Result];
+  const [fixed, rawResult, hubResult, cachedResult] = results as [Result, Result, Result, Result];
   console.log(`\ndashboard query: every county with its deaths series 2012-2024 (${hubBytes.length} bytes)`);
   console.table(
     results.map((r) => ({ target: r.name, 'req/s': Math.round(r.requestsPerSecond), 'p50 ms': r.p50, 'p99 ms': r.p99 })),
@@ -119,7 +124,9 @@ try {
   console.log(`hub / raw pg throughput:  ${(hubResult.requestsPerSecond / rawResult.requestsPerSecond).toFixed(2)}`);
   console.log(`hub / static throughput:  ${(hubResult.requestsPerSecond / fixed.requestsPerSecond).toFixed(2)}`);
   console.log(`hub p99 / raw pg p99:     ${(hubResult.p99 / Math.max(rawResult.p99, 1)).toFixed(2)}`);
-  console.log(`SQL statements per hub request: ${statementsPerRequest} (raw baseline: 1)`);
+  console.log(`cached hub / raw pg throughput: ${(cachedResult.requestsPerSecond / rawResult.requestsPerSecond).toFixed(2)}`);
+  console.log(`SQL statements per hub request: ${statementsPerRequest} without the cache (raw baseline: 1)`);
+  await Promise.all([hub.events.close(), cachedHub.events.close()]);
 } finally {
   // Let requests still in flight finish before the pool closes.
   await Promise.all(

@@ -17,6 +17,8 @@ const configSchema = z.object({
   MAX_ALIASES: positiveInt(30),
   MAX_TOKENS: positiveInt(2000),
   MAX_COST: positiveInt(20000),
+  /** How long a query's answer is cached (ms); 0 turns the cache off. Releases clear it at once. */
+  RESPONSE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(300_000),
   /** Largest file publishRelease accepts, in bytes. */
   MAX_UPLOAD_BYTES: positiveInt(50_000_000),
   /** Redis for release events across hub processes; unset means in-process only. */

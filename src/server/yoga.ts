@@ -1,5 +1,6 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { hashSHA256, useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { Config } from '../config.ts';
@@ -13,9 +14,16 @@ import { useArgumentNamesInErrors } from './argument-errors.ts';
 import type { Context } from './context.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 
-export type HubLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_ALIASES' | 'MAX_TOKENS' | 'MAX_COST' | 'MAX_UPLOAD_BYTES'>;
+export type HubLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_ALIASES' | 'MAX_TOKENS' | 'MAX_COST' | 'MAX_UPLOAD_BYTES' | 'RESPONSE_CACHE_TTL_MS'>;
 
-export const DEFAULT_LIMITS: HubLimits = { MAX_QUERY_DEPTH: 10, MAX_ALIASES: 30, MAX_TOKENS: 2000, MAX_COST: 20000, MAX_UPLOAD_BYTES: 50_000_000 };
+export const DEFAULT_LIMITS: HubLimits = {
+  MAX_QUERY_DEPTH: 10,
+  MAX_ALIASES: 30,
+  MAX_TOKENS: 2000,
+  MAX_COST: 20000,
+  MAX_UPLOAD_BYTES: 50_000_000,
+  RESPONSE_CACHE_TTL_MS: 300_000,
+};
 
 export interface HubOptions {
   limits?: HubLimits;
@@ -30,9 +38,15 @@ export interface HubOptions {
 export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = createReleaseEvents() }: HubOptions = {}) {
   const cubes = new CubeMetadataCache(db.prisma);
   const migrations = readMigrations();
-  // What a release changes (published or withdrawn, on any replica) invalidates what was cached.
+  // Cached answers are keyed by the data version: a release published or withdrawn (on any
+  // replica) bumps it, so no answer from before the change is served after it.
+  let dataVersion = 0;
+  const invalidate = () => {
+    dataVersion++;
+    cubes.invalidate();
+  };
   void (async () => {
-    for await (const _event of events.subscribe('release:changed')) cubes.invalidate();
+    for await (const _event of events.subscribe('release:changed')) invalidate();
   })();
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
@@ -65,6 +79,16 @@ export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = crea
       // Multipart uploads are "simple" requests browsers send cross-site: they need this header.
       useCSRFPrevention({ requestHeaders: ['x-rusdata-csrf', 'authorization'] }),
       useArgumentNamesInErrors(schema),
+      useResponseCache({
+        session: () => null,
+        // Requests with a key (the audit log, publishing) are never cached.
+        enabled: (request) => limits.RESPONSE_CACHE_TTL_MS > 0 && !request.headers.has('authorization') && !request.headers.has('x-api-key'),
+        ttl: limits.RESPONSE_CACHE_TTL_MS,
+        ignoredTypes: ['AuditEntry'],
+        invalidateViaMutation: false,
+        buildResponseCacheKey: ({ documentString, variableValues, operationName }) =>
+          hashSHA256(`${dataVersion}|${operationName ?? ''}|${JSON.stringify(variableValues ?? {})}|${documentString}`),
+      }),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.MAX_QUERY_DEPTH },
         maxAliases: { n: limits.MAX_ALIASES },
@@ -86,7 +110,7 @@ export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = crea
       }),
     ],
   });
-  return Object.assign(yoga, { cubes, events });
+  return Object.assign(yoga, { cubes, events, invalidate });
 }
 
 export type Hub = ReturnType<typeof createHub>;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/server/yoga.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 // Lookups of dimensions and of observations per parent go through per-request DataLoaders:
@@ -6,7 +7,8 @@ import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
-  hub = await startTestHub();
+  // Without the response cache: the statements of answering, not of serving a cached answer.
+  hub = await startTestHub({ limits: { ...DEFAULT_LIMITS, RESPONSE_CACHE_TTL_MS: 0 } });
 });
 afterAll(() => hub.close());
 

@@ -88,7 +88,7 @@ describe('re-importing', () => {
     const { bundles, reference } = readWastewater(dir, { eudaRelease: 'wastewater-euda-2026' });
     const result = await loadBundledReleases(hub.db.pool, readWastewaterSource(dir), bundles, reference);
     expect(result.stored).toEqual(['wastewater-euda-2026']);
-    hub.hub.cubes.invalidate();
+    hub.hub.invalidate();
 
     const query = (asOf: string) =>
       hub.query<{ wastewater: { value: number; release: { id: string } }[] }>(

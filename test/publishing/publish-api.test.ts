@@ -18,6 +18,7 @@ const releaseRows = async () => (await hub.db.pool.query<{ n: number }>('SELECT 
 
 describe('publishRelease', () => {
   it('publishes a new release that answers by default, while asOf answers the earlier one', async () => {
+    expect((await deaths2024()).drugDeaths).toEqual([{ value: 342, release: { id: 'mortality-report-2025' } }]); // now cached
     const { status, body } = await upload(hub, { content: deathsFile([[2024, 345]]), token: mortalityKey, publishedAt: '2026-06-01' });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
