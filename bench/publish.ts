@@ -7,7 +7,7 @@ import { applyMigrations } from '../src/db/migrate.ts';
 import { loadBundledData } from '../src/importing/bundled.ts';
 import { publishRelease } from '../src/publishing/publish.ts';
 import { sourceModules } from '../src/schema/index.ts';
-import { createHub } from '../src/server/yoga.ts';
+import { createHub, DEFAULT_LIMITS } from '../src/server/yoga.ts';
 import { largeEudaFile } from '../test/helpers/fixtures.ts';
 
 // `npm run bench` (third part): publishing a 100 000-observation release (parse, validate, one
@@ -25,7 +25,8 @@ const db = await openDatabase({ url: url.toString(), dataDir: '', poolMax: 10 })
 try {
   await applyMigrations(db.pool);
   await loadBundledData(db);
-  const hub = createHub(db);
+  // Reads go to the database (no response cache), so they compete with the publish.
+  const hub = createHub(db, { limits: { ...DEFAULT_LIMITS, RESPONSE_CACHE_TTL_MS: 0 } });
   const content = largeEudaFile(10_000);
 
   // Reads during the publish: the dashboard query, one after another.
