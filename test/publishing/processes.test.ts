@@ -87,7 +87,7 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     cli.kill('SIGKILL');
     await new Promise((resolve) => cli.child.once('exit', resolve));
 
-    // A fresh connection, as after a restart: the killed transaction left nothing behind.
+    // A fresh connection: the killed transaction left nothing behind.
     const fresh = new pg.Client({ connectionString: databaseUrl });
     await fresh.connect();
     try {
@@ -96,5 +96,16 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     } finally {
       await fresh.end();
     }
+    // And a hub started afterwards migrates, loads and serves as before, without the release.
+    const restarted = await startHubProcess({ DATABASE_URL: databaseUrl });
+    processes.push(restarted);
+    const answer = (await (await fetch(restarted.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ sources { id releases { label } } }' }),
+    })).json()) as { data: { sources: { id: string; releases: { label: string }[] }[] } };
+    const labels = answer.data.sources.find((source) => source.id === 'wastewater')!.releases.map((release) => release.label);
+    expect(labels).not.toContain('killed');
+    expect(labels.length).toBeGreaterThanOrEqual(2);
   });
 });
