@@ -8,7 +8,6 @@ import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
 // point, with `raw_*` columns that differ by chart. charts.csv says, per file, where each
 // dimension comes from: a fixed code, or `column:<name>` mapped through labels.csv.
 
-export type ChartKind = 'PREVALENCE' | 'TREND' | 'DEBUT_AGE' | 'USE_FREQUENCY';
 
 const manifestRow = z.object({
   file: cell.text,
