@@ -86,6 +86,7 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     await waitFor(cli, /writing (\d{4,}|[1-9]\d{3})\/100000/); // well into the writes
     cli.kill('SIGKILL');
     await new Promise((resolve) => cli.child.once('exit', resolve));
+    expect(cli.output(), 'the publish must have been killed before it finished').not.toContain('published release');
 
     // A fresh connection: the killed transaction left nothing behind.
     const fresh = new pg.Client({ connectionString: databaseUrl });
