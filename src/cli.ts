@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       const name = rest[1];
       const scopes = options.scope ?? [];
       if (!name || !scopes.length) throw new UsageError('keys create needs a name and at least one --scope.');
-      const valid = [...sourceModules.map((m) => m.readSource().id), 'admin'];
+      const valid = [...sourceModules.map((m) => m.id), 'admin'];
       const unknown = scopes.filter((scope) => !valid.includes(scope));
       if (unknown.length) throw new UsageError(`unknown scope ${unknown.join(', ')}; valid scopes: ${valid.join(', ')}.`);
       const { key, token } = await createApiKey(db.prisma, name, scopes, actor);

@@ -13,6 +13,7 @@ export async function loadBundledData(db: Database, log: (line: string) => void 
   log(`codelists: ${Object.entries(codes).map(([table, count]) => `${table} ${count}`).join(', ')}`);
   for (const module of sourceModules) {
     const source = module.readSource();
+    if (source.id !== module.id) throw new Error(`prisma/data/${module.id}/source.json has the id "${source.id}"; it must be the folder's name, "${module.id}".`);
     const started = performance.now();
     const bundles = module.readBundledReleases();
     const { stored } = await loadBundledReleases(db.pool, source, bundles, module.readReferenceData?.());

@@ -4,7 +4,7 @@ import { inTransaction } from '../db/bulk.ts';
 import { InputFileError } from '../importing/csv.ts';
 import { storeRelease } from '../importing/releases.ts';
 import { userError } from '../schema/errors.ts';
-import type { ReleaseRecord, SourceModule } from '../sources/source-module.ts';
+import type { RegisteredSource, ReleaseRecord } from '../sources/source-module.ts';
 import { audit } from './audit.ts';
 import type { ReleaseEvents } from './events.ts';
 
@@ -34,7 +34,7 @@ export interface PublishResult {
  */
 export async function publishRelease(
   db: Database,
-  modules: readonly SourceModule[],
+  modules: readonly RegisteredSource[],
   events: ReleaseEvents,
   request: PublishRequest,
 ): Promise<PublishResult> {
@@ -57,10 +57,10 @@ export async function publishRelease(
   }
 }
 
-async function publish(db: Database, modules: readonly SourceModule[], request: PublishRequest): Promise<PublishResult> {
-  const module = modules.find((m) => m.readSource().id === request.sourceId);
+async function publish(db: Database, modules: readonly RegisteredSource[], request: PublishRequest): Promise<PublishResult> {
+  const module = modules.find((m) => m.id === request.sourceId);
   if (!module) {
-    const valid = modules.map((m) => m.readSource().id);
+    const valid = modules.map((m) => m.id);
     throw userError('UNKNOWN_CODE', `publishRelease: unknown source "${request.sourceId}". Valid sources: ${valid.join(', ')}.`, { argument: 'source', valid });
   }
   if (!module.parseUpload) {

@@ -4,7 +4,7 @@ import type { CubeMetadataCache } from '../cube/metadata.ts';
 import type { ApiKey } from '../db/generated/prisma/client.ts';
 import type { KeyProblem } from '../publishing/api-keys.ts';
 import type { ReleaseEvents } from '../publishing/events.ts';
-import type { SourceModule } from '../sources/source-module.ts';
+import type { RegisteredSource } from '../sources/source-module.ts';
 
 /** What every resolver gets: the shared database, caches and events, and this request's loaders. */
 export interface Context {
@@ -12,7 +12,7 @@ export interface Context {
   db: Database;
   cubes: CubeMetadataCache;
   events: ReleaseEvents;
-  sources: readonly SourceModule[];
+  sources: readonly RegisteredSource[];
   maxUploadBytes: number;
   /** The API key of the request, or why there is none; checked once per request, on first use. */
   apiKey(): Promise<ApiKey | KeyProblem>;

@@ -41,6 +41,9 @@ export interface ReferenceRows extends ObservationRows {
   key: string;
 }
 
+/** A source as the registry knows it: its module and its id, the name of its folder. */
+export type RegisteredSource = SourceModule & { id: string };
+
 /** What a folder under src/sources/ provides besides its GraphQL types. */
 export interface SourceModule {
   /** Reads prisma/data/<id>/source.json. */

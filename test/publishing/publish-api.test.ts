@@ -100,7 +100,7 @@ describe('every source takes its own layout', () => {
 
   it('rejects an estimate of people who inject drugs outside its range', async () => {
     const token = await keyFor(hub, 'pwid');
-    const file = 'year,estimate,low,high,rate_per_1000,qualifier,reference,note\n2024,12000,7000,10000,,EXACT,FHI,\n';
+    const file = 'year,estimate,low,high,rate_per_1000,method,qualifier,reference,note\n2024,12000,7000,10000,,mortality multiplier,EXACT,FHI,\n';
     const { body } = await upload(hub, { source: 'pwid', content: file, token });
     expect(body.errors![0]!.message).toContain('line 2, column "estimate": the estimate must lie within its range');
   });

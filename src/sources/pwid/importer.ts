@@ -5,7 +5,6 @@ import { bundleByRelease, DATA_DIR, readReleasesFile, readSourceFile, releaseOf 
 import type { ReleaseBundle, ReleaseRecord } from '../source-module.ts';
 
 export const PWID_DATA_DIR = join(DATA_DIR, 'pwid');
-const METHOD = 'mortality multiplier';
 
 const ESTIMATE_COLUMNS = {
   year: cell.year,
@@ -13,6 +12,7 @@ const ESTIMATE_COLUMNS = {
   low: cell.optionalNumber,
   high: cell.optionalNumber,
   rate_per_1000: cell.optionalNumber,
+  method: cell.text,
   qualifier: cell.oneOf(['EXACT', 'ABOUT', 'NEARLY', 'JUST_OVER', 'LESS_THAN']),
   reference: cell.text,
   note: cell.optionalText,
@@ -37,7 +37,7 @@ function checkEstimates<Row extends Estimate>(rows: Row[], file: string): Row[] 
 const TABLE = 'injecting_drug_use_estimate';
 const COLUMNS = ['year', 'estimate', 'low', 'high', 'rate_per_1000', 'method', 'status', 'qualifier', 'reference', 'note'];
 // A year published only as a range has no point estimate: its value is MISSING, low and high are given.
-const estimateValues = (r: Estimate) => [r.year, r.estimate, r.low, r.high, r.rate_per_1000, METHOD, r.estimate === null ? 'MISSING' : 'NORMAL', r.qualifier, r.reference, r.note];
+const estimateValues = (r: Estimate) => [r.year, r.estimate, r.low, r.high, r.rate_per_1000, r.method, r.estimate === null ? 'MISSING' : 'NORMAL', r.qualifier, r.reference, r.note];
 
 /** Reads estimates.csv: an estimate and/or a range per year, each with the publication that printed it. */
 export function readPwidReleases(dir = PWID_DATA_DIR): ReleaseBundle[] {

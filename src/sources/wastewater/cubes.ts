@@ -1,4 +1,4 @@
-import type { CubeDefinition } from '../../cube/definition.ts';
+import { PROVENANCE_VALUES, type CubeDefinition } from '../../cube/definition.ts';
 import { STATISTICS } from './importer.ts';
 
 /** Wastewater loads by site, country, substance and statistic; only the statistic has a default (DAILY_MEAN). */
@@ -13,12 +13,5 @@ export const wastewaterCube: CubeDefinition = {
     { name: 'SUBSTANCE', argument: 'substance', column: 'substance_code', field: 'substanceCode', codelist: { table: 'substance', column: 'code' } },
     { name: 'STATISTIC', argument: 'statistic', column: 'statistic', field: 'statistic', total: 'DAILY_MEAN', totalIsReference: true, codelist: { values: STATISTICS } },
   ],
-  values: [
-    { column: 'metabolite_code', field: 'metaboliteCode' },
-    { column: 'value', field: 'value' },
-    { column: 'status', field: 'status' },
-    { column: 'qualifier', field: 'qualifier' },
-    { column: 'reference', field: 'reference' },
-    { column: 'note', field: 'note' },
-  ],
+  values: [{ column: 'metabolite_code', field: 'metaboliteCode' }, ...PROVENANCE_VALUES],
 };
