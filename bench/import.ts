@@ -35,9 +35,12 @@ try {
   await inTransaction(db.pool, async (client) => {
     await loadCodelists(client);
     await upsertSource(client, readWastewaterSource());
-    for (const { table, key, columns, rows: referenceRows } of reference) await upsertRows(client, table, key, columns, referenceRows);
+    for (const { table, key, columns, rows: referenceRows } of reference)
+      await upsertRows(client, table, key, columns, referenceRows);
   });
-  await db.pool.query(`CREATE TABLE copy_scratch (release_id text, ${observations.columns.map((c) => `"${c}" text`).join(', ')})`);
+  await db.pool.query(
+    `CREATE TABLE copy_scratch (release_id text, ${observations.columns.map((c) => `"${c}" text`).join(', ')})`,
+  );
 
   const client = await db.pool.connect();
   const storeTimes: number[] = [];
@@ -70,11 +73,21 @@ try {
   }
   const store = median(storeTimes);
   const copy = median(copyTimes);
-  console.log(`\nEUDA import (${rows} rows in release ${bundle.release.id}; ${observations.rows.length} observations), median of ${RUNS} runs`);
+  console.log(
+    `\nEUDA import (${rows} rows in release ${bundle.release.id}; ${observations.rows.length} observations), median of ${RUNS} runs`,
+  );
   console.log(`parse and validate the four files: ${Math.round(parseMs)} ms`);
   console.table([
-    { target: 'hub: store release (INSERT, keys, indexes)', ms: Math.round(store), 'rows/s': Math.round(rows / (store / 1000)) },
-    { target: 'plain COPY into a scratch table', ms: Math.round(copy), 'rows/s': Math.round(observations.rows.length / (copy / 1000)) },
+    {
+      target: 'hub: store release (INSERT, keys, indexes)',
+      ms: Math.round(store),
+      'rows/s': Math.round(rows / (store / 1000)),
+    },
+    {
+      target: 'plain COPY into a scratch table',
+      ms: Math.round(copy),
+      'rows/s': Math.round(observations.rows.length / (copy / 1000)),
+    },
   ]);
   console.log(`hub / COPY rows per second: ${(rows / store / (observations.rows.length / copy)).toFixed(2)}`);
 } finally {

@@ -62,14 +62,24 @@ try {
   await reader;
 
   // The baseline: the same 100 000 rows, already parsed, COPYed into a table without keys.
-  const { rows } = await db.pool.query('SELECT year, site_code, country_code, metabolite_code, substance_code, statistic::text, value, status::text, qualifier::text, reference FROM wastewater_observation WHERE release_id = $1', [result.releaseId]);
-  await db.pool.query('CREATE TABLE copy_scratch (year int, site_code text, country_code text, metabolite_code text, substance_code text, statistic text, value float8, status text, qualifier text, reference text)');
+  const { rows } = await db.pool.query(
+    'SELECT year, site_code, country_code, metabolite_code, substance_code, statistic::text, value, status::text, qualifier::text, reference FROM wastewater_observation WHERE release_id = $1',
+    [result.releaseId],
+  );
+  await db.pool.query(
+    'CREATE TABLE copy_scratch (year int, site_code text, country_code text, metabolite_code text, substance_code text, statistic text, value float8, status text, qualifier text, reference text)',
+  );
   const client = await db.pool.connect();
   const copyStart = performance.now();
   await pipeline(
-    Readable.from((function* () {
-      for (const row of rows) yield `${Object.values(row).map((v) => (v === null ? '' : `"${String(v)}"`)).join(',')}\n`;
-    })()),
+    Readable.from(
+      (function* () {
+        for (const row of rows)
+          yield `${Object.values(row)
+            .map((v) => (v === null ? '' : `"${String(v)}"`))
+            .join(',')}\n`;
+      })(),
+    ),
     client.query(copyFrom('COPY copy_scratch FROM STDIN (FORMAT csv)')),
   );
   const copyMs = performance.now() - copyStart;
@@ -79,11 +89,23 @@ try {
   const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
   console.log(`\npublish ${result.observations} observations (wastewater, EUDA layout), while reading`);
   console.table([
-    { target: 'hub: publishRelease (parse, validate, one transaction)', ms: Math.round(publishMs), 'rows/s': Math.round(result.observations / (publishMs / 1000)) },
-    { target: 'plain COPY of the same rows', ms: Math.round(copyMs), 'rows/s': Math.round(rows.length / (copyMs / 1000)) },
+    {
+      target: 'hub: publishRelease (parse, validate, one transaction)',
+      ms: Math.round(publishMs),
+      'rows/s': Math.round(result.observations / (publishMs / 1000)),
+    },
+    {
+      target: 'plain COPY of the same rows',
+      ms: Math.round(copyMs),
+      'rows/s': Math.round(rows.length / (copyMs / 1000)),
+    },
   ]);
-  console.log(`publish / COPY rows per second: ${(result.observations / publishMs / (rows.length / copyMs)).toFixed(2)}`);
-  console.log(`reads answered during the publish: ${latencies.length}, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+  console.log(
+    `publish / COPY rows per second: ${(result.observations / publishMs / (rows.length / copyMs)).toFixed(2)}`,
+  );
+  console.log(
+    `reads answered during the publish: ${latencies.length}, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+  );
   await hub.events.close();
 } finally {
   await db.close();

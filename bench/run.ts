@@ -58,7 +58,8 @@ async function measure(name: string, url: string, body: string): Promise<Result>
     connections: CONNECTIONS,
     duration: DURATION_SECONDS,
   });
-  if (result.non2xx || result.errors) throw new Error(`${name}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
+  if (result.non2xx || result.errors)
+    throw new Error(`${name}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
   return { name, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -73,7 +74,9 @@ let statements = 0;
 const db = await openDatabase({ url: url.toString(), dataDir: '', poolMax: 10, onStatement: () => statements++ });
 const servers: Server[] = [];
 try {
-  console.log(`bench: PostgreSQL database ${databaseName}; ${CONNECTIONS} connections, ${DURATION_SECONDS} s per target`);
+  console.log(
+    `bench: PostgreSQL database ${databaseName}; ${CONNECTIONS} connections, ${DURATION_SECONDS} s per target`,
+  );
   await applyMigrations(db.pool);
   await loadBundledData(db);
 
@@ -85,18 +88,25 @@ try {
   const cached = await listen(cachedHub);
   servers.push(cached.server);
   const body = JSON.stringify({ query: DASHBOARD_QUERY });
-  const post = () => fetch(`${graphql.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = () =>
+    fetch(`${graphql.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   await post(); // warm caches
   statements = 0;
   const hubBytes = Buffer.from(await (await post()).arrayBuffer());
   const statementsPerRequest = statements;
 
   const raw = await listen(async (_req, res) => {
-    const { rows } = await db.pool.query<{ code: string; name: string; year: number | null; value: number | null }>(RAW_SQL, [YEAR]);
+    const { rows } = await db.pool.query<{ code: string; name: string; year: number | null; value: number | null }>(
+      RAW_SQL,
+      [YEAR],
+    );
     const regions: { code: string; name: string; drugDeaths: { year: number; value: number | null }[] }[] = [];
     for (const row of rows) {
       let region = regions.at(-1);
-      if (region?.code !== row.code) regions.push((region = { code: row.code, name: row.name, drugDeaths: [] }));
+      if (region?.code !== row.code) {
+        region = { code: row.code, name: row.name, drugDeaths: [] };
+        regions.push(region);
+      }
       if (row.year !== null) region.drugDeaths.push({ year: row.year, value: row.value });
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { regions } }));
@@ -107,7 +117,9 @@ try {
     throw new Error('the raw pg baseline does not return the same data as the hub');
   }
 
-  const staticServer = await listen((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(hubBytes));
+  const staticServer = await listen((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(hubBytes),
+  );
   servers.push(staticServer.server);
 
   const results = [
@@ -119,21 +131,31 @@ try {
   const [fixed, rawResult, hubResult, cachedResult] = results as [Result, Result, Result, Result];
   console.log(`\ndashboard query: every county with its deaths series 2012-2024 (${hubBytes.length} bytes)`);
   console.table(
-    results.map((r) => ({ target: r.name, 'req/s': Math.round(r.requestsPerSecond), 'p50 ms': r.p50, 'p99 ms': r.p99 })),
+    results.map((r) => ({
+      target: r.name,
+      'req/s': Math.round(r.requestsPerSecond),
+      'p50 ms': r.p50,
+      'p99 ms': r.p99,
+    })),
   );
   console.log(`hub / raw pg throughput:  ${(hubResult.requestsPerSecond / rawResult.requestsPerSecond).toFixed(2)}`);
   console.log(`hub / static throughput:  ${(hubResult.requestsPerSecond / fixed.requestsPerSecond).toFixed(2)}`);
   console.log(`hub p99 / raw pg p99:     ${(hubResult.p99 / Math.max(rawResult.p99, 1)).toFixed(2)}`);
-  console.log(`cached hub / raw pg throughput: ${(cachedResult.requestsPerSecond / rawResult.requestsPerSecond).toFixed(2)}`);
+  console.log(
+    `cached hub / raw pg throughput: ${(cachedResult.requestsPerSecond / rawResult.requestsPerSecond).toFixed(2)}`,
+  );
   console.log(`SQL statements per hub request: ${statementsPerRequest} without the cache (raw baseline: 1)`);
   await Promise.all([hub.events.close(), cachedHub.events.close()]);
 } finally {
   // Let requests still in flight finish before the pool closes.
   await Promise.all(
-    servers.map((server) => new Promise((resolve) => {
-      server.close(resolve);
-      server.closeIdleConnections();
-    })),
+    servers.map(
+      (server) =>
+        new Promise((resolve) => {
+          server.close(resolve);
+          server.closeIdleConnections();
+        }),
+    ),
   );
   await db.close();
   await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { applyMigrations } from './db/migrate.ts';
-import { isCalendarDate } from './importing/csv.ts';
 import { loadBundledData } from './importing/bundled.ts';
+import { isCalendarDate } from './importing/csv.ts';
 import { createApiKey, revokeApiKey } from './publishing/api-keys.ts';
 import { createReleaseEvents } from './publishing/events.ts';
 import { publishRelease, withdrawRelease } from './publishing/publish.ts';
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
       const [sourceId, file] = rest;
       if (!sourceId || !file) throw new UsageError('publish needs a source and a file.');
       const status = required('status');
-      if (status !== 'PRELIMINARY' && status !== 'FINAL') throw new UsageError('--status must be PRELIMINARY or FINAL.');
+      if (status !== 'PRELIMINARY' && status !== 'FINAL')
+        throw new UsageError('--status must be PRELIMINARY or FINAL.');
       const publishedAt = required('published-at');
       if (!isCalendarDate(publishedAt)) throw new UsageError('--published-at must be a date YYYY-MM-DD.');
       await loadBundledData(db); // the codelists and sites a file refers to
@@ -72,12 +73,21 @@ async function main(): Promise<void> {
         sourceId,
         fileName: basename(file),
         content: readFileSync(file, 'utf8'),
-        release: { id: options.id, label: required('label'), status, published_at: publishedAt, publisher: actor, note: options.note },
+        release: {
+          id: options.id,
+          label: required('label'),
+          status,
+          published_at: publishedAt,
+          publisher: actor,
+          note: options.note,
+        },
         actor,
         idempotencyKey: options['idempotency-key'],
         onProgress: (written, total) => {
           const percent = Math.floor((100 * written) / total);
-          if (percent !== shown) process.stderr.write(`\rwriting ${written}/${total} observations (${(shown = percent)} %)`);
+          if (percent === shown) return;
+          shown = percent;
+          process.stderr.write(`\rwriting ${written}/${total} observations (${percent} %)`);
         },
       });
       process.stderr.write('\n');
@@ -97,16 +107,21 @@ async function main(): Promise<void> {
       if (!name || !scopes.length) throw new UsageError('keys create needs a name and at least one --scope.');
       const valid = [...sourceModules.map((m) => m.id), 'admin'];
       const unknown = scopes.filter((scope) => !valid.includes(scope));
-      if (unknown.length) throw new UsageError(`unknown scope ${unknown.join(', ')}; valid scopes: ${valid.join(', ')}.`);
+      if (unknown.length)
+        throw new UsageError(`unknown scope ${unknown.join(', ')}; valid scopes: ${valid.join(', ')}.`);
       const { key, token } = await createApiKey(db.prisma, name, scopes, actor);
-      console.log(`created key ${key.id} "${key.name}" with scopes ${key.scopes.join(', ')}.\nToken (shown once, store it now):\n${token}`);
+      console.log(
+        `created key ${key.id} "${key.name}" with scopes ${key.scopes.join(', ')}.\nToken (shown once, store it now):\n${token}`,
+      );
     } else if (command === 'keys' && rest[0] === 'revoke') {
       if (!rest[1]) throw new UsageError('keys revoke needs a key id.');
       const key = await revokeApiKey(db.prisma, rest[1], actor);
       console.log(`revoked key ${key.id} "${key.name}"`);
     } else if (command === 'keys' && rest[0] === 'list') {
       for (const key of await db.prisma.apiKey.findMany({ orderBy: { createdAt: 'asc' } })) {
-        console.log(`${key.id}  ${key.name}  scopes: ${key.scopes.join(', ')}  ${key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active'}`);
+        console.log(
+          `${key.id}  ${key.name}  scopes: ${key.scopes.join(', ')}  ${key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active'}`,
+        );
       }
     } else {
       throw new UsageError(`unknown command "${[command, ...rest].join(' ')}".`);

@@ -22,7 +22,10 @@ const configSchema = z.object({
   /** Largest file publishRelease accepts, in bytes. */
   MAX_UPLOAD_BYTES: positiveInt(50_000_000),
   /** Redis for release events across hub processes; unset means in-process only. */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { schema } from '../src/schema/index.ts';
 import { printedSchema, SCHEMA_FILE } from '../scripts/print-schema.ts';
+import { schema } from '../src/schema/index.ts';
 
 describe('schema.graphql', () => {
   it('is current (run `npm run schema:print` after changing the schema)', () => {

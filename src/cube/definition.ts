@@ -87,5 +87,7 @@ export const PROVENANCE_VALUES = [
 
 /** A Prisma filter on releases: published by `asOf` and not withdrawn by then (default: now). */
 export function releasePublishedBy(asOf: Date | null | undefined) {
-  return asOf ? { publishedAt: { lte: asOf }, OR: [{ withdrawnAt: null }, { withdrawnAt: { gt: asOf } }] } : { withdrawnAt: null };
+  return asOf
+    ? { publishedAt: { lte: asOf }, OR: [{ withdrawnAt: null }, { withdrawnAt: { gt: asOf } }] }
+    : { withdrawnAt: null };
 }

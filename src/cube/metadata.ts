@@ -1,5 +1,5 @@
-import { Prisma } from '../db/generated/prisma/client.ts';
 import type { PrismaClient } from '../db/database.ts';
+import { Prisma } from '../db/generated/prisma/client.ts';
 import type { CubeDefinition } from './definition.ts';
 
 /** Which breakdowns and years a series of a cube has published (in any release). */
@@ -75,7 +75,10 @@ export class CubeMetadataCache {
       } else {
         const found = await this.prisma.$queryRaw<{ code: string }[]>`
           SELECT DISTINCT ${Prisma.raw(`"${list.column}"`)} AS code FROM ${Prisma.raw(`"${list.table}"`)} ORDER BY 1`;
-        codes.set(dimension.argument, found.map((row) => row.code));
+        codes.set(
+          dimension.argument,
+          found.map((row) => row.code),
+        );
       }
     }
     return { series, codes };

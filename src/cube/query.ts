@@ -1,8 +1,8 @@
-import { Prisma } from '../db/generated/prisma/client.ts';
 import type { PrismaClient } from '../db/database.ts';
+import { Prisma } from '../db/generated/prisma/client.ts';
 import { listForMessage, userError } from '../schema/errors.ts';
-import { cellColumns, type CubeDefinition, type CubeDimension, type CubeQuery, type CubeRow } from './definition.ts';
-import { breakdownKey, seriesKey, type CubeMetadata } from './metadata.ts';
+import { type CubeDefinition, type CubeDimension, type CubeQuery, type CubeRow, cellColumns } from './definition.ts';
+import { breakdownKey, type CubeMetadata, seriesKey } from './metadata.ts';
 
 const identifier = (name: string) => Prisma.raw(`"${name}"`);
 
@@ -56,7 +56,11 @@ export function validateCubeQuery(cube: CubeDefinition, metadata: CubeMetadata, 
       'OUT_OF_COVERAGE',
       `${cube.field}${seriesLabel ? ` (${seriesLabel})` : ''} covers ${series.firstYear}–${series.lastYear}; ` +
         `from: ${from ?? '-'} to: ${to ?? '-'} lies wholly outside it.`,
-      { argument: from != null && from > series.lastYear ? 'from' : 'to', firstYear: series.firstYear, lastYear: series.lastYear },
+      {
+        argument: from != null && from > series.lastYear ? 'from' : 'to',
+        firstYear: series.firstYear,
+        lastYear: series.lastYear,
+      },
     );
   }
   const requested = breakdownKey(brokenDown(cube, query).map((dimension) => dimension.name));
@@ -93,8 +97,7 @@ export async function selectCells<Row extends CubeRow>(
     else if (dimension.total === undefined) continue;
     else if (by.has(dimension.name)) {
       if (!dimension.totalIsReference) conditions.push(Prisma.sql`${column} <> ${dimension.total}`);
-    }
-    else conditions.push(Prisma.sql`${column} = ${dimension.total}`);
+    } else conditions.push(Prisma.sql`${column} = ${dimension.total}`);
   }
   const year = Prisma.sql`o.${identifier(cube.year.column)}`;
   if (query.from != null) conditions.push(Prisma.sql`${year} >= ${query.from}`);
@@ -114,9 +117,13 @@ export async function selectCells<Row extends CubeRow>(
     ...cube.dimensions,
     ...cube.values,
   ].map(({ column, field }) => Prisma.sql`o.${identifier(column)} AS ${identifier(field)}`);
-  const outerOrder = [cube.year, ...(cube.yearFrom ? [cube.yearFrom] : []), ...cube.series, ...(cube.order ?? []), ...cube.dimensions].map(
-    ({ field }) => Prisma.sql`cell.${identifier(field)}`,
-  );
+  const outerOrder = [
+    cube.year,
+    ...(cube.yearFrom ? [cube.yearFrom] : []),
+    ...cube.series,
+    ...(cube.order ?? []),
+    ...cube.dimensions,
+  ].map(({ field }) => Prisma.sql`cell.${identifier(field)}`);
 
   const rows = await prisma.$queryRaw<Omit<Row, 'cube'>[]>`
     SELECT * FROM (

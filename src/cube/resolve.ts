@@ -4,7 +4,11 @@ import type { CubeDefinition, CubeQuery, CubeRow } from './definition.ts';
 import { selectCells, validateCubeQuery } from './query.ts';
 
 /** Answers a root query field: validate against what was published, then select the cells. */
-export async function queryCube<Row extends CubeRow>(ctx: Context, cube: CubeDefinition, query: CubeQuery): Promise<Row[]> {
+export async function queryCube<Row extends CubeRow>(
+  ctx: Context,
+  cube: CubeDefinition,
+  query: CubeQuery,
+): Promise<Row[]> {
   validateCubeQuery(cube, await ctx.cubes.get(cube), query);
   return selectCells<Row>(ctx.prisma, cube, query);
 }
@@ -52,7 +56,10 @@ export function defineParentCubeLoader<Row extends CubeRow>(cube: CubeDefinition
         const rows = await selectCells<Row>(ctx.prisma, cube, withCodes(valid[0]!.query, argument, codes));
         for (const key of valid) {
           const wanted = new Set(key.codes);
-          results.set(key, rows.filter((row) => wanted.has(String(row[field]))));
+          results.set(
+            key,
+            rows.filter((row) => wanted.has(String(row[field]))),
+          );
         }
       }
       return keys.map((key) => results.get(key) ?? []);

@@ -1,6 +1,6 @@
 import { Prisma } from '../db/generated/prisma/client.ts';
 import { defineLoader } from '../server/context.ts';
-import { cellColumns, type CubeRow } from './definition.ts';
+import { type CubeRow, cellColumns } from './definition.ts';
 
 /** A value the same cell had in another release. */
 export interface Revision {
@@ -13,7 +13,8 @@ export interface Revision {
 }
 
 const identifier = (name: string) => Prisma.raw(`"${name}"`);
-const cellValues = (row: CubeRow) => cellColumns(row.cube).map(({ field }) => String((row as unknown as Record<string, unknown>)[field]));
+const cellValues = (row: CubeRow) =>
+  cellColumns(row.cube).map(({ field }) => String((row as unknown as Record<string, unknown>)[field]));
 
 /**
  * The earlier values of each requested cell: the same cell in releases published before the one

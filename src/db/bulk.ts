@@ -22,9 +22,13 @@ export async function insertRows(
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
     const chunk = rows.slice(start, start + rowsPerStatement);
     const placeholders = chunk.map(
-      (_, rowIndex) => `(${columns.map((__, columnIndex) => `$${rowIndex * columns.length + columnIndex + 1}`).join(', ')})`,
+      (_, rowIndex) =>
+        `(${columns.map((__, columnIndex) => `$${rowIndex * columns.length + columnIndex + 1}`).join(', ')})`,
     );
-    await client.query(`INSERT INTO "${table}" (${columnList}) VALUES ${placeholders.join(', ')} ${conflict}`, chunk.flat());
+    await client.query(
+      `INSERT INTO "${table}" (${columnList}) VALUES ${placeholders.join(', ')} ${conflict}`,
+      chunk.flat(),
+    );
     onProgress?.(start + chunk.length);
   }
 }

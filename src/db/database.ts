@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/prisma/client.ts';
+import pg from 'pg';
 import { startEmbeddedPostgres } from './embedded.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
 
 export type { PrismaClient };
 

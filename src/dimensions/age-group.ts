@@ -10,7 +10,11 @@ export const AgeGroupType = builder.prismaObject('AgeGroup', {
   description: 'An age group as a range of years ("16-64", "0-29", "70+"), or ALL.',
   fields: (t) => ({
     code: t.exposeID('code', { description: 'The range as "from-to" or "from+", or ALL.' }),
-    name: t.string({ description: 'Label of the age group.', args: langArgs, resolve: (entry, { lang }) => label(entry, lang) }),
+    name: t.string({
+      description: 'Label of the age group.',
+      args: langArgs,
+      resolve: (entry, { lang }) => label(entry, lang),
+    }),
     from: t.exposeInt('ageFrom', { nullable: true, description: 'Lowest age included (null for ALL).' }),
     to: t.exposeInt('ageTo', { nullable: true, description: 'Highest age included (null when open-ended).' }),
   }),

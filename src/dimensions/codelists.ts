@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
-import { upsertRows, type SqlValue } from '../db/bulk.ts';
+import { type SqlValue, upsertRows } from '../db/bulk.ts';
 import { cell, readCsvFile } from '../importing/csv.ts';
 
 export const DIMENSIONS_DATA_DIR = join(import.meta.dirname, '../../prisma/data/dimensions');
@@ -26,7 +26,13 @@ const CODELISTS = [
   codelist({
     file: 'regions.csv',
     table: 'region',
-    row: z.object({ code: cell.text, ...labels, kind: cell.oneOf(['COUNTRY', 'COUNTY']), valid_from: cell.optionalYear, valid_to: cell.optionalYear }),
+    row: z.object({
+      code: cell.text,
+      ...labels,
+      kind: cell.oneOf(['COUNTRY', 'COUNTY']),
+      valid_from: cell.optionalYear,
+      valid_to: cell.optionalYear,
+    }),
     columns: ['code', 'name_nb', 'name_en', 'kind', 'valid_from', 'valid_to'],
     toColumns: (r) => [r.code, r.name_nb, r.name_en, r.kind, r.valid_from, r.valid_to],
   }),

@@ -20,23 +20,42 @@ export const DeathCauseType = builder.prismaObject('DeathCause', {
     code: t.exposeID('code', {
       description: 'HEROIN, METHADONE, OTHER_OPIOIDS, SYNTHETIC_OPIOIDS, STIMULANTS, DEPENDENCE, OTHER or ALL.',
     }),
-    name: t.string({ description: 'Label as the report prints it.', args: langArgs, resolve: (entry, { lang }) => label(entry, lang) }),
-    substance: t.relation('substance', { nullable: true, description: 'The substance of the taxonomy it corresponds to.' }),
+    name: t.string({
+      description: 'Label as the report prints it.',
+      args: langArgs,
+      resolve: (entry, { lang }) => label(entry, lang),
+    }),
+    substance: t.relation('substance', {
+      nullable: true,
+      description: 'The substance of the taxonomy it corresponds to.',
+    }),
   }),
 });
 
 export const DeathIntentType = builder.prismaObject('DeathIntent', {
-  description: 'The main group of a drug-induced death: accidental or intentional poisoning, or mental and behavioural disorders; ALL is the total.',
+  description:
+    'The main group of a drug-induced death: accidental or intentional poisoning, or mental and behavioural disorders; ALL is the total.',
   fields: (t) => ({
     code: t.exposeID('code', { description: 'ACCIDENTAL, INTENTIONAL, MENTAL_BEHAVIOURAL or ALL.' }),
-    name: t.string({ description: 'Label of the group.', args: langArgs, resolve: (entry, { lang }) => label(entry, lang) }),
+    name: t.string({
+      description: 'Label of the group.',
+      args: langArgs,
+      resolve: (entry, { lang }) => label(entry, lang),
+    }),
   }),
 });
 
 export const StandardPopulationType = builder.prismaObject('StandardPopulation', {
-  description: 'The population an age-standardised rate is standardised to. Rates with different standards are not comparable.',
+  description:
+    'The population an age-standardised rate is standardised to. Rates with different standards are not comparable.',
   fields: (t) => ({
-    code: t.exposeID('code', { description: 'NOR_MEAN_2024 (Norway\'s mean population 2024) or ESP2013 (European Standard Population 2013).' }),
-    name: t.string({ description: 'Name of the standard population.', args: langArgs, resolve: (entry, { lang }) => label(entry, lang) }),
+    code: t.exposeID('code', {
+      description: "NOR_MEAN_2024 (Norway's mean population 2024) or ESP2013 (European Standard Population 2013).",
+    }),
+    name: t.string({
+      description: 'Name of the standard population.',
+      args: langArgs,
+      resolve: (entry, { lang }) => label(entry, lang),
+    }),
   }),
 });

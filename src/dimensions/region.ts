@@ -2,7 +2,9 @@ import { builder } from '../schema/builder.ts';
 import { label, langArgs } from '../schema/common.ts';
 import { defineCodeLoader } from '../server/context.ts';
 
-export const regionByCode = defineCodeLoader((ctx, codes) => ctx.prisma.region.findMany({ where: { code: { in: codes } } }));
+export const regionByCode = defineCodeLoader((ctx, codes) =>
+  ctx.prisma.region.findMany({ where: { code: { in: codes } } }),
+);
 
 export const RegionKind = builder.enumType('RegionKind', {
   description: 'Level of a region.',
@@ -17,10 +19,20 @@ export const RegionType = builder.prismaObject('Region', {
     'Norway (code "0") or a county by its SSB county number. County numbers changed with the reforms of 2018, 2020 and 2024; validFrom and validTo say when a code was in use.',
   fields: (t) => ({
     code: t.exposeID('code', { description: 'SSB county number ("03" Oslo, "46" Vestland), or "0" for Norway.' }),
-    name: t.string({ description: 'Name of the region.', args: langArgs, resolve: (entry, { lang }) => label(entry, lang) }),
+    name: t.string({
+      description: 'Name of the region.',
+      args: langArgs,
+      resolve: (entry, { lang }) => label(entry, lang),
+    }),
     kind: t.expose('kind', { type: RegionKind, description: 'COUNTRY or COUNTY.' }),
-    validFrom: t.exposeInt('validFrom', { nullable: true, description: 'First year the code was in use (null: before our data).' }),
-    validTo: t.exposeInt('validTo', { nullable: true, description: 'Last year the code was in use (null: still in use).' }),
+    validFrom: t.exposeInt('validFrom', {
+      nullable: true,
+      description: 'First year the code was in use (null: before our data).',
+    }),
+    validTo: t.exposeInt('validTo', {
+      nullable: true,
+      description: 'Last year the code was in use (null: still in use).',
+    }),
   }),
 });
 
@@ -30,7 +42,9 @@ builder.queryFields((t) => ({
     description:
       'Norway and its counties in the structure of a year: by default the current one (the 15 counties of 2024).',
     args: {
-      validIn: t.arg.int({ description: 'A year: the counties in use that year (e.g. 2020 gives the 11 of 2020-2023).' }),
+      validIn: t.arg.int({
+        description: 'A year: the counties in use that year (e.g. 2020 gives the 11 of 2020-2023).',
+      }),
     },
     resolve: async (query, _root, args, ctx) => {
       const year = args.validIn ?? new Date().getUTCFullYear();
@@ -51,6 +65,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One region by its code ("0" for Norway, "03" for Oslo); null when no region has that code.',
     args: { code: t.arg.id({ required: true, description: 'SSB county number or "0".' }) },
-    resolve: (query, _root, args, ctx) => ctx.prisma.region.findUnique({ ...query, where: { code: String(args.code) } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.region.findUnique({ ...query, where: { code: String(args.code) } }),
   }),
 }));

@@ -2,15 +2,24 @@ import { builder } from '../schema/builder.ts';
 import { label, langArgs } from '../schema/common.ts';
 import { defineCodeLoader } from '../server/context.ts';
 
-export const substanceByCode = defineCodeLoader((ctx, codes) => ctx.prisma.substance.findMany({ where: { code: { in: codes } } }));
+export const substanceByCode = defineCodeLoader((ctx, codes) =>
+  ctx.prisma.substance.findMany({ where: { code: { in: codes } } }),
+);
 
 export const SubstanceType = builder.prismaObject('Substance', {
   description:
     'One substance taxonomy across sources: the survey asks about it, deaths are grouped by it, wastewater measures it. Sources add their own fields (prevalence, drugDeaths, wastewater).',
   fields: (t) => ({
     code: t.exposeID('code', { description: 'Stable code, e.g. CANNABIS, COCAINE, AMPHETAMINES.' }),
-    name: t.string({ description: 'Name of the substance.', args: langArgs, resolve: (entry, { lang }) => label(entry, lang) }),
-    parent: t.relation('parent', { nullable: true, description: 'The group it belongs to (e.g. AMPHETAMINES for METHAMPHETAMINE).' }),
+    name: t.string({
+      description: 'Name of the substance.',
+      args: langArgs,
+      resolve: (entry, { lang }) => label(entry, lang),
+    }),
+    parent: t.relation('parent', {
+      nullable: true,
+      description: 'The group it belongs to (e.g. AMPHETAMINES for METHAMPHETAMINE).',
+    }),
     children: t.relation('children', {
       description: 'The substances grouped under it.',
       query: { orderBy: { code: 'asc' } },
@@ -29,6 +38,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One substance by code; null when no substance has that code.',
     args: { code: t.arg.id({ required: true, description: 'Substance code, e.g. CANNABIS.' }) },
-    resolve: (query, _root, args, ctx) => ctx.prisma.substance.findUnique({ ...query, where: { code: String(args.code) } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.substance.findUnique({ ...query, where: { code: String(args.code) } }),
   }),
 }));

@@ -1,5 +1,5 @@
-import type { Database } from '../db/database.ts';
 import { inTransaction } from '../db/bulk.ts';
+import type { Database } from '../db/database.ts';
 import { loadCodelists } from '../dimensions/codelists.ts';
 import { sourceModules } from '../schema/index.ts';
 import { loadBundledReleases } from './releases.ts';
@@ -10,10 +10,17 @@ import { loadBundledReleases } from './releases.ts';
  */
 export async function loadBundledData(db: Database, log: (line: string) => void = () => {}): Promise<void> {
   const codes = await inTransaction(db.pool, (client) => loadCodelists(client));
-  log(`codelists: ${Object.entries(codes).map(([table, count]) => `${table} ${count}`).join(', ')}`);
+  log(
+    `codelists: ${Object.entries(codes)
+      .map(([table, count]) => `${table} ${count}`)
+      .join(', ')}`,
+  );
   for (const module of sourceModules) {
     const source = module.readSource();
-    if (source.id !== module.id) throw new Error(`prisma/data/${module.id}/source.json has the id "${source.id}"; it must be the folder's name, "${module.id}".`);
+    if (source.id !== module.id)
+      throw new Error(
+        `prisma/data/${module.id}/source.json has the id "${source.id}"; it must be the folder's name, "${module.id}".`,
+      );
     const started = performance.now();
     const bundles = module.readBundledReleases();
     const { stored } = await loadBundledReleases(db.pool, source, bundles, module.readReferenceData?.());

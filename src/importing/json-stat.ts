@@ -38,22 +38,62 @@ export function readJsonStat(text: string, file: string): { dimensions: string[]
   const parsed = dataset.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new InputFileError(file, undefined, issue.path.join('.') || undefined, `not a JSON-stat 2.0 dataset: ${issue.message}`);
+    throw new InputFileError(
+      file,
+      undefined,
+      issue.path.join('.') || undefined,
+      `not a JSON-stat 2.0 dataset: ${issue.message}`,
+    );
   }
   const { id, size, dimension, value, status } = parsed.data;
-  if (id.length !== size.length) throw new InputFileError(file, undefined, 'size', `"id" names ${id.length} dimensions but "size" has ${size.length}`);
+  if (id.length !== size.length)
+    throw new InputFileError(
+      file,
+      undefined,
+      'size',
+      `"id" names ${id.length} dimensions but "size" has ${size.length}`,
+    );
   const codes = id.map((name, d) => {
     const dim = dimension[name];
-    if (!dim) throw new InputFileError(file, undefined, `dimension.${name}`, `dimension "${name}" is listed in "id" but not described`);
+    if (!dim)
+      throw new InputFileError(
+        file,
+        undefined,
+        `dimension.${name}`,
+        `dimension "${name}" is listed in "id" but not described`,
+      );
     const index = dim.category.index;
-    const ordered = Array.isArray(index) ? index : Object.entries(index).sort((a, b) => a[1] - b[1]).map(([code]) => code);
-    if (ordered.length !== size[d]) throw new InputFileError(file, undefined, `dimension.${name}`, `has ${ordered.length} categories but "size" says ${size[d]}`);
+    const ordered = Array.isArray(index)
+      ? index
+      : Object.entries(index)
+          .sort((a, b) => a[1] - b[1])
+          .map(([code]) => code);
+    if (ordered.length !== size[d])
+      throw new InputFileError(
+        file,
+        undefined,
+        `dimension.${name}`,
+        `has ${ordered.length} categories but "size" says ${size[d]}`,
+      );
     return ordered;
   });
   const total = size.reduce((product, n) => product * n, 1);
   const valueAt = (i: number) => (Array.isArray(value) ? (value[i] ?? null) : (value[String(i)] ?? null));
-  if (Array.isArray(value) && value.length !== total) throw new InputFileError(file, undefined, 'value', `has ${value.length} values; the dimensions make ${total} cells`);
-  const statusAt = (i: number) => (status === undefined ? null : typeof status === 'string' ? status : Array.isArray(status) ? (status[i] ?? null) : (status[String(i)] ?? null));
+  if (Array.isArray(value) && value.length !== total)
+    throw new InputFileError(
+      file,
+      undefined,
+      'value',
+      `has ${value.length} values; the dimensions make ${total} cells`,
+    );
+  const statusAt = (i: number) =>
+    status === undefined
+      ? null
+      : typeof status === 'string'
+        ? status
+        : Array.isArray(status)
+          ? (status[i] ?? null)
+          : (status[String(i)] ?? null);
   const cells: JsonStatCell[] = [];
   for (let i = 0; i < total; i++) {
     let rest = i;
@@ -103,12 +143,24 @@ export function jsonStatRows(text: string, file: string, mapping: JsonStatMappin
   const columnOf = new Map<string, string>();
   for (const name of dimensions) {
     const column = mapping.dimensions[name.toLowerCase()];
-    if (!column) throw new InputFileError(file, undefined, `dimension.${name}`, `unknown dimension "${name}"; known: ${Object.keys(mapping.dimensions).join(', ')}`);
+    if (!column)
+      throw new InputFileError(
+        file,
+        undefined,
+        `dimension.${name}`,
+        `unknown dimension "${name}"; known: ${Object.keys(mapping.dimensions).join(', ')}`,
+      );
     columnOf.set(name, column);
   }
   const present = new Set(columnOf.values());
   const missing = mapping.required.filter((column) => !present.has(column));
-  if (missing.length) throw new InputFileError(file, undefined, 'id', `missing dimension ${missing.join(' and ')}; the dataset has ${dimensions.join(', ')}`);
+  if (missing.length)
+    throw new InputFileError(
+      file,
+      undefined,
+      'id',
+      `missing dimension ${missing.join(' and ')}; the dataset has ${dimensions.join(', ')}`,
+    );
   const pivot = mapping.pivot && present.has(mapping.pivot.column) ? mapping.pivot : undefined;
 
   const rows = new Map<string, JsonStatRow>();
@@ -119,7 +171,13 @@ export function jsonStatRows(text: string, file: string, mapping: JsonStatMappin
       const column = columnOf.get(name)!;
       if (pivot && column === pivot.column) {
         const target = pivot.fields[code.toLowerCase()];
-        if (!target) throw new InputFileError(file, undefined, `dimension.${name}`, `unknown category "${code}"; known: ${Object.keys(pivot.fields).join(', ')}`);
+        if (!target)
+          throw new InputFileError(
+            file,
+            undefined,
+            `dimension.${name}`,
+            `unknown category "${code}"; known: ${Object.keys(pivot.fields).join(', ')}`,
+          );
         field = target;
       } else {
         columns[column] = mapping.codes?.[column]?.[code] ?? code;
@@ -137,6 +195,13 @@ export function jsonStatRows(text: string, file: string, mapping: JsonStatMappin
 /** Collects unknown codes per column over all rows, and throws one error listing them all. */
 export function rejectUnknownCodes(file: string, unknown: Map<string, Set<string>>): void {
   if (!unknown.size) return;
-  const problems = [...unknown].sort(([a], [b]) => a.localeCompare(b)).map(([column, codes]) => `${column}: ${[...codes].map((c) => `"${c}"`).join(', ')}`);
-  throw new InputFileError(file, undefined, undefined, `codes that are not ours (${problems.join('; ')}); see the codelists under prisma/data/dimensions`);
+  const problems = [...unknown]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([column, codes]) => `${column}: ${[...codes].map((c) => `"${c}"`).join(', ')}`);
+  throw new InputFileError(
+    file,
+    undefined,
+    undefined,
+    `codes that are not ours (${problems.join('; ')}); see the codelists under prisma/data/dimensions`,
+  );
 }

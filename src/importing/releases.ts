@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { inTransaction, insertRows, upsertRows } from '../db/bulk.ts';
+import { insertRows, inTransaction, upsertRows } from '../db/bulk.ts';
 import type { ReferenceRows, ReleaseBundle, SourceRecord } from '../sources/source-module.ts';
 
 /** SHA-256 of a release's content: the same input always gives the same checksum. */
@@ -28,32 +28,57 @@ export interface StoreOptions {
 }
 
 /** Stores a release and all its observations on `client` (the caller owns the transaction). */
-export async function storeRelease(client: pg.ClientBase, sourceId: string, bundle: ReleaseBundle, options: StoreOptions = {}): Promise<void> {
+export async function storeRelease(
+  client: pg.ClientBase,
+  sourceId: string,
+  bundle: ReleaseBundle,
+  options: StoreOptions = {},
+): Promise<void> {
   const { release } = bundle;
   await insertRows(
     client,
     'release',
-    ['id', 'source_id', 'label', 'status', 'published_at', 'published_at_precision', 'publisher', 'url', 'note', 'checksum', 'published_by', 'idempotency_key'],
-    [[
-      release.id,
-      sourceId,
-      release.label,
-      release.status,
-      release.published_at,
-      release.published_at_precision,
-      release.publisher,
-      release.url,
-      release.note,
-      options.checksum ?? releaseChecksum(bundle),
-      options.publishedBy ?? null,
-      options.idempotencyKey ?? null,
-    ]],
+    [
+      'id',
+      'source_id',
+      'label',
+      'status',
+      'published_at',
+      'published_at_precision',
+      'publisher',
+      'url',
+      'note',
+      'checksum',
+      'published_by',
+      'idempotency_key',
+    ],
+    [
+      [
+        release.id,
+        sourceId,
+        release.label,
+        release.status,
+        release.published_at,
+        release.published_at_precision,
+        release.publisher,
+        release.url,
+        release.note,
+        options.checksum ?? releaseChecksum(bundle),
+        options.publishedBy ?? null,
+        options.idempotencyKey ?? null,
+      ],
+    ],
   );
   const total = bundle.observations.reduce((n, table) => n + table.rows.length, 0);
   let done = 0;
   for (const { table, columns, rows } of bundle.observations) {
-    await insertRows(client, table, ['release_id', ...columns], rows.map((row) => [release.id, ...row]), '', (written) =>
-      options.onProgress?.(done + written, total),
+    await insertRows(
+      client,
+      table,
+      ['release_id', ...columns],
+      rows.map((row) => [release.id, ...row]),
+      '',
+      (written) => options.onProgress?.(done + written, total),
     );
     done += rows.length;
   }

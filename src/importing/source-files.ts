@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { cell, InputFileError, readCsvFile } from './csv.ts';
 import type { ReleaseBundle, ReleaseRecord, SourceRecord } from '../sources/source-module.ts';
+import { cell, InputFileError, readCsvFile } from './csv.ts';
 
 export const DATA_DIR = join(import.meta.dirname, '../../prisma/data');
 
@@ -52,7 +52,11 @@ export function readReleasesFile(path: string): Map<string, ReleaseRecord> {
 /** Groups observation rows by their release, in the order of releases.csv. */
 export function bundleByRelease(
   releases: Map<string, ReleaseRecord>,
-  tables: { table: string; columns: readonly string[]; rows: { release: string; values: ReleaseBundle['observations'][number]['rows'][number] }[] }[],
+  tables: {
+    table: string;
+    columns: readonly string[];
+    rows: { release: string; values: ReleaseBundle['observations'][number]['rows'][number] }[];
+  }[],
 ): ReleaseBundle[] {
   return [...releases.values()].map((release) => ({
     release,
@@ -67,12 +71,18 @@ export function bundleByRelease(
 /** A zod validator for a code column: one of the codelist's codes, listed in the error. */
 export function codeOf(codes: readonly string[] | undefined, what: string) {
   const valid = codes ?? [];
-  return z.string().trim().refine((code) => valid.includes(code), {
-    error: `unknown ${what}; valid codes: ${valid.join(', ')}`,
-  });
+  return z
+    .string()
+    .trim()
+    .refine((code) => valid.includes(code), {
+      error: `unknown ${what}; valid codes: ${valid.join(', ')}`,
+    });
 }
 
 /** A validator for a release column: one of the ids in releases.csv. */
 export function releaseOf(releases: Map<string, ReleaseRecord>) {
-  return z.string().trim().refine((id) => releases.has(id), { error: 'not a release id listed in releases.csv' });
+  return z
+    .string()
+    .trim()
+    .refine((id) => releases.has(id), { error: 'not a release id listed in releases.csv' });
 }

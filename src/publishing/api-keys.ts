@@ -19,7 +19,12 @@ export async function createApiKey(prisma: PrismaClient, name: string, scopes: s
   const id = randomBytes(6).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const key = await prisma.apiKey.create({ data: { id, name, scopes, secretHash: hashOf(secret) } });
-  await audit(prisma, { actor, action: 'KEY_CREATE', result: 'OK', detail: `key ${id} "${name}" scopes ${scopes.join(',')}` });
+  await audit(prisma, {
+    actor,
+    action: 'KEY_CREATE',
+    result: 'OK',
+    detail: `key ${id} "${name}" scopes ${scopes.join(',')}`,
+  });
   return { key, token: `rk_${id}_${secret}` };
 }
 

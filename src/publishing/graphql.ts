@@ -1,9 +1,9 @@
 import { filter, pipe } from 'graphql-yoga';
+import type { ApiKey } from '../db/generated/prisma/client.ts';
 import { builder } from '../schema/builder.ts';
 import { userError } from '../schema/errors.ts';
-import { ReleaseStatus, ReleaseType } from '../sources/source-types.ts';
 import type { Context } from '../server/context.ts';
-import type { ApiKey } from '../db/generated/prisma/client.ts';
+import { ReleaseStatus, ReleaseType } from '../sources/source-types.ts';
 import { ADMIN_SCOPE } from './api-keys.ts';
 import { publishRelease, withdrawRelease } from './publish.ts';
 
@@ -18,32 +18,49 @@ async function requireScope(ctx: Context, scope: string): Promise<ApiKey> {
   const key = await ctx.apiKey();
   if (typeof key === 'string') throw userError(key, KEY_MESSAGES[key], { http: { status: 401 } });
   if (!key.scopes.includes(scope) && !key.scopes.includes(ADMIN_SCOPE)) {
-    throw userError('FORBIDDEN', `The API key "${key.name}" may not act on "${scope}"; its scopes are: ${key.scopes.join(', ')}.`, { http: { status: 403 } });
+    throw userError(
+      'FORBIDDEN',
+      `The API key "${key.name}" may not act on "${scope}"; its scopes are: ${key.scopes.join(', ')}.`,
+      { http: { status: 403 } },
+    );
   }
   return key;
 }
 
 // CSV in the source's layout, or JSON-stat; a browser may label a .csv file with any of these.
-const ACCEPTED_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel', 'text/plain', 'application/octet-stream', '', 'application/json'];
+const ACCEPTED_TYPES = [
+  'text/csv',
+  'application/csv',
+  'application/vnd.ms-excel',
+  'text/plain',
+  'application/octet-stream',
+  '',
+  'application/json',
+];
 
-const PublishResultType = builder.objectRef<{ releaseId: string; created: boolean; observations: number }>('PublishResult').implement({
-  description: 'The outcome of publishRelease.',
-  fields: (t) => ({
-    release: t.prismaField({
-      type: 'Release',
-      description: 'The release, new or (for a repeated input) the one published first.',
-      resolve: (query, result, _args, ctx) => ctx.prisma.release.findUniqueOrThrow({ ...query, where: { id: result.releaseId } }),
+const PublishResultType = builder
+  .objectRef<{ releaseId: string; created: boolean; observations: number }>('PublishResult')
+  .implement({
+    description: 'The outcome of publishRelease.',
+    fields: (t) => ({
+      release: t.prismaField({
+        type: 'Release',
+        description: 'The release, new or (for a repeated input) the one published first.',
+        resolve: (query, result, _args, ctx) =>
+          ctx.prisma.release.findUniqueOrThrow({ ...query, where: { id: result.releaseId } }),
+      }),
+      created: t.exposeBoolean('created', {
+        description: 'False when the same input was published before and nothing was written.',
+      }),
+      observations: t.exposeInt('observations', { description: 'Observations in the file.' }),
     }),
-    created: t.exposeBoolean('created', { description: 'False when the same input was published before and nothing was written.' }),
-    observations: t.exposeInt('observations', { description: 'Observations in the file.' }),
-  }),
-});
+  });
 
 builder.mutationFields((t) => ({
   publishRelease: t.field({
     type: PublishResultType,
     description:
-      'Publishes a new release of a source from a file in the source\'s own layout (multipart upload). The file is validated completely, then written in one transaction; the same input twice (same Idempotency-Key header or same content) returns the first result. Needs an API key with the source in its scopes.',
+      "Publishes a new release of a source from a file in the source's own layout (multipart upload). The file is validated completely, then written in one transaction; the same input twice (same Idempotency-Key header or same content) returns the first result. Needs an API key with the source in its scopes.",
     args: {
       source: t.arg.id({ required: true, description: 'The source: mortality, wastewater, ...' }),
       file: t.arg({ type: 'File', required: true, description: 'The data file.' }),
@@ -56,10 +73,18 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const key = await requireScope(ctx, String(args.source));
       if (args.file.size > ctx.maxUploadBytes) {
-        throw userError('PAYLOAD_TOO_LARGE', `publishRelease: the file is ${args.file.size} bytes; the limit is ${ctx.maxUploadBytes} bytes.`, { argument: 'file' });
+        throw userError(
+          'PAYLOAD_TOO_LARGE',
+          `publishRelease: the file is ${args.file.size} bytes; the limit is ${ctx.maxUploadBytes} bytes.`,
+          { argument: 'file' },
+        );
       }
       if (!ACCEPTED_TYPES.includes(args.file.type.split(';')[0]!.trim())) {
-        throw userError('UNSUPPORTED_MEDIA_TYPE', `publishRelease: a file of type "${args.file.type}" cannot be read; send CSV (text/csv) or JSON-stat (application/json).`, { argument: 'file' });
+        throw userError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `publishRelease: a file of type "${args.file.type}" cannot be read; send CSV (text/csv) or JSON-stat (application/json).`,
+          { argument: 'file' },
+        );
       }
       return publishRelease(ctx.db, ctx.sources, ctx.events, {
         sourceId: String(args.source),
@@ -80,7 +105,8 @@ builder.mutationFields((t) => ({
   }),
   withdrawRelease: t.prismaField({
     type: 'Release',
-    description: 'Withdraws a release with a reason: it is kept and listed, but no longer answers queries (asOf before the withdrawal still sees it).',
+    description:
+      'Withdraws a release with a reason: it is kept and listed, but no longer answers queries (asOf before the withdrawal still sees it).',
     args: {
       id: t.arg.id({ required: true, description: 'The release.' }),
       reason: t.arg.string({ required: true, description: 'Why it is withdrawn.' }),
@@ -101,7 +127,9 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, ctx) =>
       pipe(
         ctx.events.subscribe('release:changed'),
-        filter((event) => event.kind === 'PUBLISHED' && (args.source == null || event.sourceId === String(args.source))),
+        filter(
+          (event) => event.kind === 'PUBLISHED' && (args.source == null || event.sourceId === String(args.source)),
+        ),
       ),
     resolve: (event, _args, ctx) => ctx.prisma.release.findUniqueOrThrow({ where: { id: event.releaseId } }),
   }),
@@ -127,7 +155,11 @@ builder.queryFields((t) => ({
     args: { first: t.arg.int({ defaultValue: 100, description: 'How many entries (default 100).' }) },
     resolve: async (query, _root, args, ctx) => {
       await requireScope(ctx, ADMIN_SCOPE);
-      return ctx.prisma.auditEntry.findMany({ ...query, orderBy: { id: 'desc' }, take: Math.min(args.first ?? 100, 1000) });
+      return ctx.prisma.auditEntry.findMany({
+        ...query,
+        orderBy: { id: 'desc' },
+        take: Math.min(args.first ?? 100, 1000),
+      });
     },
   }),
 }));

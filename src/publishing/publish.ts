@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Database } from '../db/database.ts';
 import { inTransaction } from '../db/bulk.ts';
+import type { Database } from '../db/database.ts';
 import { InputFileError } from '../importing/csv.ts';
 import { storeRelease } from '../importing/releases.ts';
 import { userError } from '../schema/errors.ts';
-import type { RegisteredSource, ReleaseRecord } from '../sources/source-module.ts';
+import type { RegisteredSource, ReleaseBundle, ReleaseRecord } from '../sources/source-module.ts';
 import { audit } from './audit.ts';
 import type { ReleaseEvents } from './events.ts';
 
@@ -12,7 +12,11 @@ export interface PublishRequest {
   sourceId: string;
   fileName: string;
   content: string;
-  release: Omit<ReleaseRecord, 'id' | 'published_at_precision' | 'url' | 'note'> & { id?: string | null; url?: string | null; note?: string | null };
+  release: Omit<ReleaseRecord, 'id' | 'published_at_precision' | 'url' | 'note'> & {
+    id?: string | null;
+    url?: string | null;
+    note?: string | null;
+  };
   /** Who publishes: an API key id, or "cli:<user>". */
   actor: string;
   idempotencyKey?: string | null;
@@ -52,19 +56,35 @@ export async function publishRelease(
     if (result.created) events.publish('release:changed', { kind: 'PUBLISHED', sourceId, releaseId: result.releaseId });
     return result;
   } catch (error) {
-    await audit(db.prisma, { actor, action: 'PUBLISH', sourceId, result: 'REJECTED', detail: `${request.fileName}: ${(error as Error).message}` });
+    await audit(db.prisma, {
+      actor,
+      action: 'PUBLISH',
+      sourceId,
+      result: 'REJECTED',
+      detail: `${request.fileName}: ${(error as Error).message}`,
+    });
     throw error;
   }
 }
 
-async function publish(db: Database, modules: readonly RegisteredSource[], request: PublishRequest): Promise<PublishResult> {
+async function publish(
+  db: Database,
+  modules: readonly RegisteredSource[],
+  request: PublishRequest,
+): Promise<PublishResult> {
   const module = modules.find((m) => m.id === request.sourceId);
   if (!module) {
     const valid = modules.map((m) => m.id);
-    throw userError('UNKNOWN_CODE', `publishRelease: unknown source "${request.sourceId}". Valid sources: ${valid.join(', ')}.`, { argument: 'source', valid });
+    throw userError(
+      'UNKNOWN_CODE',
+      `publishRelease: unknown source "${request.sourceId}". Valid sources: ${valid.join(', ')}.`,
+      { argument: 'source', valid },
+    );
   }
   if (!module.parseUpload) {
-    throw userError('BAD_USER_INPUT', `publishRelease: the source "${request.sourceId}" does not accept uploads yet.`, { argument: 'source' });
+    throw userError('BAD_USER_INPUT', `publishRelease: the source "${request.sourceId}" does not accept uploads yet.`, {
+      argument: 'source',
+    });
   }
   const checksum = createHash('sha256').update(request.content).digest('hex');
   const release: ReleaseRecord = {
@@ -77,12 +97,16 @@ async function publish(db: Database, modules: readonly RegisteredSource[], reque
     url: request.release.url ?? null,
     note: request.release.note ?? null,
   };
-  let bundle;
+  let bundle: ReleaseBundle;
   try {
     bundle = module.parseUpload(request.content, request.fileName, release);
   } catch (error) {
     if (error instanceof InputFileError) {
-      throw userError('INVALID_FILE', `publishRelease: ${error.message}. Expected layout: ${module.uploadLayout}.`, { file: error.file, line: error.line, column: error.column });
+      throw userError('INVALID_FILE', `publishRelease: ${error.message}. Expected layout: ${module.uploadLayout}.`, {
+        file: error.file,
+        line: error.line,
+        column: error.column,
+      });
     }
     throw error;
   }
@@ -93,17 +117,31 @@ async function publish(db: Database, modules: readonly RegisteredSource[], reque
     // Two publishes of one source wait for each other; other sources go on.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`publish:${request.sourceId}`]);
     if (request.idempotencyKey) {
-      const { rows } = await client.query<{ id: string; checksum: string }>('SELECT id, checksum FROM "release" WHERE idempotency_key = $1', [request.idempotencyKey]);
+      const { rows } = await client.query<{ id: string; checksum: string }>(
+        'SELECT id, checksum FROM "release" WHERE idempotency_key = $1',
+        [request.idempotencyKey],
+      );
       const earlier = rows[0];
       if (earlier && earlier.checksum !== checksum) {
-        throw userError('IDEMPOTENCY_KEY_REUSED', `publishRelease: the idempotency key was used for another input (release ${earlier.id}). Use a new key for a new release.`);
+        throw userError(
+          'IDEMPOTENCY_KEY_REUSED',
+          `publishRelease: the idempotency key was used for another input (release ${earlier.id}). Use a new key for a new release.`,
+        );
       }
       if (earlier) return { releaseId: earlier.id, created: false, observations };
     }
-    const { rows: same } = await client.query<{ id: string }>('SELECT id FROM "release" WHERE source_id = $1 AND checksum = $2', [request.sourceId, checksum]);
+    const { rows: same } = await client.query<{ id: string }>(
+      'SELECT id FROM "release" WHERE source_id = $1 AND checksum = $2',
+      [request.sourceId, checksum],
+    );
     if (same[0]) return { releaseId: same[0].id, created: false, observations };
     const { rows: taken } = await client.query('SELECT 1 FROM "release" WHERE id = $1', [release.id]);
-    if (taken.length) throw userError('BAD_USER_INPUT', `publishRelease: a release with the id "${release.id}" exists already; releases are never overwritten.`, { argument: 'id' });
+    if (taken.length)
+      throw userError(
+        'BAD_USER_INPUT',
+        `publishRelease: a release with the id "${release.id}" exists already; releases are never overwritten.`,
+        { argument: 'id' },
+      );
     try {
       await storeRelease(client, request.sourceId, bundle, {
         checksum,
@@ -114,7 +152,11 @@ async function publish(db: Database, modules: readonly RegisteredSource[], reque
     } catch (error) {
       // A cell given twice is only found when written: the transaction rolls back, the file is at fault.
       const { code, detail } = error as { code?: string; detail?: string };
-      if (code === '23505') throw userError('INVALID_FILE', `publishRelease: ${request.fileName} gives the same cell twice (${detail}); nothing was stored.`);
+      if (code === '23505')
+        throw userError(
+          'INVALID_FILE',
+          `publishRelease: ${request.fileName} gives the same cell twice (${detail}); nothing was stored.`,
+        );
       throw error;
     }
     return { releaseId: release.id, created: true, observations };
@@ -126,8 +168,18 @@ export async function withdrawRelease(db: Database, events: ReleaseEvents, id: s
   const release = await db.prisma.release.findUnique({ where: { id } });
   if (!release) throw userError('UNKNOWN_CODE', `withdrawRelease: no release has the id "${id}".`, { argument: 'id' });
   if (release.withdrawnAt) return release;
-  const withdrawn = await db.prisma.release.update({ where: { id }, data: { withdrawnAt: new Date(), withdrawnReason: reason } });
-  await audit(db.prisma, { actor, action: 'WITHDRAW', sourceId: release.sourceId, releaseId: id, result: 'OK', detail: reason });
+  const withdrawn = await db.prisma.release.update({
+    where: { id },
+    data: { withdrawnAt: new Date(), withdrawnReason: reason },
+  });
+  await audit(db.prisma, {
+    actor,
+    action: 'WITHDRAW',
+    sourceId: release.sourceId,
+    releaseId: id,
+    result: 'OK',
+    detail: reason,
+  });
   events.publish('release:changed', { kind: 'WITHDRAWN', sourceId: release.sourceId, releaseId: id });
   return withdrawn;
 }

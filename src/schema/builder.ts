@@ -21,5 +21,7 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({ description: 'Every figure of "Tall om illegale rusmidler" and the sources behind it.' });
-builder.mutationType({ description: 'Publishing, for partner agencies with an API key (Authorization: Bearer <key>).' });
+builder.mutationType({
+  description: 'Publishing, for partner agencies with an API key (Authorization: Bearer <key>).',
+});
 builder.subscriptionType({ description: 'Notifications, over server-sent events.' });

@@ -1,15 +1,23 @@
+import type { CubeRow } from '../cube/definition.ts';
+import { type Revision, revisionsOf } from '../cube/revisions.ts';
+import { ReleaseType, releaseById, SourceType, sourceById } from '../sources/source-types.ts';
 import { builder } from './builder.ts';
 import { Qualifier, Unit, ValueStatus } from './common.ts';
-import { releaseById, sourceById, ReleaseType, SourceType } from '../sources/source-types.ts';
-import type { CubeRow } from '../cube/definition.ts';
-import { revisionsOf, type Revision } from '../cube/revisions.ts';
 
 const RevisionType = builder.objectRef<Revision>('Revision').implement({
   description: 'A value the same cell had in an earlier release (the source revised it).',
   fields: (t) => ({
     value: t.exposeFloat('value', { nullable: true, description: 'The value in that release.' }),
-    status: t.field({ type: ValueStatus, description: 'Its status.', resolve: (r) => r.status as ObservationShape['status'] }),
-    qualifier: t.field({ type: Qualifier, description: 'Its qualifier.', resolve: (r) => r.qualifier as ObservationShape['qualifier'] }),
+    status: t.field({
+      type: ValueStatus,
+      description: 'Its status.',
+      resolve: (r) => r.status as ObservationShape['status'],
+    }),
+    qualifier: t.field({
+      type: Qualifier,
+      description: 'Its qualifier.',
+      resolve: (r) => r.qualifier as ObservationShape['qualifier'],
+    }),
     reference: t.exposeString('reference', { nullable: true, description: 'Where it was printed.' }),
     release: t.field({
       type: ReleaseType,

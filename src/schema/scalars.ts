@@ -3,7 +3,9 @@ import { DateResolver } from 'graphql-scalars';
 import { builder } from './builder.ts';
 
 const invalidDate = (value: unknown, node?: ValueNode) =>
-  new GraphQLError(`${JSON.stringify(value)} is not a valid Date: expected a calendar date YYYY-MM-DD.`, { nodes: node });
+  new GraphQLError(`${JSON.stringify(value)} is not a valid Date: expected a calendar date YYYY-MM-DD.`, {
+    nodes: node,
+  });
 
 // graphql-scalars' Date (strict calendar dates), with a message that says what is expected.
 const DateScalar = new GraphQLScalarType({
@@ -37,7 +39,9 @@ builder.addScalarType(
       // Yoga's File may be a ponyfill rather than Node's own class: check the shape, not the class.
       const file = value as Partial<File> | null;
       if (file && typeof file.text === 'function' && typeof file.name === 'string') return file as File;
-      throw new GraphQLError('Expected a file: send it as a multipart request with the GraphQL multipart request spec.');
+      throw new GraphQLError(
+        'Expected a file: send it as a multipart request with the GraphQL multipart request spec.',
+      );
     },
     serialize() {
       throw new GraphQLError('A File cannot be returned.');

@@ -1,4 +1,4 @@
-import { GraphQLError, isEnumType, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, isEnumType, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -23,7 +23,8 @@ function explain(error: GraphQLError, document: DocumentNode, schema: GraphQLSch
     Field(field) {
       for (const arg of field.arguments ?? []) {
         const value = arg.value.loc;
-        if (value && value.start <= loc.start && loc.end <= value.end) argument = `${field.name.value}(${arg.name.value}:)`;
+        if (value && value.start <= loc.start && loc.end <= value.end)
+          argument = `${field.name.value}(${arg.name.value}:)`;
       }
     },
   });
@@ -31,7 +32,11 @@ function explain(error: GraphQLError, document: DocumentNode, schema: GraphQLSch
   let message = `${argument}: ${error.message}`;
   const enumName = /does not exist in "(\w+)" enum/.exec(error.message)?.[1];
   const enumType = enumName ? schema.getType(enumName) : undefined;
-  if (isEnumType(enumType)) message += ` Valid values: ${enumType.getValues().map((v) => v.name).join(', ')}.`;
+  if (isEnumType(enumType))
+    message += ` Valid values: ${enumType
+      .getValues()
+      .map((v) => v.name)
+      .join(', ')}.`;
   return new GraphQLError(message, {
     nodes: error.nodes,
     source: error.source,

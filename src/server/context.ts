@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import type { Database, PrismaClient } from '../db/database.ts';
 import type { CubeMetadataCache } from '../cube/metadata.ts';
+import type { Database, PrismaClient } from '../db/database.ts';
 import type { ApiKey } from '../db/generated/prisma/client.ts';
 import type { KeyProblem } from '../publishing/api-keys.ts';
 import type { ReleaseEvents } from '../publishing/events.ts';

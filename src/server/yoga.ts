@@ -4,17 +4,20 @@ import { hashSHA256, useResponseCache } from '@graphql-yoga/plugin-response-cach
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { Config } from '../config.ts';
+import { CubeMetadataCache } from '../cube/metadata.ts';
 import type { Database } from '../db/database.ts';
 import { isMigrated, readMigrations } from '../db/migrate.ts';
-import { CubeMetadataCache } from '../cube/metadata.ts';
-import { schema, sourceModules } from '../schema/index.ts';
 import { tokenFrom, verifyApiKey } from '../publishing/api-keys.ts';
 import { createReleaseEvents, type ReleaseEvents } from '../publishing/events.ts';
+import { schema, sourceModules } from '../schema/index.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
 import type { Context } from './context.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 
-export type HubLimits = Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_ALIASES' | 'MAX_TOKENS' | 'MAX_COST' | 'MAX_UPLOAD_BYTES' | 'RESPONSE_CACHE_TTL_MS'>;
+export type HubLimits = Pick<
+  Config,
+  'MAX_QUERY_DEPTH' | 'MAX_ALIASES' | 'MAX_TOKENS' | 'MAX_COST' | 'MAX_UPLOAD_BYTES' | 'RESPONSE_CACHE_TTL_MS'
+>;
 
 export const DEFAULT_LIMITS: HubLimits = {
   MAX_QUERY_DEPTH: 10,
@@ -70,7 +73,7 @@ export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = crea
     // Unexpected errors are masked ("Unexpected error."); user errors carry a `code`.
     maskedErrors: true,
     graphiql: {
-      title: 'rusdata — GraphQL API over Norway\'s statistics on illegal drugs',
+      title: "rusdata — GraphQL API over Norway's statistics on illegal drugs",
       defaultTabs: EXAMPLE_OPERATIONS.map(({ query }) => ({ query })),
     },
     // GraphiQL's assets are bundled in the package: the page works without internet.
@@ -82,7 +85,10 @@ export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = crea
       useResponseCache({
         session: () => null,
         // Requests with a key (the audit log, publishing) are never cached.
-        enabled: (request) => limits.RESPONSE_CACHE_TTL_MS > 0 && !request.headers.has('authorization') && !request.headers.has('x-api-key'),
+        enabled: (request) =>
+          limits.RESPONSE_CACHE_TTL_MS > 0 &&
+          !request.headers.has('authorization') &&
+          !request.headers.has('x-api-key'),
         ttl: limits.RESPONSE_CACHE_TTL_MS,
         ignoredTypes: ['AuditEntry'],
         invalidateViaMutation: false,

@@ -3,11 +3,15 @@ import { label, langArgs } from '../schema/common.ts';
 import { defineCodeLoader } from '../server/context.ts';
 
 export const sourceById = defineCodeLoader((ctx, codes) =>
-  ctx.prisma.source.findMany({ where: { id: { in: codes } } }).then((rows) => rows.map((row) => ({ ...row, code: row.id }))),
+  ctx.prisma.source
+    .findMany({ where: { id: { in: codes } } })
+    .then((rows) => rows.map((row) => ({ ...row, code: row.id }))),
 );
 
 export const releaseById = defineCodeLoader((ctx, codes) =>
-  ctx.prisma.release.findMany({ where: { id: { in: codes } } }).then((rows) => rows.map((row) => ({ ...row, code: row.id }))),
+  ctx.prisma.release
+    .findMany({ where: { id: { in: codes } } })
+    .then((rows) => rows.map((row) => ({ ...row, code: row.id }))),
 );
 
 export const ReleaseStatus = builder.enumType('ReleaseStatus', {
@@ -34,7 +38,11 @@ export const SourceType = builder.prismaObject('Source', {
   description: 'A statistical source the hub serves (the survey, the Cause of Death Registry, ...).',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable id: mortality, survey, wastewater, pwid, ...' }),
-    name: t.string({ description: 'Name of the source.', args: langArgs, resolve: (entry, { lang }) => label(entry, lang) }),
+    name: t.string({
+      description: 'Name of the source.',
+      args: langArgs,
+      resolve: (entry, { lang }) => label(entry, lang),
+    }),
     publisher: t.exposeString('publisher', { description: 'Who collects and publishes the data.' }),
     url: t.exposeString('url', { nullable: true, description: 'Where the source documents its statistics.' }),
     notes: t.stringList({
@@ -79,12 +87,18 @@ export const ReleaseType = builder.prismaObject('Release', {
     }),
     publisher: t.exposeString('publisher', { description: 'Who published it.' }),
     url: t.exposeString('url', { nullable: true, description: 'Where it was published.' }),
-    note: t.exposeString('note', { nullable: true, description: 'What this release is (first publication, revision, ...).' }),
+    note: t.exposeString('note', {
+      nullable: true,
+      description: 'What this release is (first publication, revision, ...).',
+    }),
     publishedBy: t.exposeString('publishedBy', {
       nullable: true,
       description: 'The API key id (or "cli:<user>") that published it; null for the bundled data.',
     }),
-    recordedAt: t.string({ description: 'When the hub stored it (ISO 8601).', resolve: (release) => release.createdAt.toISOString() }),
+    recordedAt: t.string({
+      description: 'When the hub stored it (ISO 8601).',
+      resolve: (release) => release.createdAt.toISOString(),
+    }),
     checksum: t.exposeString('checksum', { nullable: true, description: 'SHA-256 of the input it was read from.' }),
     withdrawnReason: t.exposeString('withdrawnReason', { nullable: true, description: 'Why it was withdrawn.' }),
     withdrawnAt: t.field({

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/database.ts';
+import { type Database, openDatabase } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { loadBundledData } from '../../src/importing/bundled.ts';
 import { createHub, type Hub } from '../../src/server/yoga.ts';
@@ -32,7 +32,9 @@ it('answers 50 concurrent requests on the embedded database, each correctly', as
     const response = await hub.fetch('http://rusdata.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `{ drugDeaths(region: ["${code}"], from: 2024, to: 2024) { value region { code } } }` }),
+      body: JSON.stringify({
+        query: `{ drugDeaths(region: ["${code}"], from: 2024, to: 2024) { value region { code } } }`,
+      }),
     });
     return (await response.json()) as { data: { drugDeaths: { value: number; region: { code: string } }[] } };
   };

@@ -4,7 +4,9 @@ import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
-  hub = await startTestHub({ limits: { ...DEFAULT_LIMITS, MAX_QUERY_DEPTH: 6, MAX_ALIASES: 5, MAX_TOKENS: 400, MAX_COST: 5000 } });
+  hub = await startTestHub({
+    limits: { ...DEFAULT_LIMITS, MAX_QUERY_DEPTH: 6, MAX_ALIASES: 5, MAX_TOKENS: 400, MAX_COST: 5000 },
+  });
 });
 afterAll(() => hub.close());
 
@@ -45,13 +47,17 @@ describe('bad input gets an error with a code, naming the argument and the valid
   it('a range wholly outside the coverage', async () => {
     const error = await firstError('{ drugDeaths(from: 2030, to: 2035) { value } }');
     expect(error.extensions?.code).toBe('OUT_OF_COVERAGE');
-    expect(error.message).toMatch(/drugDeaths \(DEATHS\) covers \d{4}–2024; from: 2030 to: 2035 lies wholly outside it\./);
+    expect(error.message).toMatch(
+      /drugDeaths \(DEATHS\) covers \d{4}–2024; from: 2030 to: 2035 lies wholly outside it\./,
+    );
   });
 
   it('a malformed date', async () => {
     const error = await firstError('{ drugDeaths(asOf: "2024-13-45") { value } }');
     expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(error.message).toBe('drugDeaths(asOf:): "2024-13-45" is not a valid Date: expected a calendar date YYYY-MM-DD.');
+    expect(error.message).toBe(
+      'drugDeaths(asOf:): "2024-13-45" is not a valid Date: expected a calendar date YYYY-MM-DD.',
+    );
   });
 
   it('an unknown enum value names the valid ones', async () => {
@@ -65,7 +71,9 @@ describe('bad input gets an error with a code, naming the argument and the valid
 
 describe('query limits', () => {
   it('rejects a query deeper than the limit', async () => {
-    const error = await firstError('{ substances { parent { parent { parent { parent { parent { parent { code } } } } } } } }');
+    const error = await firstError(
+      '{ substances { parent { parent { parent { parent { parent { parent { code } } } } } } } }',
+    );
     expect(error.message).toMatch(/depth/i);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { EXAMPLE_OPERATIONS } from '../../src/server/examples.ts';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 let hub: TestHub;
 beforeAll(async () => {

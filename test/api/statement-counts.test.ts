@@ -22,7 +22,8 @@ async function statementsFor(query: string): Promise<number> {
 
 describe('SQL statements per request', () => {
   it('are the same for one region as for all 16 with their deaths series', async () => {
-    const fields = 'code name drugDeaths(from: 2012, to: 2024) { year value region { name } release { label } source { id } }';
+    const fields =
+      'code name drugDeaths(from: 2012, to: 2024) { year value region { name } release { label } source { id } }';
     const one = await statementsFor(`{ region(code: "03") { ${fields} } }`);
     const all = await statementsFor(`{ regions { ${fields} } }`);
     expect(all).toBe(one);
@@ -61,8 +62,9 @@ describe('SQL statements across sources', () => {
 });
 
 describe('SQL statements for wastewater', () => {
-  it('are the same for one region as for all, with their sites\' loads', async () => {
-    const fields = 'code wastewater(substance: ["COCAINE"]) { value site { city } metabolite { measuredAs } substance { code } }';
+  it("are the same for one region as for all, with their sites' loads", async () => {
+    const fields =
+      'code wastewater(substance: ["COCAINE"]) { value site { city } metabolite { measuredAs } substance { code } }';
     const one = await statementsFor(`{ region(code: "03") { ${fields} } }`);
     const all = await statementsFor(`{ regions { ${fields} } }`);
     expect(all).toBe(one);

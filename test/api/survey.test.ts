@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-const data = <Data,>(query: string) => hub.data<Data>(query);
+const data = <Data>(query: string) => hub.data<Data>(query);
 
 interface Cell {
   year: number;
@@ -30,7 +30,15 @@ describe('prevalence', () => {
       prevalence(substance: ["CANNABIS"], from: 2013, to: 2025, by: [RECALL]) { year recall value ciLow ciHigh respondents users }
     }`);
     expect(prevalence).toHaveLength(39);
-    expect(prevalence[0]).toEqual({ year: 2013, recall: 'LIFETIME', value: 23.3, ciLow: 21.2, ciHigh: 25.3, respondents: 1784, users: 411 });
+    expect(prevalence[0]).toEqual({
+      year: 2013,
+      recall: 'LIFETIME',
+      value: 23.3,
+      ciLow: 21.2,
+      ciHigh: 25.3,
+      respondents: 1784,
+      users: 411,
+    });
     const lifetime2025 = prevalence.find((cell) => cell.year === 2025 && cell.recall === 'LIFETIME');
     expect(lifetime2025).toMatchObject({ value: 26.6, ciLow: 24.9, ciHigh: 28.4 });
   });
@@ -42,29 +50,43 @@ describe('prevalence', () => {
     expect(prevalence.map((cell) => cell.substance!.code)).toEqual(
       expect.arrayContaining(['CANNABIS', 'COCAINE', 'MDMA', 'AMPHETAMINES', 'LSD', 'GHB', 'HEROIN', 'OTHER']),
     );
-    for (const cell of prevalence) expect(cell).toMatchObject({ recall: 'LIFETIME', sex: 'ALL', ageGroup: { code: '16-64' } });
+    for (const cell of prevalence)
+      expect(cell).toMatchObject({ recall: 'LIFETIME', sex: 'ALL', ageGroup: { code: '16-64' } });
   });
 
   it('breaks down by sex', async () => {
     const { prevalence } = await data<{ prevalence: Cell[] }>(`{
       prevalence(substance: ["CANNABIS"], from: 2025, to: 2025, by: [SEX]) { sex value }
     }`);
-    expect(Object.fromEntries(prevalence.map((cell) => [cell.sex, cell.value]))).toEqual({ MALE: 31.2, FEMALE: expect.any(Number) });
+    expect(Object.fromEntries(prevalence.map((cell) => [cell.sex, cell.value]))).toEqual({
+      MALE: 31.2,
+      FEMALE: expect.any(Number),
+    });
   });
 
   it('breaks down the young adults by age group', async () => {
     const { prevalence } = await data<{ prevalence: Cell[] }>(`{
       prevalence(substance: ["CANNABIS"], recall: [LAST_12_MONTHS], ageGroup: ["16-20", "21-25", "26-30"], from: 2013, to: 2013) { ageGroup { code } value }
     }`);
-    expect(prevalence.map((cell) => [cell.ageGroup!.code, cell.value])).toEqual([['16-20', 11.8], ['21-25', expect.any(Number)], ['26-30', expect.any(Number)]]);
+    expect(prevalence.map((cell) => [cell.ageGroup!.code, cell.value])).toEqual([
+      ['16-20', 11.8],
+      ['21-25', expect.any(Number)],
+      ['26-30', expect.any(Number)],
+    ]);
   });
 
   it('marks the chart data as provisional figures of a preliminary release', async () => {
-    const { prevalence } = await data<{ prevalence: { status: string; release: { status: string; id: string }; reference: string }[] }>(`{
+    const { prevalence } = await data<{
+      prevalence: { status: string; release: { status: string; id: string }; reference: string }[];
+    }>(`{
       prevalence(substance: ["CANNABIS"], from: 2013, to: 2013) { status reference release { id status } }
     }`);
     expect(prevalence).toEqual([
-      { status: 'PROVISIONAL', reference: expect.stringMatching(/^Figur \d+/), release: { id: 'survey-report-2026-charts', status: 'PRELIMINARY' } },
+      {
+        status: 'PROVISIONAL',
+        reference: expect.stringMatching(/^Figur \d+/),
+        release: { id: 'survey-report-2026-charts', status: 'PRELIMINARY' },
+      },
     ]);
   });
 
@@ -75,8 +97,19 @@ describe('prevalence', () => {
       }
     }`);
     expect(prevalence[0]!.wave).toEqual({
-      year: 2025, drawnSample: 8000, sampleAgeFrom: 16, sampleAgeTo: 79, removals: 16, grossSample: 7984, respondents: 4614,
-      responseRate: 57.8, webShare: 68, phoneShare: 32, nonContactShare: 26, fieldworkStart: '2025-04-28', fieldworkEnd: '2025-07-06',
+      year: 2025,
+      drawnSample: 8000,
+      sampleAgeFrom: 16,
+      sampleAgeTo: 79,
+      removals: 16,
+      grossSample: 7984,
+      respondents: 4614,
+      responseRate: 57.8,
+      webShare: 68,
+      phoneShare: 32,
+      nonContactShare: 26,
+      fieldworkStart: '2025-04-28',
+      fieldworkEnd: '2025-07-06',
     });
   });
 
@@ -123,20 +156,39 @@ describe('releases of the survey', () => {
 
 describe('trend test (figures 5-7)', () => {
   it('gives the adjusted and observed cannabis series with the significant increase', async () => {
-    const { prevalenceTrends } = await data<{ prevalenceTrends: { recall: string; points: { year: number; adjusted: number; observed: number; observedCiLow: number }[]; test: { direction: string; pValue: number; pQualifier: string; yearFrom: number; yearTo: number } }[] }>(`{
+    const { prevalenceTrends } = await data<{
+      prevalenceTrends: {
+        recall: string;
+        points: { year: number; adjusted: number; observed: number; observedCiLow: number }[];
+        test: { direction: string; pValue: number; pQualifier: string; yearFrom: number; yearTo: number };
+      }[];
+    }>(`{
       prevalenceTrends(substance: ["CANNABIS"]) { recall points { year adjusted observed observedCiLow } test { direction pValue pQualifier yearFrom yearTo } }
     }`);
     expect(prevalenceTrends.map((trend) => trend.recall)).toEqual(['LIFETIME', 'LAST_12_MONTHS', 'LAST_4_WEEKS']);
     const lifetime = prevalenceTrends[0]!;
     expect(lifetime.points).toHaveLength(13);
-    expect(lifetime.points[0]).toEqual({ year: 2013, adjusted: 21.70572471602193, observed: 23.28407833803071, observedCiLow: 21.21125066357639 });
-    expect(lifetime.test).toEqual({ direction: 'INCREASE', pValue: 0.01, pQualifier: 'LESS_THAN', yearFrom: 2013, yearTo: 2025 });
+    expect(lifetime.points[0]).toEqual({
+      year: 2013,
+      adjusted: 21.70572471602193,
+      observed: 23.28407833803071,
+      observedCiLow: 21.21125066357639,
+    });
+    expect(lifetime.test).toEqual({
+      direction: 'INCREASE',
+      pValue: 0.01,
+      pQualifier: 'LESS_THAN',
+      yearFrom: 2013,
+      yearTo: 2025,
+    });
   });
 });
 
 describe('distributions among users', () => {
   it('gives the frequency of cannabis use in the last 12 months by sex, with counts', async () => {
-    const { useDistribution } = await data<{ useDistribution: { sex: string; category: string; value: number; count: number; unit: string }[] }>(`{
+    const { useDistribution } = await data<{
+      useDistribution: { sex: string; category: string; value: number; count: number; unit: string }[];
+    }>(`{
       useDistribution(distribution: CANNABIS_USE_FREQUENCY_12M, from: 2025, by: [SEX]) { sex category value count unit }
     }`);
     expect(useDistribution.filter((cell) => cell.sex === 'MALE')).toEqual([
@@ -193,7 +245,9 @@ describe('survey errors', () => {
   });
 
   it('says which breakdowns exist when one was never published', async () => {
-    const response = await hub.query('{ useDistribution(distribution: CANNABIS_USE_FREQUENCY_12M, by: [AGE_GROUP]) { value } }');
+    const response = await hub.query(
+      '{ useDistribution(distribution: CANNABIS_USE_FREQUENCY_12M, by: [AGE_GROUP]) { value } }',
+    );
     expect(response.errors![0]!.extensions?.code).toBe('BREAKDOWN_NOT_PUBLISHED');
     expect(response.errors![0]!.message).toContain('Published breakdowns: CATEGORY, CATEGORY × SEX');
   });

@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-const data = <Data,>(query: string) => hub.data<Data>(query);
+const data = <Data>(query: string) => hub.data<Data>(query);
 
 interface Load {
   year?: number;
@@ -25,7 +25,11 @@ describe('wastewater', () => {
       }
     }`);
     expect(wastewater).toHaveLength(10);
-    expect(wastewater[0]).toEqual({ value: 3110.11, site: { code: 'CL002', city: 'Lebu', country: 'CL' }, metabolite: { measuredAs: 'benzoylecgonine' } });
+    expect(wastewater[0]).toEqual({
+      value: 3110.11,
+      site: { code: 'CL002', city: 'Lebu', country: 'CL' },
+      metabolite: { measuredAs: 'benzoylecgonine' },
+    });
     const values = wastewater.map((load) => load.value!);
     expect(values).toEqual([...values].sort((a, b) => b - a));
   });
@@ -54,7 +58,14 @@ describe('wastewater', () => {
     const { wastewaterSite } = await data<{ wastewaterSite: unknown }>(`{
       wastewaterSite(code: "NO007") { city cityAsPublished cityNote country population region { code } }
     }`);
-    expect(wastewaterSite).toEqual({ city: 'Oslo', cityAsPublished: 'Oslo (2)', cityNote: '(2)', country: 'NO', population: 929199, region: { code: '03' } });
+    expect(wastewaterSite).toEqual({
+      city: 'Oslo',
+      cityAsPublished: 'Oslo (2)',
+      cityNote: '(2)',
+      country: 'NO',
+      population: 929199,
+      region: { code: '03' },
+    });
   });
 
   it('knows every site of the EUDA site table', async () => {
@@ -78,7 +89,9 @@ describe('wastewater', () => {
   });
 
   it('answers a substance across all sources in one request', async () => {
-    const { substance } = await data<{ substance: { prevalence: unknown[]; drugDeaths: unknown[]; wastewater: Load[] } }>(`{
+    const { substance } = await data<{
+      substance: { prevalence: unknown[]; drugDeaths: unknown[]; wastewater: Load[] };
+    }>(`{
       substance(code: "COCAINE") {
         prevalence(from: 2024, to: 2024) { value }
         drugDeaths { value }
@@ -91,14 +104,21 @@ describe('wastewater', () => {
 
   it('serves EUDA\'s published changes, "Inf" included, and its aggregated trend', async () => {
     const { wastewaterChanges, wastewaterAggregates } = await data<{
-      wastewaterChanges: { site: { code: string }; changeClass: string; changePercent: number | null; changePercentAsPublished: string | null }[];
+      wastewaterChanges: {
+        site: { code: string };
+        changeClass: string;
+        changePercent: number | null;
+        changePercentAsPublished: string | null;
+      }[];
       wastewaterAggregates: { year: number; value: number; metabolite: { code: string } }[];
     }>(`{
       wastewaterChanges { site { code } changeClass changePercent changePercentAsPublished }
       wastewaterAggregates { year value metabolite { code } }
     }`);
     expect(wastewaterChanges).toHaveLength(652);
-    expect(wastewaterChanges.filter((c) => c.changePercentAsPublished === 'Inf').every((c) => c.changePercent === null)).toBe(true);
+    expect(
+      wastewaterChanges.filter((c) => c.changePercentAsPublished === 'Inf').every((c) => c.changePercent === null),
+    ).toBe(true);
     expect(wastewaterChanges.some((c) => c.changePercentAsPublished === 'Inf')).toBe(true);
     expect(wastewaterAggregates).toHaveLength(14);
     expect(wastewaterAggregates[0]).toEqual({ year: 2011, value: 340.93358925, metabolite: { code: 'cocaine' } });
@@ -117,10 +137,50 @@ describe('people who inject drugs', () => {
       injectingDrugUseEstimates(from: 2010, to: 2019) { year value low high ratePer1000 unit status qualifier method }
     }`);
     expect(injectingDrugUseEstimates).toEqual([
-      { year: 2010, value: null, low: 8300, high: 11800, ratePer1000: null, unit: 'PERSONS', status: 'MISSING', qualifier: 'EXACT', method: 'mortality multiplier' },
-      { year: 2012, value: 8400, low: 7200, high: 10100, ratePer1000: 2.5, unit: 'PERSONS', status: 'NORMAL', qualifier: 'EXACT', method: 'mortality multiplier' },
-      { year: 2016, value: 8700, low: 7400, high: 10500, ratePer1000: 2.52, unit: 'PERSONS', status: 'NORMAL', qualifier: 'EXACT', method: 'mortality multiplier' },
-      { year: 2019, value: 8500, low: 7100, high: 10000, ratePer1000: 2.36, unit: 'PERSONS', status: 'NORMAL', qualifier: 'ABOUT', method: 'mortality multiplier' },
+      {
+        year: 2010,
+        value: null,
+        low: 8300,
+        high: 11800,
+        ratePer1000: null,
+        unit: 'PERSONS',
+        status: 'MISSING',
+        qualifier: 'EXACT',
+        method: 'mortality multiplier',
+      },
+      {
+        year: 2012,
+        value: 8400,
+        low: 7200,
+        high: 10100,
+        ratePer1000: 2.5,
+        unit: 'PERSONS',
+        status: 'NORMAL',
+        qualifier: 'EXACT',
+        method: 'mortality multiplier',
+      },
+      {
+        year: 2016,
+        value: 8700,
+        low: 7400,
+        high: 10500,
+        ratePer1000: 2.52,
+        unit: 'PERSONS',
+        status: 'NORMAL',
+        qualifier: 'EXACT',
+        method: 'mortality multiplier',
+      },
+      {
+        year: 2019,
+        value: 8500,
+        low: 7100,
+        high: 10000,
+        ratePer1000: 2.36,
+        unit: 'PERSONS',
+        status: 'NORMAL',
+        qualifier: 'ABOUT',
+        method: 'mortality multiplier',
+      },
     ]);
   });
 

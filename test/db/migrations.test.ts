@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { applyMigrations, isMigrated, readMigrations, type Migration } from '../../src/db/migrate.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyMigrations, isMigrated, type Migration, readMigrations } from '../../src/db/migrate.ts';
 import { openTestDatabase } from '../helpers/hub.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -51,7 +51,10 @@ describe('migrations', () => {
       expect(results.flat()).toHaveLength(readMigrations().length);
       return;
     }
-    const second = new pg.Pool({ connectionString: (db.pool as unknown as { options: { connectionString: string } }).options.connectionString, max: 1 });
+    const second = new pg.Pool({
+      connectionString: (db.pool as unknown as { options: { connectionString: string } }).options.connectionString,
+      max: 1,
+    });
     try {
       const results = await Promise.all([applyMigrations(db.pool), applyMigrations(second)]);
       expect(results.flat()).toEqual(readMigrations().map((m) => m.name));
@@ -64,9 +67,17 @@ describe('migrations', () => {
 
   it('rolls a failing migration back completely and records nothing', async () => {
     const db = await freshDatabase();
-    const broken: Migration = { name: '20990101000000_broken', sql: 'CREATE TABLE half_done (id int); SELECT 1/0;', checksum: 'x' };
-    await expect(applyMigrations(db.pool, [broken])).rejects.toThrow(/20990101000000_broken failed and was rolled back/);
-    const { rows } = await db.pool.query("SELECT to_regclass('half_done') AS t, (SELECT count(*)::int FROM \"_prisma_migrations\") AS n");
+    const broken: Migration = {
+      name: '20990101000000_broken',
+      sql: 'CREATE TABLE half_done (id int); SELECT 1/0;',
+      checksum: 'x',
+    };
+    await expect(applyMigrations(db.pool, [broken])).rejects.toThrow(
+      /20990101000000_broken failed and was rolled back/,
+    );
+    const { rows } = await db.pool.query(
+      'SELECT to_regclass(\'half_done\') AS t, (SELECT count(*)::int FROM "_prisma_migrations") AS n',
+    );
     expect(rows[0]).toEqual({ t: null, n: 0 });
   });
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDMMF } from '@prisma/get-dmmf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations } from '../../src/db/migrate.ts';
 import type { Database } from '../../src/db/database.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
 import { openTestDatabase } from '../helpers/hub.ts';
 
 // The migrations are hand-written SQL; this proves they build exactly what schema.prisma says.
@@ -22,7 +22,15 @@ function expectedType(field: (typeof models)[number]['fields'][number]): string 
   if (field.kind === 'enum') return field.isList ? `_${field.type}` : field.type;
   const native = field.nativeType?.[0];
   const byNative: Record<string, string> = { Date: 'date', Timestamptz: 'timestamptz' };
-  const byType: Record<string, string> = { String: 'text', Int: 'int4', Float: 'float8', BigInt: 'int8', DateTime: 'timestamp', Boolean: 'bool', Json: 'jsonb' };
+  const byType: Record<string, string> = {
+    String: 'text',
+    Int: 'int4',
+    Float: 'float8',
+    BigInt: 'int8',
+    DateTime: 'timestamp',
+    Boolean: 'bool',
+    Json: 'jsonb',
+  };
   const base = (native && byNative[native]) ?? byType[field.type] ?? field.type;
   return field.isList ? `_${base}` : base;
 }
@@ -59,7 +67,9 @@ describe('the migrated database matches prisma/schema.prisma', () => {
         "SELECT column_name, udt_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
         [tableOf(model)],
       );
-      const actual = Object.fromEntries(rows.map((r) => [r.column_name, `${r.udt_name}${r.is_nullable === 'YES' ? '?' : ''}`]));
+      const actual = Object.fromEntries(
+        rows.map((r) => [r.column_name, `${r.udt_name}${r.is_nullable === 'YES' ? '?' : ''}`]),
+      );
       const expected = Object.fromEntries(
         model.fields
           .filter((f) => f.kind !== 'object')

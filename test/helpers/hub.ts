@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../src/db/database.ts';
+import { type Database, openDatabase } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { loadBundledData } from '../../src/importing/bundled.ts';
 import { createHub, type Hub, type HubOptions } from '../../src/server/yoga.ts';
@@ -17,7 +17,10 @@ export interface TestHub {
   hub: Hub;
   /** Every SQL statement sent since the last `statements.length = 0`. */
   statements: string[];
-  query<Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
+  query<Data = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<Data>>;
   /** The data of a query that must succeed; its errors fail the test with their messages. */
   data<Data>(query: string, variables?: Record<string, unknown>): Promise<Data>;
   close(): Promise<void>;
@@ -27,12 +30,20 @@ export interface TestHub {
  * A fresh database for one test file: a new PostgreSQL database on the server at DATABASE_URL
  * (dropped on close), or else a new embedded database in a temporary directory.
  */
-export async function openTestDatabase(onStatement?: (sql: string) => void): Promise<{ db: Database; drop(): Promise<void> }> {
+export async function openTestDatabase(
+  onStatement?: (sql: string) => void,
+): Promise<{ db: Database; drop(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = mkdtempSync(join(tmpdir(), 'rusdata-test-'));
     const db = await openDatabase({ dataDir, poolMax: 1, onStatement });
-    return { db, drop: async () => { await db.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+    return {
+      db,
+      drop: async () => {
+        await db.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
   }
   const name = `rusdata_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -61,7 +72,7 @@ export async function startTestHub(options: HubOptions = {}): Promise<TestHub> {
   await applyMigrations(db.pool);
   await loadBundledData(db);
   const hub = createHub(db, options);
-  const query = async <Data,>(text: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> => {
+  const query = async <Data>(text: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> => {
     const response = await hub.fetch('http://rusdata.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },

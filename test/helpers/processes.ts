@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -13,7 +13,12 @@ export interface Started {
 
 /** Starts `tsx <script> ...args` in its own process group, collecting its output. */
 export function startScript(script: string, args: string[], env: Record<string, string>): Started {
-  const child = spawn(TSX, [join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TSX, [join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -36,7 +41,8 @@ export async function waitFor(started: Started, pattern: RegExp, timeoutMs = 60_
   for (;;) {
     const match = started.output().match(pattern);
     if (match) return match;
-    if (started.child.exitCode !== null) throw new Error(`the process exited (${started.child.exitCode}) before ${pattern}:\n${started.output()}`);
+    if (started.child.exitCode !== null)
+      throw new Error(`the process exited (${started.child.exitCode}) before ${pattern}:\n${started.output()}`);
     if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${started.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

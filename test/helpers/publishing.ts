@@ -24,13 +24,31 @@ export interface Upload {
 }
 
 /** Sends publishRelease as a multipart request (GraphQL multipart request spec). */
-export async function upload(hub: TestHub, options: Upload): Promise<{ status: number; body: GraphQLResponse<{ publishRelease: { created: boolean; observations: number; release: { id: string; status: string; publishedAt: string; publisher: string } } }> }> {
+export async function upload(
+  hub: TestHub,
+  options: Upload,
+): Promise<{
+  status: number;
+  body: GraphQLResponse<{
+    publishRelease: {
+      created: boolean;
+      observations: number;
+      release: { id: string; status: string; publishedAt: string; publisher: string };
+    };
+  }>;
+}> {
   const form = new FormData();
   form.set(
     'operations',
     JSON.stringify({
       query: PUBLISH,
-      variables: { source: options.source ?? 'mortality', file: null, label: 'Test release', status: 'PRELIMINARY', publishedAt: options.publishedAt ?? '2026-06-01' },
+      variables: {
+        source: options.source ?? 'mortality',
+        file: null,
+        label: 'Test release',
+        status: 'PRELIMINARY',
+        publishedAt: options.publishedAt ?? '2026-06-01',
+      },
     }),
   );
   form.set('map', JSON.stringify({ 0: ['variables.file'] }));

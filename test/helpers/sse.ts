@@ -6,7 +6,9 @@ export function readEvents(response: Response, timeoutMs = 10_000) {
   const received = async (left: number) => {
     const chunk = await Promise.race([
       reader.read(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no event within ${timeoutMs} ms; received: ${buffer}`)), left)),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no event within ${timeoutMs} ms; received: ${buffer}`)), left),
+      ),
     ]);
     if (chunk.done) throw new Error(`the stream ended; received: ${buffer}`);
     buffer += decoder.decode(chunk.value, { stream: true });

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readMortalityReleases, MORTALITY_DATA_DIR } from '../../src/sources/mortality/importer.ts';
+import { MORTALITY_DATA_DIR, readMortalityReleases } from '../../src/sources/mortality/importer.ts';
 import { readSurveyReleases, SURVEY_DATA_DIR } from '../../src/sources/survey/importer.ts';
 
 // The importers validate every cell of a file before anything is stored, and name the file,
@@ -39,7 +39,9 @@ describe('mortality importer', () => {
   it('rejects an unknown region code, naming file, line and column and the valid codes', () => {
     const dir = copyOf(MORTALITY_DATA_DIR);
     editLine(join(dir, 'deaths.csv'), 2, /^([^,]*,[^,]*,[^,]*,[^,]*),0,/, '$1,99,');
-    expect(() => readMortalityReleases(dir)).toThrow(/deaths\.csv, line 2, column "region": unknown region code; valid codes: 0, 31/);
+    expect(() => readMortalityReleases(dir)).toThrow(
+      /deaths\.csv, line 2, column "region": unknown region code; valid codes: 0, 31/,
+    );
   });
 
   it('rejects a value that is not a number', () => {
@@ -65,7 +67,12 @@ describe('survey importer', () => {
 
   it('rejects a confidence interval that does not contain the value', () => {
     const dir = copyOf(SURVEY_DATA_DIR);
-    editLine(join(dir, 'charts', 'r2026_04_fig04_utvikling-i-cannabis-2013-2025.csv'), 2, ',23.3,21.2,25.3,', ',23.3,24.1,25.3,');
+    editLine(
+      join(dir, 'charts', 'r2026_04_fig04_utvikling-i-cannabis-2013-2025.csv'),
+      2,
+      ',23.3,21.2,25.3,',
+      ',23.3,24.1,25.3,',
+    );
     expect(() => readSurveyReleases(dir)).toThrow(
       /r2026_04_fig04_utvikling-i-cannabis-2013-2025\.csv, line 2, column "ci_low": the lower confidence limit 24\.1 is above the value 23\.3/,
     );
@@ -74,12 +81,19 @@ describe('survey importer', () => {
   it('rejects a percentage above 100', () => {
     const dir = copyOf(SURVEY_DATA_DIR);
     editLine(join(dir, 'charts', 'r2026_01_fig01_illegal-drugs-2025.csv'), 2, ',26.6,24.9,28.4,', ',126.6,24.9,128.4,');
-    expect(() => readSurveyReleases(dir)).toThrow(/r2026_01_fig01_illegal-drugs-2025\.csv, line 2, column "value": a percentage must be between 0 and 100/);
+    expect(() => readSurveyReleases(dir)).toThrow(
+      /r2026_01_fig01_illegal-drugs-2025\.csv, line 2, column "value": a percentage must be between 0 and 100/,
+    );
   });
 
   it('rejects a label it cannot map to a code', () => {
     const dir = copyOf(SURVEY_DATA_DIR);
-    editLine(join(dir, 'charts', 'r2026_04_fig04_utvikling-i-cannabis-2013-2025.csv'), 2, 'Noen gang,Alle', 'Noen ganger,Alle');
+    editLine(
+      join(dir, 'charts', 'r2026_04_fig04_utvikling-i-cannabis-2013-2025.csv'),
+      2,
+      'Noen gang,Alle',
+      'Noen ganger,Alle',
+    );
     expect(() => readSurveyReleases(dir)).toThrow(/line 2, column "raw_grp": "Noen ganger" is not in labels\.csv/);
   });
 

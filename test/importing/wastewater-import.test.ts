@@ -39,12 +39,16 @@ const count = async () =>
 describe('the EUDA importer rejects bad files, naming file, line and column', () => {
   it('a wrong header', () => {
     const dir = copyWith((d) => replaceInFile(join(d, DATA_FILE), '"Daily mean"', '"Mean"'));
-    expect(() => readWastewater(dir)).toThrow(/ww2025-all-data\.csv, line 1: the header must be "Year,Metabolite,Site ID,/);
+    expect(() => readWastewater(dir)).toThrow(
+      /ww2025-all-data\.csv, line 1: the header must be "Year,Metabolite,Site ID,/,
+    );
   });
 
   it('a non-numeric value', () => {
     const dir = copyWith((d) => replaceInFile(join(d, DATA_FILE), '"Graz",8.82,', '"Graz",n/a,'));
-    expect(() => readWastewater(dir)).toThrow(/ww2025-all-data\.csv, line 2, column "Wednesday": must be a non-negative number or empty \(found "n\/a"\)/);
+    expect(() => readWastewater(dir)).toThrow(
+      /ww2025-all-data\.csv, line 2, column "Wednesday": must be a non-negative number or empty \(found "n\/a"\)/,
+    );
   });
 
   it('an unknown site', () => {
@@ -54,19 +58,26 @@ describe('the EUDA importer rejects bad files, naming file, line and column', ()
 
   it('an unknown metabolite', () => {
     const dir = copyWith((d) => replaceInFile(join(d, DATA_FILE), '2024,"MDMA","AT001"', '2024,"caffeine","AT001"'));
-    expect(() => readWastewater(dir)).toThrow(/ww2025-all-data\.csv, line 2, column "Metabolite": unknown metabolite "caffeine"; known: cocaine/);
+    expect(() => readWastewater(dir)).toThrow(
+      /ww2025-all-data\.csv, line 2, column "Metabolite": unknown metabolite "caffeine"; known: cocaine/,
+    );
   });
 
   it('and stores nothing of a release that fails', async () => {
     const before = await count();
     const dir = copyWith((d) => {
-      writeFileSync(join(d, 'releases.csv'), `${readFileSync(join(d, 'releases.csv'), 'utf8')}wastewater-euda-2026,EUDA 2026,FINAL,2026-03-01,DAY,EUDA,,\n`);
+      writeFileSync(
+        join(d, 'releases.csv'),
+        `${readFileSync(join(d, 'releases.csv'), 'utf8')}wastewater-euda-2026,EUDA 2026,FINAL,2026-03-01,DAY,EUDA,,\n`,
+      );
     });
     const { bundles, reference } = readWastewater(dir, { eudaRelease: 'wastewater-euda-2026' });
     const newRelease = bundles.filter((b) => b.release.id === 'wastewater-euda-2026');
     // A row that breaks a constraint at the end of the release: the whole release rolls back.
     newRelease[0]!.observations[0]!.rows.push(newRelease[0]!.observations[0]!.rows[0]!);
-    await expect(loadBundledReleases(hub.db.pool, readWastewaterSource(dir), newRelease, reference)).rejects.toThrow(/duplicate key/);
+    await expect(loadBundledReleases(hub.db.pool, readWastewaterSource(dir), newRelease, reference)).rejects.toThrow(
+      /duplicate key/,
+    );
     expect(await count()).toBe(before);
     const { rows } = await hub.db.pool.query("SELECT id FROM release WHERE id = 'wastewater-euda-2026'");
     expect(rows).toEqual([]);
@@ -82,7 +93,14 @@ describe('re-importing', () => {
 
   it('a newer EUDA release with a changed value becomes a new release; asOf still answers the old one', async () => {
     const dir = copyWith((d) => {
-      writeFileSync(join(d, 'releases.csv'), `${readFileSync(join(d, 'releases.csv'), 'utf8').trim().split('\n').filter((l) => !l.startsWith('wastewater-euda-2025')).join('\n')}\nwastewater-euda-2026,EUDA 2026,FINAL,2026-03-01,DAY,EUDA,,\n`);
+      writeFileSync(
+        join(d, 'releases.csv'),
+        `${readFileSync(join(d, 'releases.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('wastewater-euda-2025'))
+          .join('\n')}\nwastewater-euda-2026,EUDA 2026,FINAL,2026-03-01,DAY,EUDA,,\n`,
+      );
       replaceInFile(join(d, DATA_FILE), '10.27,19.47,15.53', '10.27,19.47,15.99');
     });
     const { bundles, reference } = readWastewater(dir, { eudaRelease: 'wastewater-euda-2026' });
@@ -95,6 +113,8 @@ describe('re-importing', () => {
         `{ wastewater(site: ["AT001"], substance: ["MDMA"], from: 2024, to: 2024${asOf}) { value release { id } } }`,
       );
     expect((await query('')).data!.wastewater).toEqual([{ value: 15.99, release: { id: 'wastewater-euda-2026' } }]);
-    expect((await query(', asOf: "2025-12-31"')).data!.wastewater).toEqual([{ value: 15.53, release: { id: 'wastewater-euda-2025' } }]);
+    expect((await query(', asOf: "2025-12-31"')).data!.wastewater).toEqual([
+      { value: 15.53, release: { id: 'wastewater-euda-2025' } },
+    ]);
   });
 });

@@ -11,9 +11,11 @@ beforeAll(async () => {
 afterAll(() => hub.close());
 
 const state = async () =>
-  (await hub.db.pool.query<{ observations: number; releases: number }>(
-    'SELECT (SELECT count(*)::int FROM wastewater_observation) AS observations, (SELECT count(*)::int FROM release) AS releases',
-  )).rows[0]!;
+  (
+    await hub.db.pool.query<{ observations: number; releases: number }>(
+      'SELECT (SELECT count(*)::int FROM wastewater_observation) AS observations, (SELECT count(*)::int FROM release) AS releases',
+    )
+  ).rows[0]!;
 
 it('leaves the database exactly as before when writing fails at observation 90 000 of 100 000', async () => {
   const before = await state();

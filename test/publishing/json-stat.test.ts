@@ -29,7 +29,13 @@ afterAll(() => hub.close());
 
 describe('publishing JSON-stat 2.0', () => {
   it('maps SSB dimension names and codes to ours, and keeps suppressed cells as SUPPRESSED', async () => {
-    const { body } = await upload(hub, { content: dataset(), fileName: 'deaths.json', type: 'application/json', token, publishedAt: '2026-11-20' });
+    const { body } = await upload(hub, {
+      content: dataset(),
+      fileName: 'deaths.json',
+      type: 'application/json',
+      token,
+      publishedAt: '2026-11-20',
+    });
     expect(body.errors).toBeUndefined();
     expect(body.data!.publishRelease.observations).toBe(4);
     const { drugDeaths } = await hub.data<{ drugDeaths: unknown[] }>(
@@ -63,7 +69,12 @@ describe('publishing JSON-stat 2.0', () => {
   });
 
   it('rejects a document that is not JSON-stat', async () => {
-    const { body } = await upload(hub, { content: '{"class":"collection"}', fileName: 'x.json', type: 'application/json', token });
+    const { body } = await upload(hub, {
+      content: '{"class":"collection"}',
+      fileName: 'x.json',
+      type: 'application/json',
+      token,
+    });
     expect(body.errors![0]!.message).toContain('not a JSON-stat 2.0 dataset');
   });
 });
@@ -84,22 +95,40 @@ describe('publishing survey figures as JSON-stat 2.0', () => {
       },
       value: [6.3, 5.1, 7.5],
     });
-    const { body } = await upload(hub, { source: 'survey', content, fileName: 'ssb.json', type: 'application/json', token: surveyToken, publishedAt: '2026-11-21' });
+    const { body } = await upload(hub, {
+      source: 'survey',
+      content,
+      fileName: 'ssb.json',
+      type: 'application/json',
+      token: surveyToken,
+      publishedAt: '2026-11-21',
+    });
     expect(body.errors).toBeUndefined();
     const { prevalence } = await hub.data<{ prevalence: unknown[] }>(
       '{ prevalence(substance: ["COCAINE"], sex: [FEMALE], from: 2026) { value ciLow ciHigh recall ageGroup { code } } }',
     );
-    expect(prevalence).toEqual([{ value: 6.3, ciLow: 5.1, ciHigh: 7.5, recall: 'LIFETIME', ageGroup: { code: '16-64' } }]);
+    expect(prevalence).toEqual([
+      { value: 6.3, ciLow: 5.1, ciHigh: 7.5, recall: 'LIFETIME', ageGroup: { code: '16-64' } },
+    ]);
   });
 
   it('lists every unknown substance code', async () => {
     const surveyToken = await keyFor(hub, 'survey');
     const content = JSON.stringify({
-      version: '2.0', class: 'dataset', id: ['Rusmiddel', 'Tid'], size: [2, 1],
+      version: '2.0',
+      class: 'dataset',
+      id: ['Rusmiddel', 'Tid'],
+      size: [2, 1],
       dimension: { Rusmiddel: { category: { index: ['Hasj', 'Kokain'] } }, Tid: { category: { index: ['2026'] } } },
       value: [20, 8],
     });
-    const { body } = await upload(hub, { source: 'survey', content, fileName: 'ssb.json', type: 'application/json', token: surveyToken });
+    const { body } = await upload(hub, {
+      source: 'survey',
+      content,
+      fileName: 'ssb.json',
+      type: 'application/json',
+      token: surveyToken,
+    });
     expect(body.errors![0]!.message).toContain('substance: "Hasj", "Kokain"');
   });
 });

@@ -13,7 +13,9 @@ it('announces a published release to subscribers of its source over server-sent 
   const response = await hub.hub.fetch('http://rusdata.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ query: 'subscription { releasePublished(source: "mortality") { id label source { id } } }' }),
+    body: JSON.stringify({
+      query: 'subscription { releasePublished(source: "mortality") { id label source { id } } }',
+    }),
   });
   expect(response.headers.get('content-type')).toContain('text/event-stream');
   const events = readEvents(response);
@@ -21,6 +23,14 @@ it('announces a published release to subscribers of its source over server-sent 
   const token = await keyFor(hub, 'mortality');
   const { body } = await upload(hub, { content: deathsFile([[2024, 360]]), token });
   const event = await events.next();
-  expect(event).toEqual({ data: { releasePublished: { id: body.data!.publishRelease.release.id, label: 'Test release', source: { id: 'mortality' } } } });
+  expect(event).toEqual({
+    data: {
+      releasePublished: {
+        id: body.data!.publishRelease.release.id,
+        label: 'Test release',
+        source: { id: 'mortality' },
+      },
+    },
+  });
   await events.close();
 });

@@ -1,4 +1,4 @@
-import { PROVENANCE_VALUES, SEX_DIMENSION, type CubeDefinition } from '../../cube/definition.ts';
+import { type CubeDefinition, PROVENANCE_VALUES, SEX_DIMENSION } from '../../cube/definition.ts';
 
 const region = {
   name: 'REGION',
@@ -8,7 +8,6 @@ const region = {
   total: '0',
   codelist: { table: 'region', column: 'code' },
 } as const;
-
 
 /** Drug-induced deaths: counts, shares, mean ages and autopsy figures by region, sex, age, cause and intent. */
 export const deathsCube: CubeDefinition = {
@@ -20,9 +19,30 @@ export const deathsCube: CubeDefinition = {
   dimensions: [
     region,
     SEX_DIMENSION,
-    { name: 'AGE_GROUP', argument: 'ageGroup', column: 'age_group_code', field: 'ageGroupCode', total: 'ALL', codelist: { table: 'age_group', column: 'code' } },
-    { name: 'CAUSE', argument: 'cause', column: 'cause_code', field: 'causeCode', total: 'ALL', codelist: { table: 'death_cause', column: 'code' } },
-    { name: 'INTENT', argument: 'intent', column: 'intent_code', field: 'intentCode', total: 'ALL', codelist: { table: 'death_intent', column: 'code' } },
+    {
+      name: 'AGE_GROUP',
+      argument: 'ageGroup',
+      column: 'age_group_code',
+      field: 'ageGroupCode',
+      total: 'ALL',
+      codelist: { table: 'age_group', column: 'code' },
+    },
+    {
+      name: 'CAUSE',
+      argument: 'cause',
+      column: 'cause_code',
+      field: 'causeCode',
+      total: 'ALL',
+      codelist: { table: 'death_cause', column: 'code' },
+    },
+    {
+      name: 'INTENT',
+      argument: 'intent',
+      column: 'intent_code',
+      field: 'intentCode',
+      total: 'ALL',
+      codelist: { table: 'death_intent', column: 'code' },
+    },
   ],
   values: PROVENANCE_VALUES,
 };

@@ -1,5 +1,5 @@
-import { queryCube, defineParentCubeLoader } from '../../cube/resolve.ts';
 import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
+import { defineParentCubeLoader, queryCube } from '../../cube/resolve.ts';
 import { AgeGroupType, ageGroupByCode } from '../../dimensions/age-group.ts';
 import { DeathCauseType, DeathIntentType, deathCauseByCode, deathIntentByCode } from '../../dimensions/death-codes.ts';
 import { RegionType, regionByCode } from '../../dimensions/region.ts';
@@ -8,7 +8,7 @@ import { builder } from '../../schema/builder.ts';
 import { Sex } from '../../schema/common.ts';
 import { Observation, type ObservationShape, type UnitValue } from '../../schema/observation.ts';
 import { deathsCube } from './cubes.ts';
-import { DEATH_MEASURES } from './importer.ts';
+import type { DEATH_MEASURES } from './importer.ts';
 
 type DeathMeasureValue = (typeof DEATH_MEASURES)[number];
 
@@ -63,12 +63,30 @@ export const DrugDeathObservation = builder.objectRef<DeathRow>('DrugDeathObserv
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'causeCode' in row,
   fields: (t) => ({
     measure: t.field({ type: DeathMeasure, description: 'What the value measures.', resolve: (row) => row.measure }),
-    yearFrom: t.exposeInt('yearFrom', { description: 'First year of the period the figure covers (equals year for one year).' }),
-    region: t.field({ type: RegionType, description: 'Region (Norway "0" is the total).', resolve: async (row, _a, ctx) => (await regionByCode(ctx).load(row.regionCode))! }),
+    yearFrom: t.exposeInt('yearFrom', {
+      description: 'First year of the period the figure covers (equals year for one year).',
+    }),
+    region: t.field({
+      type: RegionType,
+      description: 'Region (Norway "0" is the total).',
+      resolve: async (row, _a, ctx) => (await regionByCode(ctx).load(row.regionCode))!,
+    }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    ageGroup: t.field({ type: AgeGroupType, description: 'Age group (ALL is the total).', resolve: async (row, _a, ctx) => (await ageGroupByCode(ctx).load(row.ageGroupCode))! }),
-    cause: t.field({ type: DeathCauseType, description: 'Substance type, "stofftype" (ALL is the total).', resolve: async (row, _a, ctx) => (await deathCauseByCode(ctx).load(row.causeCode))! }),
-    intent: t.field({ type: DeathIntentType, description: 'Intent group (ALL is the total).', resolve: async (row, _a, ctx) => (await deathIntentByCode(ctx).load(row.intentCode))! }),
+    ageGroup: t.field({
+      type: AgeGroupType,
+      description: 'Age group (ALL is the total).',
+      resolve: async (row, _a, ctx) => (await ageGroupByCode(ctx).load(row.ageGroupCode))!,
+    }),
+    cause: t.field({
+      type: DeathCauseType,
+      description: 'Substance type, "stofftype" (ALL is the total).',
+      resolve: async (row, _a, ctx) => (await deathCauseByCode(ctx).load(row.causeCode))!,
+    }),
+    intent: t.field({
+      type: DeathIntentType,
+      description: 'Intent group (ALL is the total).',
+      resolve: async (row, _a, ctx) => (await deathIntentByCode(ctx).load(row.intentCode))!,
+    }),
   }),
 });
 
@@ -82,7 +100,10 @@ const deathsArgs = builder.args((t) => ({
   intent: t.idList({ description: 'Intent groups (ACCIDENTAL, INTENTIONAL, MENTAL_BEHAVIOURAL). Default: ALL.' }),
   from: t.int({ description: 'First year (inclusive).' }),
   to: t.int({ description: 'Last year (inclusive).' }),
-  by: t.field({ type: [DeathDimension], description: 'Dimensions to break down (each otherwise defaults to its total).' }),
+  by: t.field({
+    type: [DeathDimension],
+    description: 'Dimensions to break down (each otherwise defaults to its total).',
+  }),
   measure: t.field({ type: DeathMeasure, defaultValue: 'DEATHS', description: 'What to measure (default DEATHS).' }),
   asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
 }));

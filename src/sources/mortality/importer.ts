@@ -2,8 +2,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readCodelistCodes } from '../../dimensions/codelists.ts';
 import { cell, parseCsv, readCsvFile } from '../../importing/csv.ts';
-import { jsonStatRows, rejectUnknownCodes, type JsonStatMapping } from '../../importing/json-stat.ts';
-import { bundleByRelease, codeOf, DATA_DIR, readReleasesFile, readSourceFile, releaseOf } from '../../importing/source-files.ts';
+import { type JsonStatMapping, jsonStatRows, rejectUnknownCodes } from '../../importing/json-stat.ts';
+import {
+  bundleByRelease,
+  codeOf,
+  DATA_DIR,
+  readReleasesFile,
+  readSourceFile,
+  releaseOf,
+} from '../../importing/source-files.ts';
 import type { ReleaseBundle, ReleaseRecord } from '../source-module.ts';
 
 export const MORTALITY_DATA_DIR = join(DATA_DIR, 'mortality');
@@ -46,9 +53,36 @@ const deathColumns = (codes: Codes) => ({
 type DeathCell = z.infer<z.ZodObject<ReturnType<typeof deathColumns>>>;
 
 const DEATH_TABLE = 'death_observation';
-const DEATH_TABLE_COLUMNS = ['measure', 'year_from', 'year', 'region_code', 'sex', 'age_group_code', 'cause_code', 'intent_code', 'value', 'status', 'qualifier', 'reference', 'note'];
-const deathValues = (d: DeathCell, value: number | null = d.value, status = 'NORMAL') =>
-  [d.measure, d.year_from ?? d.year, d.year, d.region, d.sex, d.age_group, d.cause, d.intent, value, status, d.qualifier, d.reference, d.note];
+const DEATH_TABLE_COLUMNS = [
+  'measure',
+  'year_from',
+  'year',
+  'region_code',
+  'sex',
+  'age_group_code',
+  'cause_code',
+  'intent_code',
+  'value',
+  'status',
+  'qualifier',
+  'reference',
+  'note',
+];
+const deathValues = (d: DeathCell, value: number | null = d.value, status = 'NORMAL') => [
+  d.measure,
+  d.year_from ?? d.year,
+  d.year,
+  d.region,
+  d.sex,
+  d.age_group,
+  d.cause,
+  d.intent,
+  value,
+  status,
+  d.qualifier,
+  d.reference,
+  d.note,
+];
 
 /**
  * Reads the mortality files (releases.csv, deaths.csv, rates.csv under `dir`), validates every
@@ -73,7 +107,11 @@ export function readMortalityReleases(dir = MORTALITY_DATA_DIR): ReleaseBundle[]
   );
 
   return bundleByRelease(releases, [
-    { table: DEATH_TABLE, columns: DEATH_TABLE_COLUMNS, rows: deaths.map((d) => ({ release: d.release, values: deathValues(d) })) },
+    {
+      table: DEATH_TABLE,
+      columns: DEATH_TABLE_COLUMNS,
+      rows: deaths.map((d) => ({ release: d.release, values: deathValues(d) })),
+    },
     {
       table: 'death_rate_observation',
       columns: ['year', 'region_code', 'sex', 'standard_code', 'value', 'status', 'qualifier', 'reference', 'note'],
@@ -91,22 +129,47 @@ export const MORTALITY_UPLOAD_LAYOUT = `CSV with the header ${Object.keys(deathC
 export function parseMortalityUpload(text: string, fileName: string, release: ReleaseRecord): ReleaseBundle {
   if (text.trimStart().startsWith('{')) return parseMortalityJsonStat(text, fileName, release);
   const cells = parseCsv(text, fileName, z.object(deathColumns(readCodelistCodes())));
-  return { release, observations: [{ table: DEATH_TABLE, columns: DEATH_TABLE_COLUMNS, rows: cells.map((c) => deathValues(c)) }] };
+  return {
+    release,
+    observations: [{ table: DEATH_TABLE, columns: DEATH_TABLE_COLUMNS, rows: cells.map((c) => deathValues(c)) }],
+  };
 }
 
 // JSON-stat dimension names (SSB's and FHI's, and ours); SSB codes sex 0 (both), 1 (men), 2 (women).
 const JSON_STAT: JsonStatMapping = {
   dimensions: {
-    year: 'year', tid: 'year', aar: 'year', år: 'year',
-    region: 'region', fylke: 'region', geo: 'region',
-    sex: 'sex', kjonn: 'sex', kjønn: 'sex',
-    age: 'age_group', alder: 'age_group', age_group: 'age_group',
-    cause: 'cause', stofftype: 'cause',
-    intent: 'intent', intensjon: 'intent',
-    measure: 'measure', contentscode: 'measure', statistikkvariabel: 'measure',
+    year: 'year',
+    tid: 'year',
+    aar: 'year',
+    år: 'year',
+    region: 'region',
+    fylke: 'region',
+    geo: 'region',
+    sex: 'sex',
+    kjonn: 'sex',
+    kjønn: 'sex',
+    age: 'age_group',
+    alder: 'age_group',
+    age_group: 'age_group',
+    cause: 'cause',
+    stofftype: 'cause',
+    intent: 'intent',
+    intensjon: 'intent',
+    measure: 'measure',
+    contentscode: 'measure',
+    statistikkvariabel: 'measure',
   },
   required: ['year', 'region'],
-  defaults: { measure: 'DEATHS', year_from: '', sex: 'ALL', age_group: 'ALL', cause: 'ALL', intent: 'ALL', qualifier: 'EXACT', note: '' },
+  defaults: {
+    measure: 'DEATHS',
+    year_from: '',
+    sex: 'ALL',
+    age_group: 'ALL',
+    cause: 'ALL',
+    intent: 'ALL',
+    qualifier: 'EXACT',
+    note: '',
+  },
   codes: { sex: { '0': 'ALL', '1': 'MALE', '2': 'FEMALE' } },
 };
 

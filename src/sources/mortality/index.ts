@@ -1,5 +1,10 @@
 import type { SourceModule } from '../source-module.ts';
-import { MORTALITY_UPLOAD_LAYOUT, parseMortalityUpload, readMortalityReleases, readMortalitySource } from './importer.ts';
+import {
+  MORTALITY_UPLOAD_LAYOUT,
+  parseMortalityUpload,
+  readMortalityReleases,
+  readMortalitySource,
+} from './importer.ts';
 import './deaths.ts';
 import './rates.ts';
 

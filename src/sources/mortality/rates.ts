@@ -30,7 +30,11 @@ export const DrugDeathRateObservation = builder.objectRef<RateRow>('DrugDeathRat
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'standardCode' in row,
   fields: (t) => ({
-    region: t.field({ type: RegionType, description: 'Region (Norway "0" is the total).', resolve: async (row, _a, ctx) => (await regionByCode(ctx).load(row.regionCode))! }),
+    region: t.field({
+      type: RegionType,
+      description: 'Region (Norway "0" is the total).',
+      resolve: async (row, _a, ctx) => (await regionByCode(ctx).load(row.regionCode))!,
+    }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
     standardPopulation: t.field({
       type: StandardPopulationType,

@@ -37,7 +37,10 @@ export const InjectingDrugUseEstimate = builder.objectRef<EstimateRow>('Injectin
   fields: (t) => ({
     low: t.exposeFloat('low', { nullable: true, description: 'Low end of the range.' }),
     high: t.exposeFloat('high', { nullable: true, description: 'High end of the range.' }),
-    ratePer1000: t.exposeFloat('ratePer1000', { nullable: true, description: 'Estimate per 1 000 inhabitants aged 15-64, where published.' }),
+    ratePer1000: t.exposeFloat('ratePer1000', {
+      nullable: true,
+      description: 'Estimate per 1 000 inhabitants aged 15-64, where published.',
+    }),
     method: t.exposeString('method', { description: 'Estimation method.' }),
   }),
 });
@@ -52,7 +55,13 @@ builder.queryFields((t) => ({
       asOf: t.arg({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
     },
     resolve: async (_root, args, ctx) => {
-      const rows = await queryCube<EstimateRow>(ctx, estimatesCube, { series: {}, filters: {}, from: args.from, to: args.to, asOf: args.asOf });
+      const rows = await queryCube<EstimateRow>(ctx, estimatesCube, {
+        series: {},
+        filters: {},
+        from: args.from,
+        to: args.to,
+        asOf: args.asOf,
+      });
       return rows.map((row) => ({ ...row, unit: 'PERSONS' as const }));
     },
   }),

@@ -1,7 +1,13 @@
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { cell, InputFileError, parseCsv, readCsvFile } from '../../importing/csv.ts';
-import { bundleByRelease, DATA_DIR, readReleasesFile, readSourceFile, releaseOf } from '../../importing/source-files.ts';
+import {
+  bundleByRelease,
+  DATA_DIR,
+  readReleasesFile,
+  readSourceFile,
+  releaseOf,
+} from '../../importing/source-files.ts';
 import type { ReleaseBundle, ReleaseRecord } from '../source-module.ts';
 
 export const PWID_DATA_DIR = join(DATA_DIR, 'pwid');
@@ -25,9 +31,15 @@ function checkEstimates<Row extends Estimate>(rows: Row[], file: string): Row[] 
     const fail = (column: string, problem: string) => {
       throw new InputFileError(file, index + 2, column, problem);
     };
-    if (row.estimate === null && (row.low === null || row.high === null)) fail('estimate', 'a row needs an estimate or a range (low and high)');
+    if (row.estimate === null && (row.low === null || row.high === null))
+      fail('estimate', 'a row needs an estimate or a range (low and high)');
     if (row.low !== null && row.high !== null && row.low > row.high) fail('low', 'low must not exceed high');
-    if (row.estimate !== null && row.low !== null && row.high !== null && (row.estimate < row.low || row.estimate > row.high)) {
+    if (
+      row.estimate !== null &&
+      row.low !== null &&
+      row.high !== null &&
+      (row.estimate < row.low || row.estimate > row.high)
+    ) {
       fail('estimate', 'the estimate must lie within its range');
     }
   });
@@ -35,16 +47,43 @@ function checkEstimates<Row extends Estimate>(rows: Row[], file: string): Row[] 
 }
 
 const TABLE = 'injecting_drug_use_estimate';
-const COLUMNS = ['year', 'estimate', 'low', 'high', 'rate_per_1000', 'method', 'status', 'qualifier', 'reference', 'note'];
+const COLUMNS = [
+  'year',
+  'estimate',
+  'low',
+  'high',
+  'rate_per_1000',
+  'method',
+  'status',
+  'qualifier',
+  'reference',
+  'note',
+];
 // A year published only as a range has no point estimate: its value is MISSING, low and high are given.
-const estimateValues = (r: Estimate) => [r.year, r.estimate, r.low, r.high, r.rate_per_1000, r.method, r.estimate === null ? 'MISSING' : 'NORMAL', r.qualifier, r.reference, r.note];
+const estimateValues = (r: Estimate) => [
+  r.year,
+  r.estimate,
+  r.low,
+  r.high,
+  r.rate_per_1000,
+  r.method,
+  r.estimate === null ? 'MISSING' : 'NORMAL',
+  r.qualifier,
+  r.reference,
+  r.note,
+];
 
 /** Reads estimates.csv: an estimate and/or a range per year, each with the publication that printed it. */
 export function readPwidReleases(dir = PWID_DATA_DIR): ReleaseBundle[] {
   const releases = readReleasesFile(join(dir, 'releases.csv'));
   const path = join(dir, 'estimates.csv');
-  const rows = checkEstimates(readCsvFile(path, z.object({ release: releaseOf(releases), ...ESTIMATE_COLUMNS })), basename(path));
-  return bundleByRelease(releases, [{ table: TABLE, columns: COLUMNS, rows: rows.map((r) => ({ release: r.release, values: estimateValues(r) })) }]);
+  const rows = checkEstimates(
+    readCsvFile(path, z.object({ release: releaseOf(releases), ...ESTIMATE_COLUMNS })),
+    basename(path),
+  );
+  return bundleByRelease(releases, [
+    { table: TABLE, columns: COLUMNS, rows: rows.map((r) => ({ release: r.release, values: estimateValues(r) })) },
+  ]);
 }
 
 export const PWID_UPLOAD_LAYOUT = `CSV with the header ${Object.keys(ESTIMATE_COLUMNS).join(',')} (an estimate, a range, or both)`;

@@ -8,7 +8,6 @@ import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
 // point, with `raw_*` columns that differ by chart. charts.csv says, per file, where each
 // dimension comes from: a fixed code, or `column:<name>` mapped through labels.csv.
 
-
 const manifestRow = z.object({
   file: cell.text,
   kind: cell.oneOf(['PREVALENCE', 'TREND', 'DEBUT_AGE', 'USE_FREQUENCY']),
@@ -39,7 +38,12 @@ export interface ChartPoint {
 }
 
 /** A number cell of a chart file: empty is null; anything else must parse, or the error names file, line and column. */
-export function chartNumber(point: ChartPoint, file: string, column: string, options: { integer?: boolean; required?: boolean } = {}): number | null {
+export function chartNumber(
+  point: ChartPoint,
+  file: string,
+  column: string,
+  options: { integer?: boolean; required?: boolean } = {},
+): number | null {
   const raw = point.record[column];
   if (raw === undefined) throw new InputFileError(file, 1, column, 'the column is missing');
   if (raw.trim() === '') {
@@ -48,7 +52,12 @@ export function chartNumber(point: ChartPoint, file: string, column: string, opt
   }
   const value = Number(raw);
   if (!Number.isFinite(value) || (options.integer && !Number.isInteger(value))) {
-    throw new InputFileError(file, point.line, column, `must be ${options.integer ? 'a whole number' : 'a number'} (found "${raw}")`);
+    throw new InputFileError(
+      file,
+      point.line,
+      column,
+      `must be ${options.integer ? 'a whole number' : 'a number'} (found "${raw}")`,
+    );
   }
   return value;
 }
@@ -66,16 +75,24 @@ export function readChart(dir: string, entry: ChartManifestEntry, labels: Map<st
     if (!spec.startsWith('column:')) return spec;
     const column = spec.slice('column:'.length);
     const label = record[column];
-    if (label === undefined) throw new InputFileError(entry.file, 1, column, `the column named in charts.csv for ${what} is missing`);
+    if (label === undefined)
+      throw new InputFileError(entry.file, 1, column, `the column named in charts.csv for ${what} is missing`);
     if (what === 'year' || what === 'age group') return label;
     const code = labels.get(label);
-    if (!code) throw new InputFileError(entry.file, line, column, `"${label}" is not in labels.csv; known labels: ${[...labels.keys()].join(', ')}`);
+    if (!code)
+      throw new InputFileError(
+        entry.file,
+        line,
+        column,
+        `"${label}" is not in labels.csv; known labels: ${[...labels.keys()].join(', ')}`,
+      );
     return code;
   };
   return records.map((record, index) => {
     const line = index + 2;
     const year = Number(resolve(record, line, entry.year, 'year'));
-    if (!Number.isInteger(year)) throw new InputFileError(entry.file, line, entry.year, 'the year must be a whole number');
+    if (!Number.isInteger(year))
+      throw new InputFileError(entry.file, line, entry.year, 'the year must be a whole number');
     return {
       line,
       record,

@@ -1,4 +1,4 @@
-import { PROVENANCE_VALUES, SEX_DIMENSION, type CubeDefinition } from '../../cube/definition.ts';
+import { type CubeDefinition, PROVENANCE_VALUES, SEX_DIMENSION } from '../../cube/definition.ts';
 import { RECALLS } from './importer.ts';
 
 // The report's analyses are of ages 16-64: the reference age group, kept when broken down.
@@ -19,8 +19,22 @@ export const prevalenceCube: CubeDefinition = {
   series: [],
   year: { column: 'year', field: 'year' },
   dimensions: [
-    { name: 'SUBSTANCE', argument: 'substance', column: 'substance_code', field: 'substanceCode', codelist: { table: 'substance', column: 'code' } },
-    { name: 'RECALL', argument: 'recall', column: 'recall', field: 'recall', total: 'LIFETIME', totalIsReference: true, codelist: { values: RECALLS } },
+    {
+      name: 'SUBSTANCE',
+      argument: 'substance',
+      column: 'substance_code',
+      field: 'substanceCode',
+      codelist: { table: 'substance', column: 'code' },
+    },
+    {
+      name: 'RECALL',
+      argument: 'recall',
+      column: 'recall',
+      field: 'recall',
+      total: 'LIFETIME',
+      totalIsReference: true,
+      codelist: { values: RECALLS },
+    },
     SEX_DIMENSION,
     ageGroup,
   ],
@@ -45,7 +59,14 @@ export const distributionCube: CubeDefinition = {
   dimensions: [
     SEX_DIMENSION,
     ageGroup,
-    { name: 'CATEGORY', argument: 'category', column: 'category', field: 'category', total: 'ALL', codelist: { table: 'survey_distribution', column: 'category' } },
+    {
+      name: 'CATEGORY',
+      argument: 'category',
+      column: 'category',
+      field: 'category',
+      total: 'ALL',
+      codelist: { table: 'survey_distribution', column: 'category' },
+    },
   ],
   values: [...PROVENANCE_VALUES, { column: 'count', field: 'count' }, { column: 'position', field: 'position' }],
   order: [{ column: 'position', field: 'position' }],

@@ -5,7 +5,7 @@ import { builder } from '../../schema/builder.ts';
 import { Sex } from '../../schema/common.ts';
 import { Observation, type ObservationShape } from '../../schema/observation.ts';
 import { distributionCube } from './cubes.ts';
-import { DISTRIBUTION_MEASURES, DISTRIBUTIONS } from './importer.ts';
+import type { DISTRIBUTION_MEASURES, DISTRIBUTIONS } from './importer.ts';
 
 interface DistributionRow extends CubeRow, ObservationShape {
   distribution: (typeof DISTRIBUTIONS)[number];
@@ -20,7 +20,9 @@ interface DistributionRow extends CubeRow, ObservationShape {
 export const UseDistribution = builder.enumType('UseDistribution', {
   description: 'Distributions among users that the survey publishes.',
   values: {
-    CANNABIS_USE_FREQUENCY_12M: { description: 'Times cannabis was used in the last 12 months, among last-12-months users (1-5, 6-10, 11-50, >50).' },
+    CANNABIS_USE_FREQUENCY_12M: {
+      description: 'Times cannabis was used in the last 12 months, among last-12-months users (1-5, 6-10, 11-50, >50).',
+    },
     CANNABIS_USE_DAYS_4W: { description: 'Days cannabis was used in the last 4 weeks, among last-4-weeks users.' },
     CANNABIS_DEBUT_AGE: { description: 'Age at first use of cannabis, among those who reported a debut age.' },
   } as const,
@@ -50,16 +52,34 @@ export const DistributionDimension = builder.enumType('DistributionDimension', {
 const unitOf = (row: DistributionRow): ObservationShape['unit'] => (row.measure === 'SHARE' ? 'PERCENT' : 'YEARS');
 
 export const UseDistributionObservation = builder.objectRef<DistributionRow>('UseDistributionObservation').implement({
-  description: 'One published figure of a distribution among users (survey): a share per category, or a statistic such as the mean debut age.',
+  description:
+    'One published figure of a distribution among users (survey): a share per category, or a statistic such as the mean debut age.',
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'distribution' in row,
   fields: (t) => ({
-    distribution: t.field({ type: UseDistribution, description: 'Which distribution.', resolve: (row) => row.distribution }),
-    measure: t.field({ type: DistributionMeasure, description: 'A share per category, or a statistic.', resolve: (row) => row.measure }),
-    category: t.exposeString('category', { description: 'The category as published ("1-5", "20+", an age), or ALL for statistics.' }),
-    count: t.exposeInt('count', { nullable: true, description: 'Unweighted number of respondents in the category, where published.' }),
+    distribution: t.field({
+      type: UseDistribution,
+      description: 'Which distribution.',
+      resolve: (row) => row.distribution,
+    }),
+    measure: t.field({
+      type: DistributionMeasure,
+      description: 'A share per category, or a statistic.',
+      resolve: (row) => row.measure,
+    }),
+    category: t.exposeString('category', {
+      description: 'The category as published ("1-5", "20+", an age), or ALL for statistics.',
+    }),
+    count: t.exposeInt('count', {
+      nullable: true,
+      description: 'Unweighted number of respondents in the category, where published.',
+    }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    ageGroup: t.field({ type: AgeGroupType, description: 'Age group of the users.', resolve: async (row, _a, ctx) => (await ageGroupByCode(ctx).load(row.ageGroupCode))! }),
+    ageGroup: t.field({
+      type: AgeGroupType,
+      description: 'Age group of the users.',
+      resolve: async (row, _a, ctx) => (await ageGroupByCode(ctx).load(row.ageGroupCode))!,
+    }),
   }),
 });
 
@@ -70,12 +90,19 @@ builder.queryFields((t) => ({
       'Distributions among users: frequency of cannabis use, days of use, debut age. SHARE figures come per category; MEAN, MINIMUM, MAXIMUM and MODE are statistics of the whole. Sex defaults to ALL and age group to 16-64.',
     args: {
       distribution: t.arg({ type: UseDistribution, required: true, description: 'Which distribution.' }),
-      measure: t.arg({ type: DistributionMeasure, defaultValue: 'SHARE', description: 'SHARE (default) or a statistic.' }),
+      measure: t.arg({
+        type: DistributionMeasure,
+        defaultValue: 'SHARE',
+        description: 'SHARE (default) or a statistic.',
+      }),
       sex: t.arg({ type: [Sex], description: 'Sexes. Default: ALL.' }),
       ageGroup: t.arg.idList({ description: 'Age groups. Default: 16-64.' }),
       from: t.arg.int({ description: 'First survey year (inclusive).' }),
       to: t.arg.int({ description: 'Last survey year (inclusive).' }),
-      by: t.arg({ type: [DistributionDimension], description: 'Dimensions to break down (SHARE always adds CATEGORY).' }),
+      by: t.arg({
+        type: [DistributionDimension],
+        description: 'Dimensions to break down (SHARE always adds CATEGORY).',
+      }),
       asOf: t.arg({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
     },
     resolve: async (_root, args, ctx) => {

@@ -3,10 +3,24 @@ import { z } from 'zod';
 import type { SqlValue } from '../../db/bulk.ts';
 import { readCodelistCodes } from '../../dimensions/codelists.ts';
 import { cell, InputFileError, parseCsv, readCsvFile } from '../../importing/csv.ts';
-import { jsonStatRows, rejectUnknownCodes, type JsonStatMapping } from '../../importing/json-stat.ts';
-import { bundleByRelease, codeOf, DATA_DIR, readReleasesFile, readSourceFile, releaseOf } from '../../importing/source-files.ts';
+import { type JsonStatMapping, jsonStatRows, rejectUnknownCodes } from '../../importing/json-stat.ts';
+import {
+  bundleByRelease,
+  codeOf,
+  DATA_DIR,
+  readReleasesFile,
+  readSourceFile,
+  releaseOf,
+} from '../../importing/source-files.ts';
 import type { ReleaseBundle, ReleaseRecord } from '../source-module.ts';
-import { chartNumber, readChart, readChartManifest, readLabels, type ChartManifestEntry, type ChartPoint } from './charts.ts';
+import {
+  type ChartManifestEntry,
+  type ChartPoint,
+  chartNumber,
+  readChart,
+  readChartManifest,
+  readLabels,
+} from './charts.ts';
 
 export const SURVEY_DATA_DIR = join(DATA_DIR, 'survey');
 
@@ -26,31 +40,91 @@ interface Codes {
   ageGroup: readonly string[];
 }
 
-const PREVALENCE_COLUMNS = ['year', 'substance_code', 'recall', 'sex', 'age_group_code', 'value', 'ci_low', 'ci_high', 'respondents', 'users', 'status', 'qualifier', 'reference', 'note'];
-const DISTRIBUTION_COLUMNS = ['distribution', 'measure', 'year', 'sex', 'age_group_code', 'category', 'position', 'value', 'count', 'status', 'qualifier', 'reference', 'note'];
+const PREVALENCE_COLUMNS = [
+  'year',
+  'substance_code',
+  'recall',
+  'sex',
+  'age_group_code',
+  'value',
+  'ci_low',
+  'ci_high',
+  'respondents',
+  'users',
+  'status',
+  'qualifier',
+  'reference',
+  'note',
+];
+const DISTRIBUTION_COLUMNS = [
+  'distribution',
+  'measure',
+  'year',
+  'sex',
+  'age_group_code',
+  'category',
+  'position',
+  'value',
+  'count',
+  'status',
+  'qualifier',
+  'reference',
+  'note',
+];
 
 /** Checks one prevalence cell: a percentage, inside its confidence interval, with sane counts and known codes. */
 function checkPrevalence(
   file: string,
   line: number,
   codes: Codes,
-  cell: { substance: string; recall: string; sex: string; ageGroup: string; value: number | null; ciLow: number | null; ciHigh: number | null; respondents: number | null; users: number | null },
-  columns: { value: string; ciLow: string; ciHigh: string; respondents: string; users: string; substance: string; recall: string; sex: string; ageGroup: string },
+  cell: {
+    substance: string;
+    recall: string;
+    sex: string;
+    ageGroup: string;
+    value: number | null;
+    ciLow: number | null;
+    ciHigh: number | null;
+    respondents: number | null;
+    users: number | null;
+  },
+  columns: {
+    value: string;
+    ciLow: string;
+    ciHigh: string;
+    respondents: string;
+    users: string;
+    substance: string;
+    recall: string;
+    sex: string;
+    ageGroup: string;
+  },
 ): void {
   const fail = (column: string, problem: string) => {
     throw new InputFileError(file, line, column, problem);
   };
-  if (!codes.substance.includes(cell.substance)) fail(columns.substance, `unknown substance "${cell.substance}"; valid codes: ${codes.substance.join(', ')}`);
-  if (!(RECALLS as readonly string[]).includes(cell.recall)) fail(columns.recall, `unknown recall "${cell.recall}"; valid: ${RECALLS.join(', ')}`);
-  if (!(SEXES as readonly string[]).includes(cell.sex)) fail(columns.sex, `unknown sex "${cell.sex}"; valid: ${SEXES.join(', ')}`);
-  if (!codes.ageGroup.includes(cell.ageGroup)) fail(columns.ageGroup, `unknown age group "${cell.ageGroup}"; valid codes: ${codes.ageGroup.join(', ')}`);
-  if (cell.value !== null && (cell.value < 0 || cell.value > 100)) fail(columns.value, `a percentage must be between 0 and 100 (found ${cell.value})`);
-  if (cell.value !== null && cell.ciLow !== null && cell.ciLow > cell.value) fail(columns.ciLow, `the lower confidence limit ${cell.ciLow} is above the value ${cell.value}`);
-  if (cell.value !== null && cell.ciHigh !== null && cell.ciHigh < cell.value) fail(columns.ciHigh, `the upper confidence limit ${cell.ciHigh} is below the value ${cell.value}`);
-  for (const [count, column] of [[cell.respondents, columns.respondents], [cell.users, columns.users]] as const) {
+  if (!codes.substance.includes(cell.substance))
+    fail(columns.substance, `unknown substance "${cell.substance}"; valid codes: ${codes.substance.join(', ')}`);
+  if (!(RECALLS as readonly string[]).includes(cell.recall))
+    fail(columns.recall, `unknown recall "${cell.recall}"; valid: ${RECALLS.join(', ')}`);
+  if (!(SEXES as readonly string[]).includes(cell.sex))
+    fail(columns.sex, `unknown sex "${cell.sex}"; valid: ${SEXES.join(', ')}`);
+  if (!codes.ageGroup.includes(cell.ageGroup))
+    fail(columns.ageGroup, `unknown age group "${cell.ageGroup}"; valid codes: ${codes.ageGroup.join(', ')}`);
+  if (cell.value !== null && (cell.value < 0 || cell.value > 100))
+    fail(columns.value, `a percentage must be between 0 and 100 (found ${cell.value})`);
+  if (cell.value !== null && cell.ciLow !== null && cell.ciLow > cell.value)
+    fail(columns.ciLow, `the lower confidence limit ${cell.ciLow} is above the value ${cell.value}`);
+  if (cell.value !== null && cell.ciHigh !== null && cell.ciHigh < cell.value)
+    fail(columns.ciHigh, `the upper confidence limit ${cell.ciHigh} is below the value ${cell.value}`);
+  for (const [count, column] of [
+    [cell.respondents, columns.respondents],
+    [cell.users, columns.users],
+  ] as const) {
     if (count !== null && count < 0) fail(column, `a count must not be negative (found ${count})`);
   }
-  if (cell.users !== null && cell.respondents !== null && cell.users > cell.respondents) fail(columns.users, `more users (${cell.users}) than respondents (${cell.respondents})`);
+  if (cell.users !== null && cell.respondents !== null && cell.users > cell.respondents)
+    fail(columns.users, `more users (${cell.users}) than respondents (${cell.respondents})`);
 }
 
 function prevalenceFromChart(entry: ChartManifestEntry, points: ChartPoint[], codes: Codes): Row[] {
@@ -65,18 +139,48 @@ function prevalenceFromChart(entry: ChartManifestEntry, points: ChartPoint[], co
       users: chartNumber(point, entry.file, usersColumn, { integer: true }),
     };
     checkPrevalence(entry.file, point.line, codes, cellValues, {
-      value: 'value', ciLow: 'ci_low', ciHigh: 'ci_high', respondents: 'raw_n_total', users: usersColumn,
-      substance: entry.substance, recall: entry.recall, sex: entry.sex, ageGroup: entry.age_group,
+      value: 'value',
+      ciLow: 'ci_low',
+      ciHigh: 'ci_high',
+      respondents: 'raw_n_total',
+      users: usersColumn,
+      substance: entry.substance,
+      recall: entry.recall,
+      sex: entry.sex,
+      ageGroup: entry.age_group,
     });
     const d = point.dimensions;
     return {
       release: CHARTS_RELEASE,
-      values: [d.year, d.substance, d.recall, d.sex, d.ageGroup, cellValues.value, cellValues.ciLow, cellValues.ciHigh, cellValues.respondents, cellValues.users, 'PROVISIONAL', 'EXACT', `${entry.figure} (${point.record.chart_title ?? entry.file})`, null],
+      values: [
+        d.year,
+        d.substance,
+        d.recall,
+        d.sex,
+        d.ageGroup,
+        cellValues.value,
+        cellValues.ciLow,
+        cellValues.ciHigh,
+        cellValues.respondents,
+        cellValues.users,
+        'PROVISIONAL',
+        'EXACT',
+        `${entry.figure} (${point.record.chart_title ?? entry.file})`,
+        null,
+      ],
     };
   });
 }
 
-const TREND_FIELDS = ['raw_predicted_prevalence', 'raw_lower_ci', 'raw_upper_ci', 'raw_observed_prevalence', 'raw_obs_se', 'raw_obs_lower_ci', 'raw_obs_upper_ci'] as const;
+const TREND_FIELDS = [
+  'raw_predicted_prevalence',
+  'raw_lower_ci',
+  'raw_upper_ci',
+  'raw_observed_prevalence',
+  'raw_obs_se',
+  'raw_obs_lower_ci',
+  'raw_obs_upper_ci',
+] as const;
 
 /** Figures 5-7 spread a year over several series rows; each raw field is printed once per year. */
 function trendFromChart(entry: ChartManifestEntry, points: ChartPoint[]): Row[] {
@@ -88,7 +192,12 @@ function trendFromChart(entry: ChartManifestEntry, points: ChartPoint[]): Row[] 
       if (value === null) continue;
       const earlier = fields.get(field);
       if (earlier !== undefined && earlier !== value) {
-        throw new InputFileError(entry.file, point.line, field, `${point.dimensions.year} has two different values (${earlier} and ${value})`);
+        throw new InputFileError(
+          entry.file,
+          point.line,
+          field,
+          `${point.dimensions.year} has two different values (${earlier} and ${value})`,
+        );
       }
       fields.set(field, value);
     }
@@ -98,12 +207,25 @@ function trendFromChart(entry: ChartManifestEntry, points: ChartPoint[]): Row[] 
   return [...years].map(([year, fields]) => {
     const get = (field: (typeof TREND_FIELDS)[number], optional = false) => {
       const value = fields.get(field);
-      if (value === undefined && !optional) throw new InputFileError(entry.file, undefined, field, `no value for ${year}`);
+      if (value === undefined && !optional)
+        throw new InputFileError(entry.file, undefined, field, `no value for ${year}`);
       return value ?? null;
     };
     return {
       release: CHARTS_RELEASE,
-      values: [year, substance, recall, get('raw_predicted_prevalence'), get('raw_lower_ci'), get('raw_upper_ci'), get('raw_observed_prevalence'), get('raw_obs_se', true), get('raw_obs_lower_ci'), get('raw_obs_upper_ci'), entry.figure],
+      values: [
+        year,
+        substance,
+        recall,
+        get('raw_predicted_prevalence'),
+        get('raw_lower_ci'),
+        get('raw_upper_ci'),
+        get('raw_observed_prevalence'),
+        get('raw_obs_se', true),
+        get('raw_obs_lower_ci'),
+        get('raw_obs_upper_ci'),
+        entry.figure,
+      ],
     };
   });
 }
@@ -119,13 +241,34 @@ function distributionFromChart(entry: ChartManifestEntry, points: ChartPoint[], 
     const category = entry.kind === 'DEBUT_AGE' ? label : labels.get(label);
     if (!category) throw new InputFileError(entry.file, point.line, 'x_label', `"${label}" is not in labels.csv`);
     const value = chartNumber(point, entry.file, 'value', { required: true })!;
-    if (value < 0 || value > 100) throw new InputFileError(entry.file, point.line, 'value', `a percentage must be between 0 and 100 (found ${value})`);
+    if (value < 0 || value > 100)
+      throw new InputFileError(
+        entry.file,
+        point.line,
+        'value',
+        `a percentage must be between 0 and 100 (found ${value})`,
+      );
     const count = chartNumber(point, entry.file, countColumn, { integer: true });
-    if (count !== null && count < 0) throw new InputFileError(entry.file, point.line, countColumn, 'a count must not be negative');
+    if (count !== null && count < 0)
+      throw new InputFileError(entry.file, point.line, countColumn, 'a count must not be negative');
     const d = point.dimensions;
     return {
       release: CHARTS_RELEASE,
-      values: [distribution, 'SHARE', d.year, d.sex, d.ageGroup, category, categoryPosition(category), value, count, 'PROVISIONAL', 'EXACT', `${entry.figure} (${point.record.chart_title ?? entry.file})`, null],
+      values: [
+        distribution,
+        'SHARE',
+        d.year,
+        d.sex,
+        d.ageGroup,
+        category,
+        categoryPosition(category),
+        value,
+        count,
+        'PROVISIONAL',
+        'EXACT',
+        `${entry.figure} (${point.record.chart_title ?? entry.file})`,
+        null,
+      ],
     };
   });
 }
@@ -139,7 +282,8 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
   const codelists = readCodelistCodes();
   const codes: Codes = { substance: codelists.get('substance') ?? [], ageGroup: codelists.get('age_group') ?? [] };
   const releases: Map<string, ReleaseRecord> = readReleasesFile(join(dir, 'releases.csv'));
-  if (!releases.has(CHARTS_RELEASE)) throw new InputFileError('releases.csv', undefined, 'id', `the chart data release "${CHARTS_RELEASE}" is missing`);
+  if (!releases.has(CHARTS_RELEASE))
+    throw new InputFileError('releases.csv', undefined, 'id', `the chart data release "${CHARTS_RELEASE}" is missing`);
   const labels = readLabels(dir);
 
   const prevalence: Row[] = [];
@@ -169,7 +313,22 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
     for (const row of readCsvFile(join(dir, file), textPrevalenceRow)) {
       prevalence.push({
         release: row.release,
-        values: [row.year, row.substance, row.recall, row.sex, row.age_group, row.value, null, null, null, null, 'NORMAL', row.qualifier, row.reference, row.note],
+        values: [
+          row.year,
+          row.substance,
+          row.recall,
+          row.sex,
+          row.age_group,
+          row.value,
+          null,
+          null,
+          null,
+          null,
+          'NORMAL',
+          row.qualifier,
+          row.reference,
+          row.note,
+        ],
       });
     }
   }
@@ -192,7 +351,21 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
   )) {
     distributions.push({
       release: row.release,
-      values: [row.distribution, row.measure, row.year, row.sex, row.age_group, row.category, categoryPosition(row.category), row.value, null, 'NORMAL', row.qualifier, row.reference, row.note],
+      values: [
+        row.distribution,
+        row.measure,
+        row.year,
+        row.sex,
+        row.age_group,
+        row.category,
+        categoryPosition(row.category),
+        row.value,
+        null,
+        'NORMAL',
+        row.qualifier,
+        row.reference,
+        row.note,
+      ],
     });
   }
 
@@ -211,9 +384,25 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
       reference: cell.text,
       note: cell.optionalText,
     }),
-  ).map((t) => ({ release: t.release, values: [t.substance, t.recall, t.year_from, t.year_to, t.direction, t.p_value, t.p_qualifier, t.adjusted_for, t.reference, t.note] }));
+  ).map((t) => ({
+    release: t.release,
+    values: [
+      t.substance,
+      t.recall,
+      t.year_from,
+      t.year_to,
+      t.direction,
+      t.p_value,
+      t.p_qualifier,
+      t.adjusted_for,
+      t.reference,
+      t.note,
+    ],
+  }));
 
-  const notes = z.string().transform((value) => (value.trim() === '' ? [] : value.split('|').map((note) => note.trim())));
+  const notes = z
+    .string()
+    .transform((value) => (value.trim() === '' ? [] : value.split('|').map((note) => note.trim())));
   const waves = readCsvFile(
     join(dir, 'waves.csv'),
     z.object({
@@ -241,46 +430,136 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
     { table: 'survey_prevalence', columns: PREVALENCE_COLUMNS, rows: prevalence },
     {
       table: 'survey_trend_point',
-      columns: ['year', 'substance_code', 'recall', 'adjusted', 'adjusted_ci_low', 'adjusted_ci_high', 'observed', 'observed_se', 'observed_ci_low', 'observed_ci_high', 'reference'],
+      columns: [
+        'year',
+        'substance_code',
+        'recall',
+        'adjusted',
+        'adjusted_ci_low',
+        'adjusted_ci_high',
+        'observed',
+        'observed_se',
+        'observed_ci_low',
+        'observed_ci_high',
+        'reference',
+      ],
       rows: trends,
     },
     {
       table: 'survey_trend_test',
-      columns: ['substance_code', 'recall', 'year_from', 'year_to', 'direction', 'p_value', 'p_qualifier', 'adjusted_for', 'reference', 'note'],
+      columns: [
+        'substance_code',
+        'recall',
+        'year_from',
+        'year_to',
+        'direction',
+        'p_value',
+        'p_qualifier',
+        'adjusted_for',
+        'reference',
+        'note',
+      ],
       rows: tests,
     },
     { table: 'survey_distribution', columns: DISTRIBUTION_COLUMNS, rows: distributions },
     {
       table: 'survey_wave',
-      columns: ['year', 'drawn_sample', 'sample_age_from', 'sample_age_to', 'removals', 'gross_sample', 'respondents', 'response_rate', 'web_share', 'phone_share', 'non_contact_share', 'fieldwork_start', 'fieldwork_end', 'notes_nb', 'notes_en', 'reference'],
+      columns: [
+        'year',
+        'drawn_sample',
+        'sample_age_from',
+        'sample_age_to',
+        'removals',
+        'gross_sample',
+        'respondents',
+        'response_rate',
+        'web_share',
+        'phone_share',
+        'non_contact_share',
+        'fieldwork_start',
+        'fieldwork_end',
+        'notes_nb',
+        'notes_en',
+        'reference',
+      ],
       rows: waves,
     },
   ]);
 }
 
-const UPLOAD_COLUMNS = ['year', 'substance', 'recall', 'sex', 'age_group', 'value', 'ci_low', 'ci_high', 'respondents', 'users', 'qualifier', 'reference', 'note'];
+const UPLOAD_COLUMNS = [
+  'year',
+  'substance',
+  'recall',
+  'sex',
+  'age_group',
+  'value',
+  'ci_low',
+  'ci_high',
+  'respondents',
+  'users',
+  'qualifier',
+  'reference',
+  'note',
+];
 export const SURVEY_UPLOAD_LAYOUT = `CSV with the header ${UPLOAD_COLUMNS.join(',')} (weighted percentages; CI and unweighted counts may be empty), or a JSON-stat 2.0 dataset with dimensions year/Tid and substance/Rusmiddel (optionally recall/Tidsrom, sex/Kjonn, age/Alder, and ContentsCode with value, ci_low, ci_high, respondents, users)`;
 
-const count = z.string().trim().regex(/^(\d+)?$/, 'must be a whole number or empty').transform((v) => (v === '' ? null : Number(v)));
+const count = z
+  .string()
+  .trim()
+  .regex(/^(\d+)?$/, 'must be a whole number or empty')
+  .transform((v) => (v === '' ? null : Number(v)));
 const uploadRow = z.object({
-  year: cell.year, substance: cell.text, recall: cell.text, sex: cell.text, age_group: cell.text,
-  value: cell.optionalNumber, ci_low: cell.optionalNumber, ci_high: cell.optionalNumber, respondents: count, users: count,
-  qualifier: cell.oneOf(QUALIFIERS), reference: cell.text, note: cell.optionalText,
+  year: cell.year,
+  substance: cell.text,
+  recall: cell.text,
+  sex: cell.text,
+  age_group: cell.text,
+  value: cell.optionalNumber,
+  ci_low: cell.optionalNumber,
+  ci_high: cell.optionalNumber,
+  respondents: count,
+  users: count,
+  qualifier: cell.oneOf(QUALIFIERS),
+  reference: cell.text,
+  note: cell.optionalText,
 });
 
 const SURVEY_JSON_STAT: JsonStatMapping = {
   dimensions: {
-    year: 'year', tid: 'year', aar: 'year', år: 'year',
-    substance: 'substance', rusmiddel: 'substance', stoff: 'substance',
-    recall: 'recall', tidsrom: 'recall', periode: 'recall',
-    sex: 'sex', kjonn: 'sex', kjønn: 'sex',
-    age: 'age_group', alder: 'age_group', age_group: 'age_group',
-    contentscode: 'contents', statistikkvariabel: 'contents',
+    year: 'year',
+    tid: 'year',
+    aar: 'year',
+    år: 'year',
+    substance: 'substance',
+    rusmiddel: 'substance',
+    stoff: 'substance',
+    recall: 'recall',
+    tidsrom: 'recall',
+    periode: 'recall',
+    sex: 'sex',
+    kjonn: 'sex',
+    kjønn: 'sex',
+    age: 'age_group',
+    alder: 'age_group',
+    age_group: 'age_group',
+    contentscode: 'contents',
+    statistikkvariabel: 'contents',
   },
   required: ['year', 'substance'],
   defaults: { recall: 'LIFETIME', sex: 'ALL', age_group: '16-64', qualifier: 'EXACT', note: '' },
   codes: { sex: { '0': 'ALL', '1': 'MALE', '2': 'FEMALE' } },
-  pivot: { column: 'contents', fields: { value: 'value', prosent: 'value', ci_low: 'ci_low', ci_high: 'ci_high', respondents: 'respondents', users: 'users' } },
+  pivot: {
+    column: 'contents',
+    fields: {
+      value: 'value',
+      prosent: 'value',
+      ci_low: 'ci_low',
+      ci_high: 'ci_high',
+      respondents: 'respondents',
+      users: 'users',
+    },
+  },
 };
 
 /** Reads an uploaded prevalence file (CSV, or JSON-stat 2.0 when it is JSON), checked like the charts. */
@@ -293,10 +572,20 @@ export function parseSurveyUpload(text: string, fileName: string, release: Relea
     rows = jsonStatRows(text, fileName, SURVEY_JSON_STAT).map((row, index) => {
       const parsed = uploadRow.safeParse({
         ...row.columns,
-        value: asText(row.values.value), ci_low: asText(row.values.ci_low), ci_high: asText(row.values.ci_high),
-        respondents: asText(row.values.respondents), users: asText(row.values.users), reference: `${fileName} (JSON-stat)`,
+        value: asText(row.values.value),
+        ci_low: asText(row.values.ci_low),
+        ci_high: asText(row.values.ci_high),
+        respondents: asText(row.values.respondents),
+        users: asText(row.values.users),
+        reference: `${fileName} (JSON-stat)`,
       });
-      if (!parsed.success) throw new InputFileError(fileName, undefined, String(parsed.error.issues[0]!.path[0]), `cell ${index + 1}: ${parsed.error.issues[0]!.message}`);
+      if (!parsed.success)
+        throw new InputFileError(
+          fileName,
+          undefined,
+          String(parsed.error.issues[0]!.path[0]),
+          `cell ${index + 1}: ${parsed.error.issues[0]!.message}`,
+        );
       return parsed.data;
     });
   } else {
@@ -313,19 +602,53 @@ export function parseSurveyUpload(text: string, fileName: string, release: Relea
   if (text.trimStart().startsWith('{')) rejectUnknownCodes(fileName, unknown);
   return {
     release,
-    observations: [{
-      table: 'survey_prevalence',
-      columns: PREVALENCE_COLUMNS,
-      rows: rows.map((row, index) => {
-        const prevalence = { substance: row.substance, recall: row.recall, sex: row.sex, ageGroup: row.age_group, value: row.value, ciLow: row.ci_low, ciHigh: row.ci_high, respondents: row.respondents, users: row.users };
-        checkPrevalence(fileName, index + 2, codes, prevalence, {
-          value: 'value', ciLow: 'ci_low', ciHigh: 'ci_high', respondents: 'respondents', users: 'users',
-          substance: 'substance', recall: 'recall', sex: 'sex', ageGroup: 'age_group',
-        });
-        const status = row.value === null ? 'MISSING' : release.status === 'PRELIMINARY' ? 'PROVISIONAL' : 'NORMAL';
-        return [row.year, row.substance, row.recall, row.sex, row.age_group, row.value, row.ci_low, row.ci_high, row.respondents, row.users, status, row.qualifier, row.reference, row.note];
-      }),
-    }],
+    observations: [
+      {
+        table: 'survey_prevalence',
+        columns: PREVALENCE_COLUMNS,
+        rows: rows.map((row, index) => {
+          const prevalence = {
+            substance: row.substance,
+            recall: row.recall,
+            sex: row.sex,
+            ageGroup: row.age_group,
+            value: row.value,
+            ciLow: row.ci_low,
+            ciHigh: row.ci_high,
+            respondents: row.respondents,
+            users: row.users,
+          };
+          checkPrevalence(fileName, index + 2, codes, prevalence, {
+            value: 'value',
+            ciLow: 'ci_low',
+            ciHigh: 'ci_high',
+            respondents: 'respondents',
+            users: 'users',
+            substance: 'substance',
+            recall: 'recall',
+            sex: 'sex',
+            ageGroup: 'age_group',
+          });
+          const status = row.value === null ? 'MISSING' : release.status === 'PRELIMINARY' ? 'PROVISIONAL' : 'NORMAL';
+          return [
+            row.year,
+            row.substance,
+            row.recall,
+            row.sex,
+            row.age_group,
+            row.value,
+            row.ci_low,
+            row.ci_high,
+            row.respondents,
+            row.users,
+            status,
+            row.qualifier,
+            row.reference,
+            row.note,
+          ];
+        }),
+      },
+    ],
   };
 }
 

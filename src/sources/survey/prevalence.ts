@@ -6,7 +6,7 @@ import { builder } from '../../schema/builder.ts';
 import { Sex } from '../../schema/common.ts';
 import { Observation, type ObservationShape } from '../../schema/observation.ts';
 import { prevalenceCube } from './cubes.ts';
-import { RECALLS } from './importer.ts';
+import type { RECALLS } from './importer.ts';
 import { SurveyWaveType, waveByYear } from './waves.ts';
 
 interface PrevalenceRow extends CubeRow, ObservationShape {
@@ -45,14 +45,34 @@ export const PrevalenceObservation = builder.objectRef<PrevalenceRow>('Prevalenc
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'recall' in row && 'substanceCode' in row,
   fields: (t) => ({
-    substance: t.field({ type: SubstanceType, description: 'The substance asked about.', resolve: async (row, _a, ctx) => (await substanceByCode(ctx).load(row.substanceCode))! }),
+    substance: t.field({
+      type: SubstanceType,
+      description: 'The substance asked about.',
+      resolve: async (row, _a, ctx) => (await substanceByCode(ctx).load(row.substanceCode))!,
+    }),
     recall: t.field({ type: Recall, description: 'The period asked about.', resolve: (row) => row.recall }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    ageGroup: t.field({ type: AgeGroupType, description: 'Age group of the respondents.', resolve: async (row, _a, ctx) => (await ageGroupByCode(ctx).load(row.ageGroupCode))! }),
-    ciLow: t.exposeFloat('ciLow', { nullable: true, description: 'Lower limit of the 95 % confidence interval, where published.' }),
-    ciHigh: t.exposeFloat('ciHigh', { nullable: true, description: 'Upper limit of the 95 % confidence interval, where published.' }),
-    respondents: t.exposeInt('respondents', { nullable: true, description: 'Unweighted number of respondents in the group, where published.' }),
-    users: t.exposeInt('users', { nullable: true, description: 'Unweighted number of respondents who reported use, where published.' }),
+    ageGroup: t.field({
+      type: AgeGroupType,
+      description: 'Age group of the respondents.',
+      resolve: async (row, _a, ctx) => (await ageGroupByCode(ctx).load(row.ageGroupCode))!,
+    }),
+    ciLow: t.exposeFloat('ciLow', {
+      nullable: true,
+      description: 'Lower limit of the 95 % confidence interval, where published.',
+    }),
+    ciHigh: t.exposeFloat('ciHigh', {
+      nullable: true,
+      description: 'Upper limit of the 95 % confidence interval, where published.',
+    }),
+    respondents: t.exposeInt('respondents', {
+      nullable: true,
+      description: 'Unweighted number of respondents in the group, where published.',
+    }),
+    users: t.exposeInt('users', {
+      nullable: true,
+      description: 'Unweighted number of respondents who reported use, where published.',
+    }),
     wave: t.field({
       type: SurveyWaveType,
       nullable: true,
@@ -63,7 +83,9 @@ export const PrevalenceObservation = builder.objectRef<PrevalenceRow>('Prevalenc
 });
 
 const prevalenceArgs = builder.args((t) => ({
-  substance: t.idList({ description: 'Substances (CANNABIS, COCAINE, MDMA, AMPHETAMINES, STIMULANTS, ...). Default: all.' }),
+  substance: t.idList({
+    description: 'Substances (CANNABIS, COCAINE, MDMA, AMPHETAMINES, STIMULANTS, ...). Default: all.',
+  }),
   recall: t.field({ type: [Recall], description: 'Recall periods. Default: LIFETIME.' }),
   sex: t.field({ type: [Sex], description: 'Sexes. Default: ALL.' }),
   ageGroup: t.idList({ description: 'Age groups ("16-64", "16-30", "16-20", "21-25", "26-30", ...). Default: 16-64.' }),
@@ -108,7 +130,8 @@ builder.queryFields((t) => ({
     description:
       'Use of illegal drugs in the population (Rus- og tobakksundersøkelsen). Substance and year are always broken down; recall defaults to LIFETIME, sex to ALL and age group to 16-64, each broken down when listed in `by:` or filtered. Where two releases give a cell, the latest answers (`asOf` for earlier ones).',
     args: prevalenceArgs,
-    resolve: async (_root, args, ctx) => withUnit(await queryCube<PrevalenceRow>(ctx, prevalenceCube, toCubeQuery(args))),
+    resolve: async (_root, args, ctx) =>
+      withUnit(await queryCube<PrevalenceRow>(ctx, prevalenceCube, toCubeQuery(args))),
   }),
 }));
 

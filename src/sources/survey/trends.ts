@@ -1,10 +1,10 @@
 import { releasePublishedBy } from '../../cube/definition.ts';
+import type { Release, SurveyTrendPoint, SurveyTrendTest } from '../../db/generated/prisma/client.ts';
 import { SubstanceType, substanceByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../schema/builder.ts';
 import { Qualifier } from '../../schema/common.ts';
+import { type Context, defineLoader } from '../../server/context.ts';
 import { ReleaseType } from '../source-types.ts';
-import { defineLoader, type Context } from '../../server/context.ts';
-import type { Release, SurveyTrendPoint, SurveyTrendTest } from '../../db/generated/prisma/client.ts';
 import { Recall } from './prevalence.ts';
 
 interface Trend {
@@ -15,7 +15,12 @@ interface Trend {
 }
 
 /** The trend series and test of each (substance, recall), each from its latest release published by `asOf`. */
-async function loadTrends(ctx: Context, substances: string[] | undefined, recalls: Trend['recall'][] | undefined, asOf?: Date | null): Promise<Trend[]> {
+async function loadTrends(
+  ctx: Context,
+  substances: string[] | undefined,
+  recalls: Trend['recall'][] | undefined,
+  asOf?: Date | null,
+): Promise<Trend[]> {
   const where = {
     ...(substances ? { substanceCode: { in: substances } } : {}),
     ...(recalls ? { recall: { in: recalls } } : {}),
@@ -23,13 +28,22 @@ async function loadTrends(ctx: Context, substances: string[] | undefined, recall
   };
   const newestFirst = [{ release: { publishedAt: 'desc' as const } }, { release: { createdAt: 'desc' as const } }];
   const [points, tests] = await Promise.all([
-    ctx.prisma.surveyTrendPoint.findMany({ where, include: { release: true }, orderBy: [...newestFirst, { year: 'asc' }] }),
+    ctx.prisma.surveyTrendPoint.findMany({
+      where,
+      include: { release: true },
+      orderBy: [...newestFirst, { year: 'asc' }],
+    }),
     ctx.prisma.surveyTrendTest.findMany({ where, include: { release: true }, orderBy: newestFirst }),
   ]);
   const trends = new Map<string, Trend>();
   for (const point of points) {
     const key = `${point.substanceCode}|${point.recall}`;
-    const trend = trends.get(key) ?? { substanceCode: point.substanceCode, recall: point.recall, points: [], test: null };
+    const trend = trends.get(key) ?? {
+      substanceCode: point.substanceCode,
+      recall: point.recall,
+      points: [],
+      test: null,
+    };
     // Points come newest release first: keep only the newest release's series.
     if (trend.points.length === 0 || trend.points[0]!.releaseId === point.releaseId) trend.points.push(point);
     trends.set(key, trend);
@@ -42,7 +56,8 @@ async function loadTrends(ctx: Context, substances: string[] | undefined, recall
   }
   const recallOrder = ['LIFETIME', 'LAST_12_MONTHS', 'LAST_4_WEEKS'];
   return [...trends.values()].sort(
-    (a, b) => a.substanceCode.localeCompare(b.substanceCode) || recallOrder.indexOf(a.recall) - recallOrder.indexOf(b.recall),
+    (a, b) =>
+      a.substanceCode.localeCompare(b.substanceCode) || recallOrder.indexOf(a.recall) - recallOrder.indexOf(b.recall),
   );
 }
 
@@ -63,8 +78,17 @@ const trendsBySubstance = defineLoader<TrendKey, Trend[], string>(
     const answers = new Map<TrendKey, Trend[]>();
     for (const group of groups.values()) {
       const { recall, asOf } = group[0]!;
-      const trends = await loadTrends(ctx, group.map((key) => key.substance), recall, asOf);
-      for (const key of group) answers.set(key, trends.filter((trend) => trend.substanceCode === key.substance));
+      const trends = await loadTrends(
+        ctx,
+        group.map((key) => key.substance),
+        recall,
+        asOf,
+      );
+      for (const key of group)
+        answers.set(
+          key,
+          trends.filter((trend) => trend.substanceCode === key.substance),
+        );
     }
     return keys.map((key) => answers.get(key) ?? []);
   },
@@ -72,18 +96,34 @@ const trendsBySubstance = defineLoader<TrendKey, Trend[], string>(
 );
 
 const TrendPointType = builder.objectRef<SurveyTrendPoint & { release: Release }>('PrevalenceTrendPoint').implement({
-  description: 'One year of a trend test: the prevalence adjusted for age and sex, and the observed (weighted) prevalence, each with its 95 % band, unrounded as charted.',
+  description:
+    'One year of a trend test: the prevalence adjusted for age and sex, and the observed (weighted) prevalence, each with its 95 % band, unrounded as charted.',
   fields: (t) => ({
     year: t.exposeInt('year', { description: 'Survey year.' }),
-    adjusted: t.exposeFloat('adjusted', { description: 'Prevalence adjusted for age and sex (model estimate), in percent.' }),
-    adjustedCiLow: t.exposeFloat('adjustedCiLow', { description: 'Lower limit of the adjusted estimate\'s 95 % band.' }),
-    adjustedCiHigh: t.exposeFloat('adjustedCiHigh', { description: 'Upper limit of the adjusted estimate\'s 95 % band.' }),
+    adjusted: t.exposeFloat('adjusted', {
+      description: 'Prevalence adjusted for age and sex (model estimate), in percent.',
+    }),
+    adjustedCiLow: t.exposeFloat('adjustedCiLow', { description: "Lower limit of the adjusted estimate's 95 % band." }),
+    adjustedCiHigh: t.exposeFloat('adjustedCiHigh', {
+      description: "Upper limit of the adjusted estimate's 95 % band.",
+    }),
     observed: t.exposeFloat('observed', { description: 'Observed weighted prevalence, in percent.' }),
-    observedSe: t.exposeFloat('observedSe', { nullable: true, description: 'Standard error of the observed prevalence.' }),
-    observedCiLow: t.exposeFloat('observedCiLow', { description: 'Lower limit of the observed prevalence\'s 95 % band.' }),
-    observedCiHigh: t.exposeFloat('observedCiHigh', { description: 'Upper limit of the observed prevalence\'s 95 % band.' }),
+    observedSe: t.exposeFloat('observedSe', {
+      nullable: true,
+      description: 'Standard error of the observed prevalence.',
+    }),
+    observedCiLow: t.exposeFloat('observedCiLow', {
+      description: "Lower limit of the observed prevalence's 95 % band.",
+    }),
+    observedCiHigh: t.exposeFloat('observedCiHigh', {
+      description: "Upper limit of the observed prevalence's 95 % band.",
+    }),
     reference: t.exposeString('reference', { description: 'The figure it was charted in.' }),
-    release: t.field({ type: ReleaseType, description: 'The release it comes from.', resolve: (point) => point.release }),
+    release: t.field({
+      type: ReleaseType,
+      description: 'The release it comes from.',
+      resolve: (point) => point.release,
+    }),
   }),
 });
 
@@ -93,8 +133,14 @@ const TrendTestType = builder.objectRef<SurveyTrendTest & { release: Release }>(
     yearFrom: t.exposeInt('yearFrom', { description: 'First year of the period tested.' }),
     yearTo: t.exposeInt('yearTo', { description: 'Last year of the period tested.' }),
     direction: t.exposeString('direction', { description: 'INCREASE, DECREASE or NO_CHANGE.' }),
-    pValue: t.exposeFloat('pValue', { description: 'The p-value bound as printed (see pQualifier: LESS_THAN 0.01 is "p < 0.01").' }),
-    pQualifier: t.field({ type: Qualifier, description: 'How the p-value was printed.', resolve: (test) => test.pQualifier }),
+    pValue: t.exposeFloat('pValue', {
+      description: 'The p-value bound as printed (see pQualifier: LESS_THAN 0.01 is "p < 0.01").',
+    }),
+    pQualifier: t.field({
+      type: Qualifier,
+      description: 'How the p-value was printed.',
+      resolve: (test) => test.pQualifier,
+    }),
     adjustedFor: t.exposeString('adjustedFor', { description: 'What the test adjusts for, as printed.' }),
     reference: t.exposeString('reference', { description: 'Where the report states the result.' }),
     note: t.exposeString('note', { nullable: true, description: 'A remark on how the statement was read.' }),
@@ -103,12 +149,26 @@ const TrendTestType = builder.objectRef<SurveyTrendTest & { release: Release }>(
 });
 
 const TrendType = builder.objectRef<Trend>('PrevalenceTrend').implement({
-  description: 'The report\'s trend test of a prevalence series (figures 5-7): adjusted and observed series with the test result.',
+  description:
+    "The report's trend test of a prevalence series (figures 5-7): adjusted and observed series with the test result.",
   fields: (t) => ({
-    substance: t.field({ type: SubstanceType, description: 'The substance.', resolve: async (trend, _a, ctx) => (await substanceByCode(ctx).load(trend.substanceCode))! }),
+    substance: t.field({
+      type: SubstanceType,
+      description: 'The substance.',
+      resolve: async (trend, _a, ctx) => (await substanceByCode(ctx).load(trend.substanceCode))!,
+    }),
     recall: t.field({ type: Recall, description: 'The recall period.', resolve: (trend) => trend.recall }),
-    points: t.field({ type: [TrendPointType], description: 'The series, one point per year.', resolve: (trend) => trend.points }),
-    test: t.field({ type: TrendTestType, nullable: true, description: 'The test result, where the report states one.', resolve: (trend) => trend.test }),
+    points: t.field({
+      type: [TrendPointType],
+      description: 'The series, one point per year.',
+      resolve: (trend) => trend.points,
+    }),
+    test: t.field({
+      type: TrendTestType,
+      nullable: true,
+      description: 'The test result, where the report states one.',
+      resolve: (trend) => trend.test,
+    }),
   }),
 });
 
@@ -129,7 +189,7 @@ builder.queryFields((t) => ({
 builder.objectField(SubstanceType, 'prevalenceTrends', (t) =>
   t.field({
     type: [TrendType],
-    description: 'Trend tests of this substance\'s prevalence.',
+    description: "Trend tests of this substance's prevalence.",
     args: trendArgs,
     resolve: (substance, args, ctx) =>
       trendsBySubstance(ctx).load({ substance: substance.code, recall: args.recall ?? undefined, asOf: args.asOf }),

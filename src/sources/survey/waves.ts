@@ -1,7 +1,7 @@
+import type { SurveyWave } from '../../db/generated/prisma/client.ts';
 import { builder } from '../../schema/builder.ts';
 import { langArgs } from '../../schema/common.ts';
 import { defineLoader } from '../../server/context.ts';
-import type { SurveyWave } from '../../db/generated/prisma/client.ts';
 
 /** The latest published method facts per survey year (one statement per request). */
 export const waveByYear = defineLoader<number, SurveyWave | null>(async (years, ctx) => {
@@ -16,18 +16,43 @@ export const SurveyWaveType = builder.prismaObject('SurveyWave', {
   description: 'Method facts of one year of the survey, as the report gives them, and its comparability notes.',
   fields: (t) => ({
     year: t.exposeInt('year', { description: 'Survey year.' }),
-    drawnSample: t.exposeInt('drawnSample', { nullable: true, description: 'Persons drawn from the population register.' }),
+    drawnSample: t.exposeInt('drawnSample', {
+      nullable: true,
+      description: 'Persons drawn from the population register.',
+    }),
     sampleAgeFrom: t.exposeInt('sampleAgeFrom', { nullable: true, description: 'Youngest age drawn.' }),
     sampleAgeTo: t.exposeInt('sampleAgeTo', { nullable: true, description: 'Oldest age drawn.' }),
     removals: t.exposeInt('removals', { nullable: true, description: 'Persons removed from the sample ("avganger").' }),
     grossSample: t.exposeInt('grossSample', { nullable: true, description: 'Gross sample after removals.' }),
     respondents: t.exposeInt('respondents', { nullable: true, description: 'Persons who answered.' }),
-    responseRate: t.exposeFloat('responseRate', { nullable: true, description: 'Response rate in percent of the gross sample.' }),
-    webShare: t.exposeFloat('webShare', { nullable: true, description: 'Percent of respondents who answered on the web (CAWI).' }),
-    phoneShare: t.exposeFloat('phoneShare', { nullable: true, description: 'Percent of respondents interviewed by telephone (CATI).' }),
-    nonContactShare: t.exposeFloat('nonContactShare', { nullable: true, description: 'Non-contact, in percent of the gross sample.' }),
-    fieldworkStart: t.field({ type: 'Date', nullable: true, description: 'First day of fieldwork.', resolve: (wave) => wave.fieldworkStart }),
-    fieldworkEnd: t.field({ type: 'Date', nullable: true, description: 'Last day of fieldwork.', resolve: (wave) => wave.fieldworkEnd }),
+    responseRate: t.exposeFloat('responseRate', {
+      nullable: true,
+      description: 'Response rate in percent of the gross sample.',
+    }),
+    webShare: t.exposeFloat('webShare', {
+      nullable: true,
+      description: 'Percent of respondents who answered on the web (CAWI).',
+    }),
+    phoneShare: t.exposeFloat('phoneShare', {
+      nullable: true,
+      description: 'Percent of respondents interviewed by telephone (CATI).',
+    }),
+    nonContactShare: t.exposeFloat('nonContactShare', {
+      nullable: true,
+      description: 'Non-contact, in percent of the gross sample.',
+    }),
+    fieldworkStart: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'First day of fieldwork.',
+      resolve: (wave) => wave.fieldworkStart,
+    }),
+    fieldworkEnd: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'Last day of fieldwork.',
+      resolve: (wave) => wave.fieldworkEnd,
+    }),
     notes: t.stringList({
       description: 'Comparability notes for this year (e.g. the 2023 spring/autumn split).',
       args: langArgs,
@@ -43,6 +68,10 @@ builder.queryFields((t) => ({
     type: ['SurveyWave'],
     description: 'Method facts of the survey years the sources describe, newest year first.',
     resolve: (query, _root, _args, ctx) =>
-      ctx.prisma.surveyWave.findMany({ ...query, where: { release: { withdrawnAt: null } }, orderBy: [{ year: 'desc' }] }),
+      ctx.prisma.surveyWave.findMany({
+        ...query,
+        where: { release: { withdrawnAt: null } },
+        orderBy: [{ year: 'desc' }],
+      }),
   }),
 }));

@@ -1,8 +1,8 @@
-import type { Release, WastewaterAggregate, WastewaterChange } from '../../db/generated/prisma/client.ts';
 import { releasePublishedBy } from '../../cube/definition.ts';
+import type { Release, WastewaterAggregate, WastewaterChange } from '../../db/generated/prisma/client.ts';
 import { builder } from '../../schema/builder.ts';
 import { ReleaseType } from '../source-types.ts';
-import { WastewaterMetaboliteType, WastewaterSiteType, metaboliteByCode, siteByCode } from './sites.ts';
+import { metaboliteByCode, siteByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
 
 // EUDA's own derived tables, served as EUDA published them (from the latest release by asOf).
 
@@ -19,43 +19,70 @@ function newestPerKey<Row extends { releaseId: string }>(rows: Row[], key: (row:
 const newestFirst = [{ release: { publishedAt: 'desc' as const } }, { release: { createdAt: 'desc' as const } }];
 
 const WastewaterChangeType = builder.objectRef<WastewaterChange & { release: Release }>('WastewaterChange').implement({
-  description: 'EUDA\'s published change of a site\'s daily mean from the previous year it has data for.',
+  description: "EUDA's published change of a site's daily mean from the previous year it has data for.",
   fields: (t) => ({
-    site: t.field({ type: WastewaterSiteType, description: 'The site.', resolve: async (c, _a, ctx) => (await siteByCode(ctx).load(c.siteCode))! }),
-    metabolite: t.field({ type: WastewaterMetaboliteType, description: 'The metabolite.', resolve: async (c, _a, ctx) => (await metaboliteByCode(ctx).load(c.metaboliteCode))! }),
+    site: t.field({
+      type: WastewaterSiteType,
+      description: 'The site.',
+      resolve: async (c, _a, ctx) => (await siteByCode(ctx).load(c.siteCode))!,
+    }),
+    metabolite: t.field({
+      type: WastewaterMetaboliteType,
+      description: 'The metabolite.',
+      resolve: async (c, _a, ctx) => (await metaboliteByCode(ctx).load(c.metaboliteCode))!,
+    }),
     yearCurrent: t.exposeInt('yearCurrent', { description: 'The later year.' }),
-    yearPrevious: t.exposeInt('yearPrevious', { nullable: true, description: 'The earlier year, if the site has one.' }),
+    yearPrevious: t.exposeInt('yearPrevious', {
+      nullable: true,
+      description: 'The earlier year, if the site has one.',
+    }),
     valueCurrent: t.exposeFloat('valueCurrent', { nullable: true, description: 'Daily mean in the later year.' }),
     valuePrevious: t.exposeFloat('valuePrevious', { nullable: true, description: 'Daily mean in the earlier year.' }),
     changePercent: t.float({
       nullable: true,
-      description: 'Change in percent as EUDA computed it; null where EUDA printed "Inf" (a previous value of 0) or nothing.',
+      description:
+        'Change in percent as EUDA computed it; null where EUDA printed "Inf" (a previous value of 0) or nothing.',
       resolve: (c) => (c.changePercent !== null && Number.isFinite(c.changePercent) ? c.changePercent : null),
     }),
     changePercentAsPublished: t.string({
       nullable: true,
       description: 'The change as printed, including "Inf".',
-      resolve: (c) => (c.changePercent === null ? null : Number.isFinite(c.changePercent) ? String(c.changePercent) : c.changePercent > 0 ? 'Inf' : '-Inf'),
+      resolve: (c) =>
+        c.changePercent === null
+          ? null
+          : Number.isFinite(c.changePercent)
+            ? String(c.changePercent)
+            : c.changePercent > 0
+              ? 'Inf'
+              : '-Inf',
     }),
-    changeClass: t.exposeString('changeClass', { description: 'EUDA\'s class of the change ("increase", "stable", "decrease", "no previous data").' }),
+    changeClass: t.exposeString('changeClass', {
+      description: 'EUDA\'s class of the change ("increase", "stable", "decrease", "no previous data").',
+    }),
     release: t.field({ type: ReleaseType, description: 'The release.', resolve: (c) => c.release }),
   }),
 });
 
-const WastewaterAggregateType = builder.objectRef<WastewaterAggregate & { release: Release }>('WastewaterAggregate').implement({
-  description: 'EUDA\'s aggregated trend of a metabolite across sites, as published.',
-  fields: (t) => ({
-    metabolite: t.field({ type: WastewaterMetaboliteType, description: 'The metabolite.', resolve: async (a, _x, ctx) => (await metaboliteByCode(ctx).load(a.metaboliteCode))! }),
-    year: t.exposeInt('year', { description: 'Year.' }),
-    value: t.exposeFloat('value', { description: 'The aggregated value, unrounded as published.' }),
-    release: t.field({ type: ReleaseType, description: 'The release.', resolve: (a) => a.release }),
-  }),
-});
+const WastewaterAggregateType = builder
+  .objectRef<WastewaterAggregate & { release: Release }>('WastewaterAggregate')
+  .implement({
+    description: "EUDA's aggregated trend of a metabolite across sites, as published.",
+    fields: (t) => ({
+      metabolite: t.field({
+        type: WastewaterMetaboliteType,
+        description: 'The metabolite.',
+        resolve: async (a, _x, ctx) => (await metaboliteByCode(ctx).load(a.metaboliteCode))!,
+      }),
+      year: t.exposeInt('year', { description: 'Year.' }),
+      value: t.exposeFloat('value', { description: 'The aggregated value, unrounded as published.' }),
+      release: t.field({ type: ReleaseType, description: 'The release.', resolve: (a) => a.release }),
+    }),
+  });
 
 builder.queryFields((t) => ({
   wastewaterChanges: t.field({
     type: [WastewaterChangeType],
-    description: 'EUDA\'s published year-on-year changes of the daily mean, per site and metabolite.',
+    description: "EUDA's published year-on-year changes of the daily mean, per site and metabolite.",
     args: {
       country: t.arg.idList({ description: 'Country codes. Default: all.' }),
       substance: t.arg.idList({ description: 'Substances. Default: all.' }),
@@ -76,7 +103,7 @@ builder.queryFields((t) => ({
   }),
   wastewaterAggregates: t.field({
     type: [WastewaterAggregateType],
-    description: 'EUDA\'s aggregated trends across sites (e.g. benzoylecgonine), per year.',
+    description: "EUDA's aggregated trends across sites (e.g. benzoylecgonine), per year.",
     args: { asOf: t.arg({ type: 'Date', description: 'Answer as published on this date.' }) },
     resolve: async (_root, args, ctx) => {
       const rows = await ctx.prisma.wastewaterAggregate.findMany({

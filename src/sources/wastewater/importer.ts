@@ -19,34 +19,75 @@ const EUDA_FILES = {
   trends: 'ww2025-aggregated-trends.csv',
 };
 
-export const STATISTICS = ['DAILY_MEAN', 'WEEKDAY_MEAN', 'WEEKEND_MEAN', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
+export const STATISTICS = [
+  'DAILY_MEAN',
+  'WEEKDAY_MEAN',
+  'WEEKEND_MEAN',
+  'MONDAY',
+  'TUESDAY',
+  'WEDNESDAY',
+  'THURSDAY',
+  'FRIDAY',
+  'SATURDAY',
+  'SUNDAY',
+] as const;
 
 // EUDA's column names and the statistic each holds (days in EUDA's order, Wednesday first).
 const EUDA_VALUE_COLUMNS: [string, (typeof STATISTICS)[number]][] = [
-  ['Wednesday', 'WEDNESDAY'], ['Thursday', 'THURSDAY'], ['Friday', 'FRIDAY'], ['Saturday', 'SATURDAY'],
-  ['Sunday', 'SUNDAY'], ['Monday', 'MONDAY'], ['Tuesday', 'TUESDAY'],
-  ['Weekday mean', 'WEEKDAY_MEAN'], ['Weekend mean', 'WEEKEND_MEAN'], ['Daily mean', 'DAILY_MEAN'],
+  ['Wednesday', 'WEDNESDAY'],
+  ['Thursday', 'THURSDAY'],
+  ['Friday', 'FRIDAY'],
+  ['Saturday', 'SATURDAY'],
+  ['Sunday', 'SUNDAY'],
+  ['Monday', 'MONDAY'],
+  ['Tuesday', 'TUESDAY'],
+  ['Weekday mean', 'WEEKDAY_MEAN'],
+  ['Weekend mean', 'WEEKEND_MEAN'],
+  ['Daily mean', 'DAILY_MEAN'],
 ];
 
 /** Reads a CSV file with a header row into records, after checking the header is exactly `expected`. */
-const readRecords = (path: string, expected: readonly string[]) => parseRecords(readFileSync(path, 'utf8'), basename(path), expected);
+const readRecords = (path: string, expected: readonly string[]) =>
+  parseRecords(readFileSync(path, 'utf8'), basename(path), expected);
 
-function parseRecords(text: string, file: string, expected: readonly string[]): { line: number; record: Record<string, string> }[] {
+function parseRecords(
+  text: string,
+  file: string,
+  expected: readonly string[],
+): { line: number; record: Record<string, string> }[] {
   let rows: string[][];
   try {
     rows = parse(text, { bom: true, skip_empty_lines: true });
   } catch (error) {
-    throw new InputFileError(file, (error as { lines?: number }).lines, undefined, `not valid CSV (${(error as Error).message})`);
+    throw new InputFileError(
+      file,
+      (error as { lines?: number }).lines,
+      undefined,
+      `not valid CSV (${(error as Error).message})`,
+    );
   }
   const [header, ...data] = rows;
   if (!header || header.join(',') !== expected.join(',')) {
-    throw new InputFileError(file, 1, undefined, `the header must be "${expected.join(',')}", found "${(header ?? []).join(',')}"`);
+    throw new InputFileError(
+      file,
+      1,
+      undefined,
+      `the header must be "${expected.join(',')}", found "${(header ?? []).join(',')}"`,
+    );
   }
-  return data.map((cells, index) => ({ line: index + 2, record: Object.fromEntries(expected.map((column, i) => [column, cells[i] ?? ''])) }));
+  return data.map((cells, index) => ({
+    line: index + 2,
+    record: Object.fromEntries(expected.map((column, i) => [column, cells[i] ?? ''])),
+  }));
 }
 
 /** A load as published: blank is no sample (MISSING), 0 is below the limit of quantification. */
-function load(file: string, line: number, column: string, raw: string): { value: number | null; status: 'NORMAL' | 'MISSING' | 'BELOW_LOQ' } {
+function load(
+  file: string,
+  line: number,
+  column: string,
+  raw: string,
+): { value: number | null; status: 'NORMAL' | 'MISSING' | 'BELOW_LOQ' } {
   const text = raw.trim();
   if (text === '') return { value: null, status: 'MISSING' };
   const value = Number(text);
@@ -62,7 +103,8 @@ export function splitFootnote(city: string): { city: string; note: string | null
   return match ? { city: match[1]!, note: match[2]! } : { city: city.trim(), note: null };
 }
 
-const orNull = (value: string | undefined) => (value === undefined || value.trim() === '' || value.trim() === 'N/A' ? null : value.trim());
+const orNull = (value: string | undefined) =>
+  value === undefined || value.trim() === '' || value.trim() === 'N/A' ? null : value.trim();
 
 interface Metabolite {
   code: string;
@@ -75,76 +117,170 @@ function readMetabolites(dir: string): Metabolite[] {
   const substances = readCodelistCodes().get('substance');
   return readCsvFile(
     join(dir, 'metabolites.csv'),
-    z.object({ code: cell.text, measured_as: cell.text, substance: codeOf(substances, 'substance'), aliases: z.string() }),
-  ).map((row) => ({ code: row.code, measuredAs: row.measured_as, substance: row.substance, aliases: row.aliases.split('|').filter(Boolean) }));
+    z.object({
+      code: cell.text,
+      measured_as: cell.text,
+      substance: codeOf(substances, 'substance'),
+      aliases: z.string(),
+    }),
+  ).map((row) => ({
+    code: row.code,
+    measuredAs: row.measured_as,
+    substance: row.substance,
+    aliases: row.aliases.split('|').filter(Boolean),
+  }));
 }
 
-const SITE_COLUMNS = ['code', 'euda_site_id', 'country_code', 'city', 'city_as_published', 'city_note', 'location', 'latitude', 'longitude', 'population', 'population_as_published', 'institution', 'website', 'region_code', 'note'];
+const SITE_COLUMNS = [
+  'code',
+  'euda_site_id',
+  'country_code',
+  'city',
+  'city_as_published',
+  'city_note',
+  'location',
+  'latitude',
+  'longitude',
+  'population',
+  'population_as_published',
+  'institution',
+  'website',
+  'region_code',
+  'note',
+];
 
 /** The sites: EUDA's site table, plus sites of earlier releases whose ids EUDA has reused. */
 function readSites(dir: string): { rows: SqlValue[][]; countries: Map<string, string> } {
   const regions = new Map(
-    readCsvFile(join(dir, 'site-regions.csv'), z.object({ site: cell.text, region: codeOf(readCodelistCodes().get('region'), 'region code') })).map(
-      (row) => [row.site, row.region],
-    ),
+    readCsvFile(
+      join(dir, 'site-regions.csv'),
+      z.object({ site: cell.text, region: codeOf(readCodelistCodes().get('region'), 'region code') }),
+    ).map((row) => [row.site, row.region]),
   );
   const file = join(dir, 'euda-2025', EUDA_FILES.sites);
   const countries = new Map<string, string>();
-  const rows: SqlValue[][] = readRecords(file, ['SiteID', 'Country', 'City', 'Location', 'Latitude', 'Longitude', 'Population', 'Institution', 'Website']).map(
-    ({ line, record }) => {
-      const number = (column: string) => {
-        const text = orNull(record[column]);
-        if (text === null) return null;
-        const value = Number(text);
-        if (!Number.isFinite(value)) throw new InputFileError(basename(file), line, column, `must be a number (found "${text}")`);
-        return value;
-      };
-      const { city, note } = splitFootnote(record.City!);
-      const population = number('Population');
-      countries.set(record.SiteID!, record.Country!);
-      return [
-        record.SiteID!, record.SiteID!, record.Country!, city, record.City!, note, orNull(record.Location), number('Latitude'), number('Longitude'),
-        population === null ? null : Math.round(population), orNull(record.Population), orNull(record.Institution), orNull(record.Website),
-        regions.get(record.SiteID!) ?? null, null,
-      ];
-    },
-  );
+  const rows: SqlValue[][] = readRecords(file, [
+    'SiteID',
+    'Country',
+    'City',
+    'Location',
+    'Latitude',
+    'Longitude',
+    'Population',
+    'Institution',
+    'Website',
+  ]).map(({ line, record }) => {
+    const number = (column: string) => {
+      const text = orNull(record[column]);
+      if (text === null) return null;
+      const value = Number(text);
+      if (!Number.isFinite(value))
+        throw new InputFileError(basename(file), line, column, `must be a number (found "${text}")`);
+      return value;
+    };
+    const { city, note } = splitFootnote(record.City!);
+    const population = number('Population');
+    countries.set(record.SiteID!, record.Country!);
+    return [
+      record.SiteID!,
+      record.SiteID!,
+      record.Country!,
+      city,
+      record.City!,
+      note,
+      orNull(record.Location),
+      number('Latitude'),
+      number('Longitude'),
+      population === null ? null : Math.round(population),
+      orNull(record.Population),
+      orNull(record.Institution),
+      orNull(record.Website),
+      regions.get(record.SiteID!) ?? null,
+      null,
+    ];
+  });
   for (const extra of readCsvFile(
     join(dir, 'sites-extra.csv'),
-    z.object({ code: cell.text, euda_site_id: cell.text, country: cell.text, city: cell.text, location: cell.text, region: cell.text, note: cell.text }),
+    z.object({
+      code: cell.text,
+      euda_site_id: cell.text,
+      country: cell.text,
+      city: cell.text,
+      location: cell.text,
+      region: cell.text,
+      note: cell.text,
+    }),
   )) {
     countries.set(extra.code, extra.country);
-    rows.push([extra.code, extra.euda_site_id, extra.country, extra.city, extra.city, null, extra.location, null, null, null, null, null, null, regions.get(extra.code) ?? extra.region, extra.note]);
+    rows.push([
+      extra.code,
+      extra.euda_site_id,
+      extra.country,
+      extra.city,
+      extra.city,
+      null,
+      extra.location,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      regions.get(extra.code) ?? extra.region,
+      extra.note,
+    ]);
   }
   return { rows, countries };
 }
 
 const year = (file: string, line: number, column: string, text: string) => {
-  if (!/^\d{4}$/.test(text.trim())) throw new InputFileError(file, line, column, `must be a four-digit year (found "${text}")`);
+  if (!/^\d{4}$/.test(text.trim()))
+    throw new InputFileError(file, line, column, `must be a four-digit year (found "${text}")`);
   return Number(text);
 };
 
 /** Metabolites and sites, to check and map the codes of a data file. */
 function readLookups(dir: string) {
   const metabolites = readMetabolites(dir);
-  const metaboliteByName = new Map(metabolites.flatMap((m) => [[m.code, m] as const, ...m.aliases.map((alias) => [alias, m] as const)]));
+  const metaboliteByName = new Map(
+    metabolites.flatMap((m) => [[m.code, m] as const, ...m.aliases.map((alias) => [alias, m] as const)]),
+  );
   const sites = readSites(dir);
   return {
     metabolites,
     sites,
     metaboliteOf(file: string, line: number, column: string, name: string) {
       const metabolite = metaboliteByName.get(name.trim());
-      if (!metabolite) throw new InputFileError(file, line, column, `unknown metabolite "${name}"; known: ${[...metaboliteByName.keys()].join(', ')}`);
+      if (!metabolite)
+        throw new InputFileError(
+          file,
+          line,
+          column,
+          `unknown metabolite "${name}"; known: ${[...metaboliteByName.keys()].join(', ')}`,
+        );
       return metabolite;
     },
     siteOf(file: string, line: number, column: string, id: string) {
-      if (!sites.countries.has(id)) throw new InputFileError(file, line, column, `unknown site "${id}": not in ${EUDA_FILES.sites} or sites-extra.csv`);
+      if (!sites.countries.has(id))
+        throw new InputFileError(
+          file,
+          line,
+          column,
+          `unknown site "${id}": not in ${EUDA_FILES.sites} or sites-extra.csv`,
+        );
       return id;
     },
   };
 }
 
-const EUDA_DATA_HEADER = ['Year', 'Metabolite', 'Site ID', 'Country', 'City', ...EUDA_VALUE_COLUMNS.map(([column]) => column)];
+const EUDA_DATA_HEADER = [
+  'Year',
+  'Metabolite',
+  'Site ID',
+  'Country',
+  'City',
+  ...EUDA_VALUE_COLUMNS.map(([column]) => column),
+];
 
 /** The observations of a file in the layout of EUDA's ww*-all-data.csv: ten per row (days and published means). */
 function eudaObservations(text: string, file: string, release: string, lookups: ReturnType<typeof readLookups>) {
@@ -153,13 +289,33 @@ function eudaObservations(text: string, file: string, release: string, lookups: 
   for (const { line, record } of parseRecords(text, file, EUDA_DATA_HEADER)) {
     const site = lookups.siteOf(file, line, 'Site ID', record['Site ID']!);
     if (lookups.sites.countries.get(site) !== record.Country) {
-      throw new InputFileError(file, line, 'Country', `site ${site} is in ${lookups.sites.countries.get(site)} in the site table, not ${record.Country}`);
+      throw new InputFileError(
+        file,
+        line,
+        'Country',
+        `site ${site} is in ${lookups.sites.countries.get(site)} in the site table, not ${record.Country}`,
+      );
     }
     const metabolite = lookups.metaboliteOf(file, line, 'Metabolite', record.Metabolite!);
     const y = year(file, line, 'Year', record.Year!);
     for (const [column, statistic] of EUDA_VALUE_COLUMNS) {
       const { value, status } = load(file, line, column, record[column]!);
-      observations.push({ release, values: [y, site, record.Country!, metabolite.code, metabolite.substance, statistic, value, status, 'EXACT', reference, null] });
+      observations.push({
+        release,
+        values: [
+          y,
+          site,
+          record.Country!,
+          metabolite.code,
+          metabolite.substance,
+          statistic,
+          value,
+          status,
+          'EXACT',
+          reference,
+          null,
+        ],
+      });
     }
   }
   return observations;
@@ -168,12 +324,34 @@ function eudaObservations(text: string, file: string, release: string, lookups: 
 export const WASTEWATER_UPLOAD_LAYOUT = `CSV in the layout of EUDA's ww2025-all-data.csv: ${EUDA_DATA_HEADER.join(',')} (sites and metabolites as in the bundled site table)`;
 
 /** Reads an uploaded file in EUDA's data layout as the observations of a new release. */
-export function parseWastewaterUpload(text: string, fileName: string, release: ReleaseRecord, dir = WASTEWATER_DATA_DIR): ReleaseBundle {
+export function parseWastewaterUpload(
+  text: string,
+  fileName: string,
+  release: ReleaseRecord,
+  dir = WASTEWATER_DATA_DIR,
+): ReleaseBundle {
   const rows = eudaObservations(text, fileName, release.id, readLookups(dir));
-  return { release, observations: [{ table: 'wastewater_observation', columns: OBSERVATION_COLUMNS, rows: rows.map((row) => row.values) }] };
+  return {
+    release,
+    observations: [
+      { table: 'wastewater_observation', columns: OBSERVATION_COLUMNS, rows: rows.map((row) => row.values) },
+    ],
+  };
 }
 
-const OBSERVATION_COLUMNS = ['year', 'site_code', 'country_code', 'metabolite_code', 'substance_code', 'statistic', 'value', 'status', 'qualifier', 'reference', 'note'];
+const OBSERVATION_COLUMNS = [
+  'year',
+  'site_code',
+  'country_code',
+  'metabolite_code',
+  'substance_code',
+  'statistic',
+  'value',
+  'status',
+  'qualifier',
+  'reference',
+  'note',
+];
 
 /**
  * Reads the EUDA release files exactly as EUDA publishes them (as release `eudaRelease`) and the
@@ -192,34 +370,83 @@ export function readWastewater(
   const lookups = readLookups(dir);
   const { metabolites, sites, metaboliteOf, siteOf } = lookups;
 
-  const observations = eudaObservations(readFileSync(join(dir, 'euda-2025', EUDA_FILES.data), 'utf8'), EUDA_FILES.data, eudaRelease, lookups);
+  const observations = eudaObservations(
+    readFileSync(join(dir, 'euda-2025', EUDA_FILES.data), 'utf8'),
+    EUDA_FILES.data,
+    eudaRelease,
+    lookups,
+  );
 
   const veasFile = 'oslo-veas-2011-2021-per-day.csv';
   const veasDays = EUDA_VALUE_COLUMNS.slice(0, 7);
-  for (const { line, record } of readRecords(join(dir, veasFile), ['year', 'metabolite', 'city', 'site_id', 'location', ...veasDays.map(([day]) => day), 'n_days', 'mean_of_days_COMPUTED'])) {
+  for (const { line, record } of readRecords(join(dir, veasFile), [
+    'year',
+    'metabolite',
+    'city',
+    'site_id',
+    'location',
+    ...veasDays.map(([day]) => day),
+    'n_days',
+    'mean_of_days_COMPUTED',
+  ])) {
     if (record.site_id !== 'NO001' || record.location !== 'VEAS') {
-      throw new InputFileError(veasFile, line, 'site_id', `expected the VEAS plant (NO001, VEAS), found ${record.site_id}, ${record.location}`);
+      throw new InputFileError(
+        veasFile,
+        line,
+        'site_id',
+        `expected the VEAS plant (NO001, VEAS), found ${record.site_id}, ${record.location}`,
+      );
     }
     const metabolite = metaboliteOf(veasFile, line, 'metabolite', record.metabolite!);
     const y = year(veasFile, line, 'year', record.year!);
     // Per-day values only: the file's mean column was computed by a third party, not published.
     for (const [day, statistic] of veasDays) {
       const { value, status } = load(veasFile, line, day, record[day]!);
-      observations.push({ release: VEAS_RELEASE, values: [y, 'NO-OSLO-VEAS', 'NO', metabolite.code, metabolite.substance, statistic, value, status, 'EXACT', `EMCDDA (earlier release), ${veasFile}`, null] });
+      observations.push({
+        release: VEAS_RELEASE,
+        values: [
+          y,
+          'NO-OSLO-VEAS',
+          'NO',
+          metabolite.code,
+          metabolite.substance,
+          statistic,
+          value,
+          status,
+          'EXACT',
+          `EMCDDA (earlier release), ${veasFile}`,
+          null,
+        ],
+      });
     }
   }
 
   const changesFile = EUDA_FILES.changes;
   const changes = readRecords(join(dir, 'euda-2025', changesFile), [
-    'country', 'city', 'metabolite', 'value_current', 'value_previous', 'year_current', 'year_previous', 'change_percent', 'change_percent2',
-    'SiteID', 'location', 'latitude', 'longitude', 'population', 'institution', 'website',
+    'country',
+    'city',
+    'metabolite',
+    'value_current',
+    'value_previous',
+    'year_current',
+    'year_previous',
+    'change_percent',
+    'change_percent2',
+    'SiteID',
+    'location',
+    'latitude',
+    'longitude',
+    'population',
+    'institution',
+    'website',
   ]).map(({ line, record }) => {
     const optionalNumber = (column: string) => {
       const text = orNull(record[column]);
       if (text === null) return null;
       // EUDA prints "Inf" for a change from a previous value of 0.
       const value = text === 'Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text);
-      if (Number.isNaN(value)) throw new InputFileError(changesFile, line, column, `must be a number, Inf or empty (found "${text}")`);
+      if (Number.isNaN(value))
+        throw new InputFileError(changesFile, line, column, `must be a number, Inf or empty (found "${text}")`);
       return value;
     };
     const site = siteOf(changesFile, line, 'SiteID', record.SiteID!);
@@ -227,34 +454,65 @@ export function readWastewater(
     const previousYear = orNull(record.year_previous);
     return {
       release: eudaRelease,
-      values: [site, metabolite.code, year(changesFile, line, 'year_current', record.year_current!), previousYear === null ? null : year(changesFile, line, 'year_previous', previousYear),
-        optionalNumber('value_current'), optionalNumber('value_previous'), optionalNumber('change_percent'), record.change_percent2!.trim()],
+      values: [
+        site,
+        metabolite.code,
+        year(changesFile, line, 'year_current', record.year_current!),
+        previousYear === null ? null : year(changesFile, line, 'year_previous', previousYear),
+        optionalNumber('value_current'),
+        optionalNumber('value_previous'),
+        optionalNumber('change_percent'),
+        record.change_percent2!.trim(),
+      ],
     };
   });
 
   const trendsFile = EUDA_FILES.trends;
   const trendRecords = parse(readFileSync(join(dir, 'euda-2025', trendsFile), 'utf8'), { bom: true }) as string[][];
   const [trendHeader, ...trendRows] = trendRecords;
-  if (trendHeader?.[0] !== 'metabolite') throw new InputFileError(trendsFile, 1, undefined, 'the first column must be "metabolite", then one column per year');
+  if (trendHeader?.[0] !== 'metabolite')
+    throw new InputFileError(
+      trendsFile,
+      1,
+      undefined,
+      'the first column must be "metabolite", then one column per year',
+    );
   const aggregates = trendRows.flatMap((cells, index) => {
     const metabolite = metaboliteOf(trendsFile, index + 2, 'metabolite', cells[0]!);
     return trendHeader.slice(1).map((yearText, i) => {
       const { value } = load(trendsFile, index + 2, yearText, cells[i + 1] ?? '');
       if (value === null) throw new InputFileError(trendsFile, index + 2, yearText, 'a value is required');
-      return { release: eudaRelease, values: [metabolite.code, year(trendsFile, 1, yearText, yearText), value] as SqlValue[] };
+      return {
+        release: eudaRelease,
+        values: [metabolite.code, year(trendsFile, 1, yearText, yearText), value] as SqlValue[],
+      };
     });
   });
 
   return {
     reference: [
-      { table: 'wastewater_metabolite', key: 'code', columns: ['code', 'measured_as', 'substance_code'], rows: metabolites.map((m) => [m.code, m.measuredAs, m.substance]) },
+      {
+        table: 'wastewater_metabolite',
+        key: 'code',
+        columns: ['code', 'measured_as', 'substance_code'],
+        rows: metabolites.map((m) => [m.code, m.measuredAs, m.substance]),
+      },
       { table: 'wastewater_site', key: 'code', columns: SITE_COLUMNS, rows: sites.rows },
     ],
     bundles: bundleByRelease(releases, [
       { table: 'wastewater_observation', columns: OBSERVATION_COLUMNS, rows: observations },
       {
         table: 'wastewater_change',
-        columns: ['site_code', 'metabolite_code', 'year_current', 'year_previous', 'value_current', 'value_previous', 'change_percent', 'change_class'],
+        columns: [
+          'site_code',
+          'metabolite_code',
+          'year_current',
+          'year_previous',
+          'value_current',
+          'value_previous',
+          'change_percent',
+          'change_class',
+        ],
         rows: changes,
       },
       { table: 'wastewater_aggregate', columns: ['metabolite_code', 'year', 'value'], rows: aggregates },

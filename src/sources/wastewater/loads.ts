@@ -5,8 +5,8 @@ import { SubstanceType, substanceByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../schema/builder.ts';
 import { Observation, type ObservationShape } from '../../schema/observation.ts';
 import { wastewaterCube } from './cubes.ts';
-import { STATISTICS } from './importer.ts';
-import { WastewaterMetaboliteType, WastewaterSiteType, metaboliteByCode, siteByCode } from './sites.ts';
+import type { STATISTICS } from './importer.ts';
+import { metaboliteByCode, siteByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
 
 interface LoadRow extends CubeRow, ObservationShape {
   siteCode: string;
@@ -47,7 +47,11 @@ export const WastewaterObservation = builder.objectRef<LoadRow>('WastewaterObser
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'siteCode' in row,
   fields: (t) => ({
-    site: t.field({ type: WastewaterSiteType, description: 'The treatment plant.', resolve: async (row, _a, ctx) => (await siteByCode(ctx).load(row.siteCode))! }),
+    site: t.field({
+      type: WastewaterSiteType,
+      description: 'The treatment plant.',
+      resolve: async (row, _a, ctx) => (await siteByCode(ctx).load(row.siteCode))!,
+    }),
     country: t.exposeString('countryCode', { description: 'Country code as EUDA publishes it.' }),
     metabolite: t.field({
       type: WastewaterMetaboliteType,
@@ -59,18 +63,28 @@ export const WastewaterObservation = builder.objectRef<LoadRow>('WastewaterObser
       description: 'The substance the metabolite indicates.',
       resolve: async (row, _a, ctx) => (await substanceByCode(ctx).load(row.substanceCode))!,
     }),
-    statistic: t.field({ type: WastewaterStatistic, description: 'Which figure of the week.', resolve: (row) => row.statistic }),
+    statistic: t.field({
+      type: WastewaterStatistic,
+      description: 'Which figure of the week.',
+      resolve: (row) => row.statistic,
+    }),
   }),
 });
 
 const loadArgs = builder.args((t) => ({
   site: t.idList({ description: 'Site codes (e.g. NO007). Default: all.' }),
   country: t.idList({ description: 'Country codes (e.g. NO, ES). Default: all.' }),
-  substance: t.idList({ description: 'Substances (COCAINE, CANNABIS, MDMA, AMPHETAMINE, METHAMPHETAMINE, KETAMINE). Default: all.' }),
+  substance: t.idList({
+    description: 'Substances (COCAINE, CANNABIS, MDMA, AMPHETAMINE, METHAMPHETAMINE, KETAMINE). Default: all.',
+  }),
   from: t.int({ description: 'First year (inclusive).' }),
   to: t.int({ description: 'Last year (inclusive).' }),
   statistic: t.field({ type: [WastewaterStatistic], description: 'Statistics. Default: DAILY_MEAN.' }),
-  orderBy: t.field({ type: WastewaterOrder, defaultValue: 'YEAR', description: 'Order of the results (VALUE_DESC ranks sites).' }),
+  orderBy: t.field({
+    type: WastewaterOrder,
+    defaultValue: 'YEAR',
+    description: 'Order of the results (VALUE_DESC ranks sites).',
+  }),
   first: t.int({ description: 'Only the first N results after ordering.' }),
   asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
 }));
@@ -90,7 +104,12 @@ interface LoadArgs {
 function toCubeQuery(args: LoadArgs): CubeQuery {
   return {
     series: {},
-    filters: { site: args.site?.map(String), country: args.country?.map(String), substance: args.substance?.map(String), statistic: args.statistic },
+    filters: {
+      site: args.site?.map(String),
+      country: args.country?.map(String),
+      substance: args.substance?.map(String),
+      statistic: args.statistic,
+    },
     from: args.from,
     to: args.to,
     asOf: args.asOf,
@@ -113,7 +132,8 @@ builder.queryFields((t) => ({
     description:
       'Drug loads in wastewater (EUDA/SCORE), mg per 1000 inhabitants per day. Site, country, substance and year are always broken down (filters narrow them); statistic defaults to DAILY_MEAN. Rank cities with `orderBy: VALUE_DESC, first: 10`.',
     args: loadArgs,
-    resolve: async (_root, args, ctx) => present(await queryCube<LoadRow>(ctx, wastewaterCube, toCubeQuery(args)), args),
+    resolve: async (_root, args, ctx) =>
+      present(await queryCube<LoadRow>(ctx, wastewaterCube, toCubeQuery(args)), args),
   }),
 }));
 
@@ -129,7 +149,8 @@ builder.prismaObjectField(WastewaterSiteType, 'wastewater', (t) =>
     type: [WastewaterObservation],
     description: 'Loads measured at this site (same arguments as Query.wastewater).',
     args: withoutFilter('site'),
-    resolve: async (site, args, ctx) => present(await loadsBySite(ctx).load({ codes: [site.code], query: toCubeQuery(args) }), args),
+    resolve: async (site, args, ctx) =>
+      present(await loadsBySite(ctx).load({ codes: [site.code], query: toCubeQuery(args) }), args),
   }),
 );
 
@@ -140,14 +161,17 @@ builder.prismaObjectField(RegionType, 'wastewater', (t) =>
     args: withoutFilter('site'),
     select: { wastewaterSites: { select: { code: true } } },
     resolve: async (region, args, ctx) =>
-      present(await loadsBySite(ctx).load({ codes: region.wastewaterSites.map((s) => s.code), query: toCubeQuery(args) }), args),
+      present(
+        await loadsBySite(ctx).load({ codes: region.wastewaterSites.map((s) => s.code), query: toCubeQuery(args) }),
+        args,
+      ),
   }),
 );
 
 builder.prismaObjectField(SubstanceType, 'wastewater', (t) =>
   t.field({
     type: [WastewaterObservation],
-    description: 'Loads of this substance\'s metabolite in wastewater (same arguments as Query.wastewater).',
+    description: "Loads of this substance's metabolite in wastewater (same arguments as Query.wastewater).",
     args: withoutFilter('substance'),
     resolve: async (substance, args, ctx) =>
       present(await loadsBySubstance(ctx).load({ codes: [substance.code], query: toCubeQuery(args) }), args),

@@ -2,26 +2,47 @@ import { RegionType } from '../../dimensions/region.ts';
 import { builder } from '../../schema/builder.ts';
 import { defineCodeLoader } from '../../server/context.ts';
 
-export const siteByCode = defineCodeLoader((ctx, codes) => ctx.prisma.wastewaterSite.findMany({ where: { code: { in: codes } } }));
-export const metaboliteByCode = defineCodeLoader((ctx, codes) => ctx.prisma.wastewaterMetabolite.findMany({ where: { code: { in: codes } } }));
+export const siteByCode = defineCodeLoader((ctx, codes) =>
+  ctx.prisma.wastewaterSite.findMany({ where: { code: { in: codes } } }),
+);
+export const metaboliteByCode = defineCodeLoader((ctx, codes) =>
+  ctx.prisma.wastewaterMetabolite.findMany({ where: { code: { in: codes } } }),
+);
 
 export const WastewaterSiteType = builder.prismaObject('WastewaterSite', {
   description: 'A wastewater treatment plant in the European monitoring (EUDA/SCORE), with the city it serves.',
   fields: (t) => ({
-    code: t.exposeID('code', { description: 'The EUDA site id (e.g. "NO007" Oslo); a site of an earlier release whose id EUDA reused has a code of its own.' }),
+    code: t.exposeID('code', {
+      description:
+        'The EUDA site id (e.g. "NO007" Oslo); a site of an earlier release whose id EUDA reused has a code of its own.',
+    }),
     eudaSiteId: t.exposeString('eudaSiteId', { description: 'The site id as EUDA published it.' }),
     country: t.exposeString('countryCode', { description: 'Country code as EUDA publishes it (e.g. NO, DE).' }),
-    city: t.exposeString('city', { description: 'City, without EUDA\'s footnote marker.' }),
-    cityAsPublished: t.exposeString('cityAsPublished', { description: 'City exactly as EUDA printed it, e.g. "Oslo (2)".' }),
-    cityNote: t.exposeString('cityNote', { nullable: true, description: 'The footnote marker EUDA put after the city, e.g. "(2)".' }),
+    city: t.exposeString('city', { description: "City, without EUDA's footnote marker." }),
+    cityAsPublished: t.exposeString('cityAsPublished', {
+      description: 'City exactly as EUDA printed it, e.g. "Oslo (2)".',
+    }),
+    cityNote: t.exposeString('cityNote', {
+      nullable: true,
+      description: 'The footnote marker EUDA put after the city, e.g. "(2)".',
+    }),
     location: t.exposeString('location', { nullable: true, description: 'The plant or area sampled.' }),
     latitude: t.exposeFloat('latitude', { nullable: true, description: 'Latitude, as published.' }),
     longitude: t.exposeFloat('longitude', { nullable: true, description: 'Longitude, as published.' }),
     population: t.exposeInt('population', { nullable: true, description: 'Population served, as a number.' }),
-    populationAsPublished: t.exposeString('populationAsPublished', { nullable: true, description: 'Population served exactly as printed (some as "9e+05").' }),
-    institution: t.exposeString('institution', { nullable: true, description: 'The institution that analysed the samples.' }),
+    populationAsPublished: t.exposeString('populationAsPublished', {
+      nullable: true,
+      description: 'Population served exactly as printed (some as "9e+05").',
+    }),
+    institution: t.exposeString('institution', {
+      nullable: true,
+      description: 'The institution that analysed the samples.',
+    }),
     website: t.exposeString('website', { nullable: true, description: 'Website given for the site.' }),
-    region: t.relation('region', { nullable: true, description: 'The Norwegian county the city is in (Norwegian sites only).' }),
+    region: t.relation('region', {
+      nullable: true,
+      description: 'The Norwegian county the city is in (Norwegian sites only).',
+    }),
     note: t.exposeString('note', { nullable: true, description: 'A remark on the site.' }),
   }),
 });
@@ -29,7 +50,10 @@ export const WastewaterSiteType = builder.prismaObject('WastewaterSite', {
 export const WastewaterMetaboliteType = builder.prismaObject('WastewaterMetabolite', {
   description: 'What EUDA measures for a drug: cocaine is measured as benzoylecgonine, cannabis as THC-COOH.',
   fields: (t) => ({
-    code: t.exposeID('code', { description: 'The metabolite name as EUDA publishes it (cocaine, cannabis, MDMA, amphetamine, methamphetamine, ketamine).' }),
+    code: t.exposeID('code', {
+      description:
+        'The metabolite name as EUDA publishes it (cocaine, cannabis, MDMA, amphetamine, methamphetamine, ketamine).',
+    }),
     measuredAs: t.exposeString('measuredAs', { description: 'The compound actually measured.' }),
     substance: t.relation('substance', { description: 'The substance of the taxonomy it indicates.' }),
   }),
@@ -52,7 +76,8 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One site by its code; null when there is none.',
     args: { code: t.arg.id({ required: true, description: 'Site code, e.g. NO007.' }) },
-    resolve: (query, _root, args, ctx) => ctx.prisma.wastewaterSite.findUnique({ ...query, where: { code: String(args.code) } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.wastewaterSite.findUnique({ ...query, where: { code: String(args.code) } }),
   }),
 }));
 
