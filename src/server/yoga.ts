@@ -1,5 +1,4 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { hashSHA256, useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
@@ -79,8 +78,6 @@ export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = crea
     // GraphiQL's assets are bundled in the package: the page works without internet.
     renderGraphiQL,
     plugins: [
-      // Multipart uploads are "simple" requests browsers send cross-site: they need this header.
-      useCSRFPrevention({ requestHeaders: ['x-rusdata-csrf', 'authorization'] }),
       useArgumentNamesInErrors(schema),
       useResponseCache({
         session: () => null,

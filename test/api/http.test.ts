@@ -47,3 +47,31 @@ describe('example operations', () => {
     });
   }
 });
+
+describe('GraphQL over HTTP: GET', () => {
+  const get = (params: Record<string, string>, headers: Record<string, string> = {}) =>
+    hub.hub.fetch(`http://rusdata.test/graphql?${new URLSearchParams(params)}`, {
+      headers: { accept: 'application/graphql-response+json', ...headers },
+    });
+
+  it('answers a public read sent as a GET query string', async () => {
+    const response = await get({ query: '{ sources { id } }' });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: { sources: { id: string }[] } };
+    expect(body.data.sources.map((s) => s.id)).toContain('mortality');
+  });
+
+  it('answers GET with variables and an operation name', async () => {
+    const response = await get({
+      query: 'query Deaths($year: Int!) { drugDeaths(from: $year, to: $year) { year value } }',
+      variables: JSON.stringify({ year: 2024 }),
+      operationName: 'Deaths',
+    });
+    expect(await response.json()).toEqual({ data: { drugDeaths: [{ year: 2024, value: 342 }] } });
+  });
+
+  it('refuses a mutation over GET with 405', async () => {
+    const response = await get({ query: 'mutation { withdrawRelease(id: "x", reason: "y") { id } }' });
+    expect(response.status).toBe(405);
+  });
+});

@@ -34,3 +34,18 @@ it('announces a published release to subscribers of its source over server-sent 
   });
   await events.close();
 });
+
+it('announces a release to a browser EventSource: a GET with accept text/event-stream', async () => {
+  const query = 'subscription { releasePublished(source: "mortality") { label } }';
+  const response = await hub.hub.fetch(`http://rusdata.test/graphql?${new URLSearchParams({ query })}`, {
+    headers: { accept: 'text/event-stream' },
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const events = readEvents(response);
+  await events.started();
+  const token = await keyFor(hub, 'mortality');
+  await upload(hub, { content: deathsFile([[2024, 361]]), token });
+  expect(await events.next()).toEqual({ data: { releasePublished: { label: 'Test release' } } });
+  await events.close();
+});
