@@ -6,7 +6,7 @@ import { inTransaction, upsertRows } from '../src/db/bulk.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { loadCodelists } from '../src/dimensions/codelists.ts';
-import { storeRelease, upsertSource } from '../src/importing/releases.ts';
+import { storeRelease, upsertSource } from '../src/publishing/releases.ts';
 import { EUDA_RELEASE, readWastewater, readWastewaterSource } from '../src/sources/wastewater/importer.ts';
 
 // `npm run bench` (second part): how fast the whole EUDA file is stored as a release, against a

@@ -4,10 +4,10 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { openDatabase } from '../src/db/database.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
-import { loadBundledData } from '../src/importing/bundled.ts';
+import { loadBundledData } from '../src/publishing/bundled.ts';
 import { publishRelease } from '../src/publishing/publish.ts';
-import { sourceModules } from '../src/schema/index.ts';
 import { createHub, DEFAULT_LIMITS } from '../src/server/yoga.ts';
+import { sourceModules } from '../src/sources/registry.ts';
 import { largeEudaFile } from '../test/helpers/fixtures.ts';
 
 // `npm run bench` (third part): publishing a 100 000-observation release (parse, validate, one

@@ -4,7 +4,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
-import { loadBundledData } from '../src/importing/bundled.ts';
+import { loadBundledData } from '../src/publishing/bundled.ts';
 import { createHub, DEFAULT_LIMITS } from '../src/server/yoga.ts';
 
 // `npm run bench`: the hub on PostgreSQL with the bundled data, measured against two baselines

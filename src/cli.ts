@@ -5,12 +5,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { applyMigrations } from './db/migrate.ts';
-import { loadBundledData } from './importing/bundled.ts';
 import { isCalendarDate } from './importing/csv.ts';
 import { createApiKey, revokeApiKey } from './publishing/api-keys.ts';
+import { loadBundledData } from './publishing/bundled.ts';
 import { createReleaseEvents } from './publishing/events.ts';
 import { publishRelease, withdrawRelease } from './publishing/publish.ts';
-import { sourceModules } from './schema/index.ts';
+import { sourceModules } from './sources/registry.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { applyMigrations } from './db/migrate.ts';
-import { loadBundledData } from './importing/bundled.ts';
+import { loadBundledData } from './publishing/bundled.ts';
 import { createReleaseEvents } from './publishing/events.ts';
 import { createHub } from './server/yoga.ts';
 

@@ -52,6 +52,7 @@ export interface CubeQuery {
 /** Every row a cube query returns carries its release and publication date. */
 export interface CubeRow {
   releaseId: string;
+  sourceId: string;
   publishedAt: Date;
   year: number;
   /** The cube the row came from (to find the same cell in other releases). */

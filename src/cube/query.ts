@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/database.ts';
 import { Prisma } from '../db/generated/prisma/client.ts';
-import { listForMessage, userError } from '../schema/errors.ts';
 import { type CubeDefinition, type CubeDimension, type CubeQuery, type CubeRow, cellColumns } from './definition.ts';
+import { CubeQueryError, listForMessage } from './errors.ts';
 import { breakdownKey, type CubeMetadata, seriesKey } from './metadata.ts';
 
 const identifier = (name: string) => Prisma.raw(`"${name}"`);
@@ -18,7 +18,7 @@ function brokenDown(cube: CubeDefinition, query: CubeQuery): CubeDimension[] {
 }
 
 /**
- * Checks a query against what the cube has published and throws a user error naming the
+ * Checks a query against what the cube has published and throws a CubeQueryError naming the
  * argument and the valid values: unknown codes, inverted or uncovered year ranges, and
  * breakdowns the source never published.
  */
@@ -29,7 +29,7 @@ export function validateCubeQuery(cube: CubeDefinition, metadata: CubeMetadata, 
     const valid = metadata.codes.get(dimension.argument) ?? [];
     const unknown = codes.filter((code) => !valid.includes(code));
     if (unknown.length) {
-      throw userError(
+      throw new CubeQueryError(
         'UNKNOWN_CODE',
         `${cube.field}: unknown ${dimension.argument} code ${listForMessage(unknown)}. Valid codes: ${valid.join(', ')}.`,
         { argument: dimension.argument, unknown, valid },
@@ -38,7 +38,7 @@ export function validateCubeQuery(cube: CubeDefinition, metadata: CubeMetadata, 
   }
   const { from, to } = query;
   if (from != null && to != null && from > to) {
-    throw userError('INVALID_RANGE', `${cube.field}: from (${from}) must not be after to (${to}).`, {
+    throw new CubeQueryError('INVALID_RANGE', `${cube.field}: from (${from}) must not be after to (${to}).`, {
       argument: 'from',
     });
   }
@@ -46,13 +46,13 @@ export function validateCubeQuery(cube: CubeDefinition, metadata: CubeMetadata, 
   const seriesLabel = cube.series.map(({ column }) => query.series[column]).join(', ');
   if (!series) {
     const published = [...metadata.series.keys()].map((key) => key.replaceAll('|', ', '));
-    throw userError(
+    throw new CubeQueryError(
       'BREAKDOWN_NOT_PUBLISHED',
       `${cube.field}: nothing has been published for ${seriesLabel}. Published: ${published.join('; ')}.`,
     );
   }
   if ((from != null && from > series.lastYear) || (to != null && to < series.firstYear)) {
-    throw userError(
+    throw new CubeQueryError(
       'OUT_OF_COVERAGE',
       `${cube.field}${seriesLabel ? ` (${seriesLabel})` : ''} covers ${series.firstYear}–${series.lastYear}; ` +
         `from: ${from ?? '-'} to: ${to ?? '-'} lies wholly outside it.`,
@@ -66,7 +66,7 @@ export function validateCubeQuery(cube: CubeDefinition, metadata: CubeMetadata, 
   const requested = breakdownKey(brokenDown(cube, query).map((dimension) => dimension.name));
   if (!series.breakdowns.has(requested)) {
     const published = [...series.breakdowns].sort().map((key) => key || '(no breakdown: totals)');
-    throw userError(
+    throw new CubeQueryError(
       'BREAKDOWN_NOT_PUBLISHED',
       `${cube.field}${seriesLabel ? ` (${seriesLabel})` : ''}: no figures were published broken down by ` +
         `${requested.replaceAll('+', ' and ')}. Published breakdowns: ${published.map((p) => p.replaceAll('+', ' × ')).join(', ')}.`,
@@ -128,7 +128,8 @@ export async function selectCells<Row extends CubeRow>(
   const rows = await prisma.$queryRaw<Omit<Row, 'cube'>[]>`
     SELECT * FROM (
       SELECT DISTINCT ON (${Prisma.join(cellKey)})
-        ${Prisma.join(selected)}, o.release_id AS "releaseId", r.published_at AS "publishedAt"
+        ${Prisma.join(selected)}, o.release_id AS "releaseId", r.source_id AS "sourceId",
+        r.published_at AS "publishedAt"
       FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
       WHERE ${Prisma.join(conditions, ' AND ')}
       ORDER BY ${Prisma.join(cellKey)}, r.published_at DESC, r.created_at DESC, r.id DESC, o.id

@@ -1,10 +1,8 @@
-import { builder } from '../schema/builder.ts';
-import { label, langArgs } from '../schema/common.ts';
-import { defineCodeLoader } from '../server/context.ts';
+import { builder } from '../graphql/builder.ts';
+import { label, langArgs } from '../graphql/common.ts';
+import { byCode } from '../graphql/loaders.ts';
 
-export const ageGroupByCode = defineCodeLoader((ctx, codes) =>
-  ctx.prisma.ageGroup.findMany({ where: { code: { in: codes } } }),
-);
+export const ageGroupsByCode = byCode((codes, ctx) => ctx.prisma.ageGroup.findMany({ where: { code: { in: codes } } }));
 
 export const AgeGroupType = builder.prismaObject('AgeGroup', {
   description: 'An age group as a range of years ("16-64", "0-29", "70+"), or ALL.',

@@ -1,16 +1,16 @@
-import { builder } from '../schema/builder.ts';
-import { label, langArgs } from '../schema/common.ts';
-import { defineCodeLoader } from '../server/context.ts';
+import { builder } from '../graphql/builder.ts';
+import { label, langArgs } from '../graphql/common.ts';
+import { byCode } from '../graphql/loaders.ts';
 
 // Codelists of the Cause of Death Registry's drug-induced deaths (EUDA "Selection B").
 
-export const deathCauseByCode = defineCodeLoader((ctx, codes) =>
+export const deathCausesByCode = byCode((codes, ctx) =>
   ctx.prisma.deathCause.findMany({ where: { code: { in: codes } } }),
 );
-export const deathIntentByCode = defineCodeLoader((ctx, codes) =>
+export const deathIntentsByCode = byCode((codes, ctx) =>
   ctx.prisma.deathIntent.findMany({ where: { code: { in: codes } } }),
 );
-export const standardPopulationByCode = defineCodeLoader((ctx, codes) =>
+export const standardPopulationsByCode = byCode((codes, ctx) =>
   ctx.prisma.standardPopulation.findMany({ where: { code: { in: codes } } }),
 );
 

@@ -1,10 +1,8 @@
-import { builder } from '../schema/builder.ts';
-import { label, langArgs } from '../schema/common.ts';
-import { defineCodeLoader } from '../server/context.ts';
+import { builder } from '../graphql/builder.ts';
+import { label, langArgs } from '../graphql/common.ts';
+import { byCode } from '../graphql/loaders.ts';
 
-export const regionByCode = defineCodeLoader((ctx, codes) =>
-  ctx.prisma.region.findMany({ where: { code: { in: codes } } }),
-);
+export const regionsByCode = byCode((codes, ctx) => ctx.prisma.region.findMany({ where: { code: { in: codes } } }));
 
 export const RegionKind = builder.enumType('RegionKind', {
   description: 'Level of a region.',

@@ -1,8 +1,8 @@
-import { builder } from '../schema/builder.ts';
-import { label, langArgs } from '../schema/common.ts';
-import { defineCodeLoader } from '../server/context.ts';
+import { builder } from '../graphql/builder.ts';
+import { label, langArgs } from '../graphql/common.ts';
+import { byCode } from '../graphql/loaders.ts';
 
-export const substanceByCode = defineCodeLoader((ctx, codes) =>
+export const substancesByCode = byCode((codes, ctx) =>
   ctx.prisma.substance.findMany({ where: { code: { in: codes } } }),
 );
 

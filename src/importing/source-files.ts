@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ReleaseBundle, ReleaseRecord, SourceRecord } from '../sources/source-module.ts';
 import { cell, InputFileError, readCsvFile } from './csv.ts';
+import type { ReleaseBundle, ReleaseRecord, SourceRecord } from './source-module.ts';
 
 export const DATA_DIR = join(import.meta.dirname, '../../prisma/data');
 

@@ -1,9 +1,10 @@
 import { filter, pipe } from 'graphql-yoga';
 import type { ApiKey } from '../db/generated/prisma/client.ts';
-import { builder } from '../schema/builder.ts';
-import { userError } from '../schema/errors.ts';
-import type { Context } from '../server/context.ts';
-import { ReleaseStatus, ReleaseType } from '../sources/source-types.ts';
+import { builder } from '../graphql/builder.ts';
+import type { Context } from '../graphql/context.ts';
+import { userError } from '../graphql/errors.ts';
+import { ReleaseStatus, ReleaseType } from '../graphql/provenance.ts';
+import './context.ts';
 import { ADMIN_SCOPE } from './api-keys.ts';
 import { publishRelease, withdrawRelease } from './publish.ts';
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { inTransaction } from '../db/bulk.ts';
 import type { Database } from '../db/database.ts';
+import { userError } from '../graphql/errors.ts';
 import { InputFileError } from '../importing/csv.ts';
-import { storeRelease } from '../importing/releases.ts';
-import { userError } from '../schema/errors.ts';
-import type { RegisteredSource, ReleaseBundle, ReleaseRecord } from '../sources/source-module.ts';
+import type { RegisteredSource, ReleaseBundle, ReleaseRecord } from '../importing/source-module.ts';
 import { audit } from './audit.ts';
 import type { ReleaseEvents } from './events.ts';
+import { storeRelease } from './releases.ts';
 
 export interface PublishRequest {
   sourceId: string;

@@ -6,11 +6,12 @@ import type { Config } from '../config.ts';
 import { CubeMetadataCache } from '../cube/metadata.ts';
 import type { Database } from '../db/database.ts';
 import { isMigrated, readMigrations } from '../db/migrate.ts';
+import type { Context } from '../graphql/context.ts';
 import { tokenFrom, verifyApiKey } from '../publishing/api-keys.ts';
 import { createReleaseEvents, type ReleaseEvents } from '../publishing/events.ts';
-import { schema, sourceModules } from '../schema/index.ts';
+import { schema } from '../schema/index.ts';
+import { sourceModules } from '../sources/registry.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
-import type { Context } from './context.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 
 export type HubLimits = Pick<
@@ -66,7 +67,6 @@ export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = crea
         maxUploadBytes: limits.MAX_UPLOAD_BYTES,
         apiKey: () => (apiKey ??= verifyApiKey(db.prisma, tokenFrom(request.headers))),
         idempotencyKey: request.headers.get('idempotency-key'),
-        loaders: new Map(),
       };
     },
     // Unexpected errors are masked ("Unexpected error."); user errors carry a `code`.

@@ -1,20 +1,26 @@
 import { readdirSync } from 'node:fs';
-import type { RegisteredSource, SourceModule } from './source-module.ts';
+import type { RegisteredSource, SourceModule } from '../importing/source-module.ts';
 
-/**
- * Every folder under src/sources/ is a source: importing its index.ts registers its GraphQL
- * types, and its `source` export says how to load its data. Adding a source adds a folder.
- */
-export async function loadSourceModules(): Promise<RegisteredSource[]> {
-  const folders = readdirSync(import.meta.dirname, { withFileTypes: true })
+/** The ids of the sources: the folders under src/sources/, in name order. Adding a source adds a folder. */
+export function sourceIds(): string[] {
+  return readdirSync(import.meta.dirname, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
-  // One after another: the order types are registered in is the order schema.graphql prints.
+}
+
+/**
+ * The data module of every source (`<id>/data.ts`: reading its files and uploads). Loading data
+ * and the CLI use these; they never import a source's GraphQL module or build the schema.
+ */
+async function loadSourceModules(): Promise<RegisteredSource[]> {
   const modules: RegisteredSource[] = [];
-  for (const folder of folders) {
-    const { source } = (await import(`./${folder}/index.ts`)) as { source: SourceModule };
-    modules.push({ ...source, id: folder });
+  for (const id of sourceIds()) {
+    const { source } = (await import(`./${id}/data.ts`)) as { source: SourceModule };
+    modules.push({ ...source, id });
   }
   return modules;
 }
+
+/** Every source's data module, in folder order. */
+export const sourceModules: readonly RegisteredSource[] = await loadSourceModules();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
-import { loadBundledData } from '../../src/importing/bundled.ts';
+import { loadBundledData } from '../../src/publishing/bundled.ts';
 import { createHub, type Hub } from '../../src/server/yoga.ts';
 
 // The embedded database is one PGlite session behind one connection; concurrent requests must

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
-import { loadBundledData } from '../../src/importing/bundled.ts';
+import { loadBundledData } from '../../src/publishing/bundled.ts';
 import { createHub, type Hub, type HubOptions } from '../../src/server/yoga.ts';
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {

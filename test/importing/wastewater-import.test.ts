@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBundledData } from '../../src/importing/bundled.ts';
-import { loadBundledReleases } from '../../src/importing/releases.ts';
+import { loadBundledData } from '../../src/publishing/bundled.ts';
+import { loadBundledReleases } from '../../src/publishing/releases.ts';
 import { readWastewater, readWastewaterSource, WASTEWATER_DATA_DIR } from '../../src/sources/wastewater/importer.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { publishRelease } from '../../src/publishing/publish.ts';
-import { sourceModules } from '../../src/schema/index.ts';
+import { sourceModules } from '../../src/sources/registry.ts';
 import { largeEudaFile } from '../helpers/fixtures.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 

@@ -1,12 +1,17 @@
 import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
-import { defineParentCubeLoader, queryCube } from '../../cube/resolve.ts';
-import { AgeGroupType, ageGroupByCode } from '../../dimensions/age-group.ts';
-import { DeathCauseType, DeathIntentType, deathCauseByCode, deathIntentByCode } from '../../dimensions/death-codes.ts';
-import { RegionType, regionByCode } from '../../dimensions/region.ts';
+import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
+import {
+  DeathCauseType,
+  DeathIntentType,
+  deathCausesByCode,
+  deathIntentsByCode,
+} from '../../dimensions/death-codes.ts';
+import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { SubstanceType } from '../../dimensions/substance.ts';
-import { builder } from '../../schema/builder.ts';
-import { Sex } from '../../schema/common.ts';
-import { Observation, type ObservationShape, type UnitValue } from '../../schema/observation.ts';
+import { builder } from '../../graphql/builder.ts';
+import { Sex } from '../../graphql/common.ts';
+import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { Observation, type ObservationShape, type UnitValue } from '../../graphql/observation.ts';
 import { deathsCube } from './cubes.ts';
 import type { DEATH_MEASURES } from './importer.ts';
 
@@ -66,26 +71,30 @@ export const DrugDeathObservation = builder.objectRef<DeathRow>('DrugDeathObserv
     yearFrom: t.exposeInt('yearFrom', {
       description: 'First year of the period the figure covers (equals year for one year).',
     }),
-    region: t.field({
+    region: t.loadable({
       type: RegionType,
       description: 'Region (Norway "0" is the total).',
-      resolve: async (row, _a, ctx) => (await regionByCode(ctx).load(row.regionCode))!,
+      ...regionsByCode,
+      resolve: (row) => row.regionCode,
     }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    ageGroup: t.field({
+    ageGroup: t.loadable({
       type: AgeGroupType,
       description: 'Age group (ALL is the total).',
-      resolve: async (row, _a, ctx) => (await ageGroupByCode(ctx).load(row.ageGroupCode))!,
+      ...ageGroupsByCode,
+      resolve: (row) => row.ageGroupCode,
     }),
-    cause: t.field({
+    cause: t.loadable({
       type: DeathCauseType,
       description: 'Substance type, "stofftype" (ALL is the total).',
-      resolve: async (row, _a, ctx) => (await deathCauseByCode(ctx).load(row.causeCode))!,
+      ...deathCausesByCode,
+      resolve: (row) => row.causeCode,
     }),
-    intent: t.field({
+    intent: t.loadable({
       type: DeathIntentType,
       description: 'Intent group (ALL is the total).',
-      resolve: async (row, _a, ctx) => (await deathIntentByCode(ctx).load(row.intentCode))!,
+      ...deathIntentsByCode,
+      resolve: (row) => row.intentCode,
     }),
   }),
 });
@@ -150,29 +159,32 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const deathsByRegion = defineParentCubeLoader<DeathRow>(deathsCube, 'region');
-const deathsByCause = defineParentCubeLoader<DeathRow>(deathsCube, 'cause');
-
 builder.objectField(RegionType, 'drugDeaths', (t) =>
-  t.field({
-    type: [DrugDeathObservation],
+  t.loadableList({
+    type: DrugDeathObservation,
     description: 'Drug-induced deaths in this region (same arguments as Query.drugDeaths).',
     args: (({ region: _region, ...rest }) => rest)(deathsArgs),
-    resolve: async (region, args, ctx) =>
-      withUnits(await deathsByRegion(ctx).load({ codes: [region.code], query: toCubeQuery(args) })),
+    byPath: true,
+    load: loadByParent(deathsCube, 'region', toCubeQuery, withUnits),
+    loaderOptions: parentCodesKey,
+    resolve: (region) => [region.code],
   }),
 );
 
+const deathsByCause = loadByParent(deathsCube, 'cause', toCubeQuery, withUnits);
+
 builder.prismaObjectField(SubstanceType, 'drugDeaths', (t) =>
-  t.field({
-    type: [DrugDeathObservation],
+  t.loadableList({
+    type: DrugDeathObservation,
     description:
       'Drug-induced deaths registered with this substance type ("stofftype"); empty for substances the registry does not group deaths by (e.g. CANNABIS).',
     args: (({ cause: _cause, ...rest }) => rest)(deathsArgs),
-    select: { deathCauses: { select: { code: true } } },
-    resolve: async (substance, args, ctx) =>
-      withUnits(
-        await deathsByCause(ctx).load({ codes: substance.deathCauses.map((c) => c.code), query: toCubeQuery(args) }),
-      ),
+    byPath: true,
+    load: async (substances: string[], ctx, args) => {
+      const causes = await ctx.prisma.deathCause.findMany({ where: { substanceCode: { in: substances } } });
+      const codesOf = (substance: string) => causes.filter((c) => c.substanceCode === substance).map((c) => c.code);
+      return deathsByCause(substances.map(codesOf), ctx, args);
+    },
+    resolve: (substance) => substance.code,
   }),
 );

@@ -1,10 +1,10 @@
 import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
-import { defineParentCubeLoader, queryCube } from '../../cube/resolve.ts';
-import { StandardPopulationType, standardPopulationByCode } from '../../dimensions/death-codes.ts';
-import { RegionType, regionByCode } from '../../dimensions/region.ts';
-import { builder } from '../../schema/builder.ts';
-import { Sex } from '../../schema/common.ts';
-import { Observation, type ObservationShape } from '../../schema/observation.ts';
+import { StandardPopulationType, standardPopulationsByCode } from '../../dimensions/death-codes.ts';
+import { RegionType, regionsByCode } from '../../dimensions/region.ts';
+import { builder } from '../../graphql/builder.ts';
+import { Sex } from '../../graphql/common.ts';
+import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { ratesCube } from './cubes.ts';
 
 interface RateRow extends CubeRow, ObservationShape {
@@ -30,16 +30,18 @@ export const DrugDeathRateObservation = builder.objectRef<RateRow>('DrugDeathRat
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'standardCode' in row,
   fields: (t) => ({
-    region: t.field({
+    region: t.loadable({
       type: RegionType,
       description: 'Region (Norway "0" is the total).',
-      resolve: async (row, _a, ctx) => (await regionByCode(ctx).load(row.regionCode))!,
+      ...regionsByCode,
+      resolve: (row) => row.regionCode,
     }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    standardPopulation: t.field({
+    standardPopulation: t.loadable({
       type: StandardPopulationType,
       description: 'The population the rate is standardised to.',
-      resolve: async (row, _a, ctx) => (await standardPopulationByCode(ctx).load(row.standardCode))!,
+      ...standardPopulationsByCode,
+      resolve: (row) => row.standardCode,
     }),
   }),
 });
@@ -87,14 +89,14 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const ratesByRegion = defineParentCubeLoader<RateRow>(ratesCube, 'region');
-
 builder.objectField(RegionType, 'drugDeathRates', (t) =>
-  t.field({
-    type: [DrugDeathRateObservation],
+  t.loadableList({
+    type: DrugDeathRateObservation,
     description: 'Age-standardised death rates in this region (same arguments as Query.drugDeathRates).',
     args: (({ region: _region, ...rest }) => rest)(ratesArgs),
-    resolve: async (region, args, ctx) =>
-      withUnit(await ratesByRegion(ctx).load({ codes: [region.code], query: toCubeQuery(args) })),
+    byPath: true,
+    load: loadByParent(ratesCube, 'region', toCubeQuery, withUnit),
+    loaderOptions: parentCodesKey,
+    resolve: (region) => [region.code],
   }),
 );

@@ -1,7 +1,7 @@
 import type { CubeDefinition, CubeRow } from '../../cube/definition.ts';
-import { queryCube } from '../../cube/resolve.ts';
-import { builder } from '../../schema/builder.ts';
-import { Observation, type ObservationShape } from '../../schema/observation.ts';
+import { builder } from '../../graphql/builder.ts';
+import { queryCube } from '../../graphql/cube-fields.ts';
+import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 
 interface EstimateRow extends CubeRow, ObservationShape {
   low: number | null;

@@ -8,7 +8,7 @@ import {
   readSourceFile,
   releaseOf,
 } from '../../importing/source-files.ts';
-import type { ReleaseBundle, ReleaseRecord } from '../source-module.ts';
+import type { ReleaseBundle, ReleaseRecord } from '../../importing/source-module.ts';
 
 export const PWID_DATA_DIR = join(DATA_DIR, 'pwid');
 

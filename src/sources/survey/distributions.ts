@@ -1,9 +1,9 @@
 import type { CubeRow } from '../../cube/definition.ts';
-import { queryCube } from '../../cube/resolve.ts';
-import { AgeGroupType, ageGroupByCode } from '../../dimensions/age-group.ts';
-import { builder } from '../../schema/builder.ts';
-import { Sex } from '../../schema/common.ts';
-import { Observation, type ObservationShape } from '../../schema/observation.ts';
+import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
+import { builder } from '../../graphql/builder.ts';
+import { Sex } from '../../graphql/common.ts';
+import { queryCube } from '../../graphql/cube-fields.ts';
+import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { distributionCube } from './cubes.ts';
 import type { DISTRIBUTION_MEASURES, DISTRIBUTIONS } from './importer.ts';
 
@@ -75,10 +75,11 @@ export const UseDistributionObservation = builder.objectRef<DistributionRow>('Us
       description: 'Unweighted number of respondents in the category, where published.',
     }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    ageGroup: t.field({
+    ageGroup: t.loadable({
       type: AgeGroupType,
       description: 'Age group of the users.',
-      resolve: async (row, _a, ctx) => (await ageGroupByCode(ctx).load(row.ageGroupCode))!,
+      ...ageGroupsByCode,
+      resolve: (row) => row.ageGroupCode,
     }),
   }),
 });

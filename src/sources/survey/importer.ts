@@ -12,7 +12,7 @@ import {
   readSourceFile,
   releaseOf,
 } from '../../importing/source-files.ts';
-import type { ReleaseBundle, ReleaseRecord } from '../source-module.ts';
+import type { ReleaseBundle, ReleaseRecord } from '../../importing/source-module.ts';
 import {
   type ChartManifestEntry,
   type ChartPoint,

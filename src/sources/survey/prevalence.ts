@@ -1,13 +1,13 @@
 import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
-import { defineParentCubeLoader, queryCube } from '../../cube/resolve.ts';
-import { AgeGroupType, ageGroupByCode } from '../../dimensions/age-group.ts';
-import { SubstanceType, substanceByCode } from '../../dimensions/substance.ts';
-import { builder } from '../../schema/builder.ts';
-import { Sex } from '../../schema/common.ts';
-import { Observation, type ObservationShape } from '../../schema/observation.ts';
+import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
+import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
+import { builder } from '../../graphql/builder.ts';
+import { Sex } from '../../graphql/common.ts';
+import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { prevalenceCube } from './cubes.ts';
 import type { RECALLS } from './importer.ts';
-import { SurveyWaveType, waveByYear } from './waves.ts';
+import { SurveyWaveType, wavesByYear } from './waves.ts';
 
 interface PrevalenceRow extends CubeRow, ObservationShape {
   substanceCode: string;
@@ -45,17 +45,19 @@ export const PrevalenceObservation = builder.objectRef<PrevalenceRow>('Prevalenc
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'recall' in row && 'substanceCode' in row,
   fields: (t) => ({
-    substance: t.field({
+    substance: t.loadable({
       type: SubstanceType,
       description: 'The substance asked about.',
-      resolve: async (row, _a, ctx) => (await substanceByCode(ctx).load(row.substanceCode))!,
+      ...substancesByCode,
+      resolve: (row) => row.substanceCode,
     }),
     recall: t.field({ type: Recall, description: 'The period asked about.', resolve: (row) => row.recall }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    ageGroup: t.field({
+    ageGroup: t.loadable({
       type: AgeGroupType,
       description: 'Age group of the respondents.',
-      resolve: async (row, _a, ctx) => (await ageGroupByCode(ctx).load(row.ageGroupCode))!,
+      ...ageGroupsByCode,
+      resolve: (row) => row.ageGroupCode,
     }),
     ciLow: t.exposeFloat('ciLow', {
       nullable: true,
@@ -73,11 +75,12 @@ export const PrevalenceObservation = builder.objectRef<PrevalenceRow>('Prevalenc
       nullable: true,
       description: 'Unweighted number of respondents who reported use, where published.',
     }),
-    wave: t.field({
+    wave: t.loadable({
       type: SurveyWaveType,
       nullable: true,
       description: 'Method facts and comparability notes of this survey year, where the sources give them.',
-      resolve: (row, _a, ctx) => waveByYear(ctx).load(row.year),
+      ...wavesByYear,
+      resolve: (row) => row.year,
     }),
   }),
 });
@@ -135,14 +138,14 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const prevalenceBySubstance = defineParentCubeLoader<PrevalenceRow>(prevalenceCube, 'substance');
-
 builder.objectField(SubstanceType, 'prevalence', (t) =>
-  t.field({
-    type: [PrevalenceObservation],
+  t.loadableList({
+    type: PrevalenceObservation,
     description: 'Survey prevalence of this substance (same arguments as Query.prevalence).',
     args: (({ substance: _substance, ...rest }) => rest)(prevalenceArgs),
-    resolve: async (substance, args, ctx) =>
-      withUnit(await prevalenceBySubstance(ctx).load({ codes: [substance.code], query: toCubeQuery(args) })),
+    byPath: true,
+    load: loadByParent(prevalenceCube, 'substance', toCubeQuery, withUnit),
+    loaderOptions: parentCodesKey,
+    resolve: (substance) => [substance.code],
   }),
 );

@@ -1,10 +1,10 @@
 import { releasePublishedBy } from '../../cube/definition.ts';
 import type { Release, SurveyTrendPoint, SurveyTrendTest } from '../../db/generated/prisma/client.ts';
-import { SubstanceType, substanceByCode } from '../../dimensions/substance.ts';
-import { builder } from '../../schema/builder.ts';
-import { Qualifier } from '../../schema/common.ts';
-import { type Context, defineLoader } from '../../server/context.ts';
-import { ReleaseType } from '../source-types.ts';
+import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
+import { builder } from '../../graphql/builder.ts';
+import { Qualifier } from '../../graphql/common.ts';
+import type { Context } from '../../graphql/context.ts';
+import { ReleaseType } from '../../graphql/provenance.ts';
 import { Recall } from './prevalence.ts';
 
 interface Trend {
@@ -60,40 +60,6 @@ async function loadTrends(
       a.substanceCode.localeCompare(b.substanceCode) || recallOrder.indexOf(a.recall) - recallOrder.indexOf(b.recall),
   );
 }
-
-interface TrendKey {
-  substance: string;
-  recall?: Trend['recall'][];
-  asOf?: Date | null;
-}
-
-/** Batches Substance.prevalenceTrends: all substances asking with the same arguments in one go. */
-const trendsBySubstance = defineLoader<TrendKey, Trend[], string>(
-  async (keys, ctx) => {
-    const groups = new Map<string, TrendKey[]>();
-    for (const key of keys) {
-      const group = JSON.stringify([key.recall, key.asOf]);
-      groups.set(group, [...(groups.get(group) ?? []), key]);
-    }
-    const answers = new Map<TrendKey, Trend[]>();
-    for (const group of groups.values()) {
-      const { recall, asOf } = group[0]!;
-      const trends = await loadTrends(
-        ctx,
-        group.map((key) => key.substance),
-        recall,
-        asOf,
-      );
-      for (const key of group)
-        answers.set(
-          key,
-          trends.filter((trend) => trend.substanceCode === key.substance),
-        );
-    }
-    return keys.map((key) => answers.get(key) ?? []);
-  },
-  { cacheKeyFn: (key) => JSON.stringify([key.substance, key.recall, key.asOf]) },
-);
 
 const TrendPointType = builder.objectRef<SurveyTrendPoint & { release: Release }>('PrevalenceTrendPoint').implement({
   description:
@@ -152,10 +118,11 @@ const TrendType = builder.objectRef<Trend>('PrevalenceTrend').implement({
   description:
     "The report's trend test of a prevalence series (figures 5-7): adjusted and observed series with the test result.",
   fields: (t) => ({
-    substance: t.field({
+    substance: t.loadable({
       type: SubstanceType,
       description: 'The substance.',
-      resolve: async (trend, _a, ctx) => (await substanceByCode(ctx).load(trend.substanceCode))!,
+      ...substancesByCode,
+      resolve: (trend) => trend.substanceCode,
     }),
     recall: t.field({ type: Recall, description: 'The recall period.', resolve: (trend) => trend.recall }),
     points: t.field({
@@ -187,11 +154,14 @@ builder.queryFields((t) => ({
 }));
 
 builder.objectField(SubstanceType, 'prevalenceTrends', (t) =>
-  t.field({
-    type: [TrendType],
+  t.loadableGroup({
+    type: TrendType,
     description: "Trend tests of this substance's prevalence.",
     args: trendArgs,
-    resolve: (substance, args, ctx) =>
-      trendsBySubstance(ctx).load({ substance: substance.code, recall: args.recall ?? undefined, asOf: args.asOf }),
+    // Every substance at one path shares the arguments: one load for all of them.
+    byPath: true,
+    load: (substances: string[], ctx, args) => loadTrends(ctx, substances, args.recall ?? undefined, args.asOf),
+    group: (trend) => trend.substanceCode,
+    resolve: (substance) => substance.code,
   }),
 );

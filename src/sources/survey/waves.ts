@@ -1,16 +1,18 @@
 import type { SurveyWave } from '../../db/generated/prisma/client.ts';
-import { builder } from '../../schema/builder.ts';
-import { langArgs } from '../../schema/common.ts';
-import { defineLoader } from '../../server/context.ts';
+import { builder } from '../../graphql/builder.ts';
+import { langArgs } from '../../graphql/common.ts';
+import type { Context } from '../../graphql/context.ts';
 
-/** The latest published method facts per survey year (one statement per request). */
-export const waveByYear = defineLoader<number, SurveyWave | null>(async (years, ctx) => {
-  const waves = await ctx.prisma.surveyWave.findMany({
-    where: { year: { in: [...years] }, release: { withdrawnAt: null } },
-    orderBy: [{ release: { publishedAt: 'desc' } }, { release: { createdAt: 'desc' } }],
-  });
-  return years.map((year) => waves.find((wave) => wave.year === year) ?? null);
-});
+/** Options for `t.loadable` fields: the latest published method facts per survey year (one statement per request). */
+export const wavesByYear = {
+  load: async (years: number[], ctx: Context): Promise<(SurveyWave | null)[]> => {
+    const waves = await ctx.prisma.surveyWave.findMany({
+      where: { year: { in: years }, release: { withdrawnAt: null } },
+      orderBy: [{ release: { publishedAt: 'desc' } }, { release: { createdAt: 'desc' } }],
+    });
+    return years.map((year) => waves.find((wave) => wave.year === year) ?? null);
+  },
+};
 
 export const SurveyWaveType = builder.prismaObject('SurveyWave', {
   description: 'Method facts of one year of the survey, as the report gives them, and its comparability notes.',

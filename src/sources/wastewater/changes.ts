@@ -1,8 +1,8 @@
 import { releasePublishedBy } from '../../cube/definition.ts';
 import type { Release, WastewaterAggregate, WastewaterChange } from '../../db/generated/prisma/client.ts';
-import { builder } from '../../schema/builder.ts';
-import { ReleaseType } from '../source-types.ts';
-import { metaboliteByCode, siteByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
+import { builder } from '../../graphql/builder.ts';
+import { ReleaseType } from '../../graphql/provenance.ts';
+import { metabolitesByCode, sitesByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
 
 // EUDA's own derived tables, served as EUDA published them (from the latest release by asOf).
 
@@ -21,15 +21,17 @@ const newestFirst = [{ release: { publishedAt: 'desc' as const } }, { release: {
 const WastewaterChangeType = builder.objectRef<WastewaterChange & { release: Release }>('WastewaterChange').implement({
   description: "EUDA's published change of a site's daily mean from the previous year it has data for.",
   fields: (t) => ({
-    site: t.field({
+    site: t.loadable({
       type: WastewaterSiteType,
       description: 'The site.',
-      resolve: async (c, _a, ctx) => (await siteByCode(ctx).load(c.siteCode))!,
+      ...sitesByCode,
+      resolve: (c) => c.siteCode,
     }),
-    metabolite: t.field({
+    metabolite: t.loadable({
       type: WastewaterMetaboliteType,
       description: 'The metabolite.',
-      resolve: async (c, _a, ctx) => (await metaboliteByCode(ctx).load(c.metaboliteCode))!,
+      ...metabolitesByCode,
+      resolve: (c) => c.metaboliteCode,
     }),
     yearCurrent: t.exposeInt('yearCurrent', { description: 'The later year.' }),
     yearPrevious: t.exposeInt('yearPrevious', {
@@ -68,10 +70,11 @@ const WastewaterAggregateType = builder
   .implement({
     description: "EUDA's aggregated trend of a metabolite across sites, as published.",
     fields: (t) => ({
-      metabolite: t.field({
+      metabolite: t.loadable({
         type: WastewaterMetaboliteType,
         description: 'The metabolite.',
-        resolve: async (a, _x, ctx) => (await metaboliteByCode(ctx).load(a.metaboliteCode))!,
+        ...metabolitesByCode,
+        resolve: (a) => a.metaboliteCode,
       }),
       year: t.exposeInt('year', { description: 'Year.' }),
       value: t.exposeFloat('value', { description: 'The aggregated value, unrounded as published.' }),

@@ -6,7 +6,7 @@ import type { SqlValue } from '../../db/bulk.ts';
 import { readCodelistCodes } from '../../dimensions/codelists.ts';
 import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
 import { bundleByRelease, codeOf, DATA_DIR, readReleasesFile, readSourceFile } from '../../importing/source-files.ts';
-import type { ReferenceRows, ReleaseBundle, ReleaseRecord } from '../source-module.ts';
+import type { ReferenceRows, ReleaseBundle, ReleaseRecord } from '../../importing/source-module.ts';
 
 export const WASTEWATER_DATA_DIR = join(DATA_DIR, 'wastewater');
 export const EUDA_RELEASE = 'wastewater-euda-2025';

@@ -1,12 +1,12 @@
 import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
-import { defineParentCubeLoader, queryCube } from '../../cube/resolve.ts';
 import { RegionType } from '../../dimensions/region.ts';
-import { SubstanceType, substanceByCode } from '../../dimensions/substance.ts';
-import { builder } from '../../schema/builder.ts';
-import { Observation, type ObservationShape } from '../../schema/observation.ts';
+import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
+import { builder } from '../../graphql/builder.ts';
+import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
 import type { STATISTICS } from './importer.ts';
-import { metaboliteByCode, siteByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
+import { metabolitesByCode, sitesByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
 
 interface LoadRow extends CubeRow, ObservationShape {
   siteCode: string;
@@ -47,21 +47,24 @@ export const WastewaterObservation = builder.objectRef<LoadRow>('WastewaterObser
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'siteCode' in row,
   fields: (t) => ({
-    site: t.field({
+    site: t.loadable({
       type: WastewaterSiteType,
       description: 'The treatment plant.',
-      resolve: async (row, _a, ctx) => (await siteByCode(ctx).load(row.siteCode))!,
+      ...sitesByCode,
+      resolve: (row) => row.siteCode,
     }),
     country: t.exposeString('countryCode', { description: 'Country code as EUDA publishes it.' }),
-    metabolite: t.field({
+    metabolite: t.loadable({
       type: WastewaterMetaboliteType,
       description: 'What was measured (e.g. benzoylecgonine for cocaine).',
-      resolve: async (row, _a, ctx) => (await metaboliteByCode(ctx).load(row.metaboliteCode))!,
+      ...metabolitesByCode,
+      resolve: (row) => row.metaboliteCode,
     }),
-    substance: t.field({
+    substance: t.loadable({
       type: SubstanceType,
       description: 'The substance the metabolite indicates.',
-      resolve: async (row, _a, ctx) => (await substanceByCode(ctx).load(row.substanceCode))!,
+      ...substancesByCode,
+      resolve: (row) => row.substanceCode,
     }),
     statistic: t.field({
       type: WastewaterStatistic,
@@ -137,43 +140,48 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const loadsBySite = defineParentCubeLoader<LoadRow>(wastewaterCube, 'site');
-const loadsBySubstance = defineParentCubeLoader<LoadRow>(wastewaterCube, 'substance');
 const withoutFilter = <Key extends string>(key: Key) => {
   const { [key]: _removed, ...rest } = loadArgs as Record<string, (typeof loadArgs)[keyof typeof loadArgs]>;
   return rest as Omit<typeof loadArgs, Key>;
 };
 
+const loadsBySite = loadByParent(wastewaterCube, 'site', toCubeQuery, present);
+
 builder.prismaObjectField(WastewaterSiteType, 'wastewater', (t) =>
-  t.field({
-    type: [WastewaterObservation],
+  t.loadableList({
+    type: WastewaterObservation,
     description: 'Loads measured at this site (same arguments as Query.wastewater).',
     args: withoutFilter('site'),
-    resolve: async (site, args, ctx) =>
-      present(await loadsBySite(ctx).load({ codes: [site.code], query: toCubeQuery(args) }), args),
+    byPath: true,
+    load: loadsBySite,
+    loaderOptions: parentCodesKey,
+    resolve: (site) => [site.code],
   }),
 );
 
 builder.prismaObjectField(RegionType, 'wastewater', (t) =>
-  t.field({
-    type: [WastewaterObservation],
+  t.loadableList({
+    type: WastewaterObservation,
     description: 'Loads measured at the sites in this region (same arguments as Query.wastewater).',
     args: withoutFilter('site'),
-    select: { wastewaterSites: { select: { code: true } } },
-    resolve: async (region, args, ctx) =>
-      present(
-        await loadsBySite(ctx).load({ codes: region.wastewaterSites.map((s) => s.code), query: toCubeQuery(args) }),
-        args,
-      ),
+    byPath: true,
+    load: async (regions: string[], ctx, args) => {
+      const sites = await ctx.prisma.wastewaterSite.findMany({ where: { regionCode: { in: regions } } });
+      const codesOf = (region: string) => sites.filter((s) => s.regionCode === region).map((s) => s.code);
+      return loadsBySite(regions.map(codesOf), ctx, args);
+    },
+    resolve: (region) => region.code,
   }),
 );
 
 builder.prismaObjectField(SubstanceType, 'wastewater', (t) =>
-  t.field({
-    type: [WastewaterObservation],
+  t.loadableList({
+    type: WastewaterObservation,
     description: "Loads of this substance's metabolite in wastewater (same arguments as Query.wastewater).",
     args: withoutFilter('substance'),
-    resolve: async (substance, args, ctx) =>
-      present(await loadsBySubstance(ctx).load({ codes: [substance.code], query: toCubeQuery(args) }), args),
+    byPath: true,
+    load: loadByParent(wastewaterCube, 'substance', toCubeQuery, present),
+    loaderOptions: parentCodesKey,
+    resolve: (substance) => [substance.code],
   }),
 );

@@ -1,11 +1,11 @@
 import { RegionType } from '../../dimensions/region.ts';
-import { builder } from '../../schema/builder.ts';
-import { defineCodeLoader } from '../../server/context.ts';
+import { builder } from '../../graphql/builder.ts';
+import { byCode } from '../../graphql/loaders.ts';
 
-export const siteByCode = defineCodeLoader((ctx, codes) =>
+export const sitesByCode = byCode((codes, ctx) =>
   ctx.prisma.wastewaterSite.findMany({ where: { code: { in: codes } } }),
 );
-export const metaboliteByCode = defineCodeLoader((ctx, codes) =>
+export const metabolitesByCode = byCode((codes, ctx) =>
   ctx.prisma.wastewaterMetabolite.findMany({ where: { code: { in: codes } } }),
 );
 

@@ -1,8 +1,9 @@
 import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import type PrismaTypes from '../db/generated/pothos-types.ts';
 import { getDatamodel } from '../db/generated/pothos-types.ts';
-import type { Context } from '../server/context.ts';
+import type { Context } from './context.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -10,7 +11,7 @@ export const builder = new SchemaBuilder<{
   Scalars: { Date: { Input: Date; Output: Date | string }; File: { Input: File; Output: never } };
   DefaultFieldNullability: false;
 }>({
-  plugins: [PrismaPlugin],
+  plugins: [PrismaPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   prisma: {
     client: (ctx) => ctx.prisma,

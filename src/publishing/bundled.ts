@@ -1,7 +1,7 @@
 import { inTransaction } from '../db/bulk.ts';
 import type { Database } from '../db/database.ts';
 import { loadCodelists } from '../dimensions/codelists.ts';
-import { sourceModules } from '../schema/index.ts';
+import { sourceModules } from '../sources/registry.ts';
 import { loadBundledReleases } from './releases.ts';
 
 /**

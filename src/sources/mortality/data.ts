@@ -1,12 +1,10 @@
-import type { SourceModule } from '../source-module.ts';
+import type { SourceModule } from '../../importing/source-module.ts';
 import {
   MORTALITY_UPLOAD_LAYOUT,
   parseMortalityUpload,
   readMortalityReleases,
   readMortalitySource,
 } from './importer.ts';
-import './deaths.ts';
-import './rates.ts';
 
 /** Drug-induced deaths from the Cause of Death Registry (FHI), as published and revised. */
 export const source: SourceModule = {

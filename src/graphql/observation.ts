@@ -1,8 +1,8 @@
 import type { CubeRow } from '../cube/definition.ts';
-import { type Revision, revisionsOf } from '../cube/revisions.ts';
-import { ReleaseType, releaseById, SourceType, sourceById } from '../sources/source-types.ts';
+import { findRevisions, type Revision, revisionKey } from '../cube/revisions.ts';
 import { builder } from './builder.ts';
 import { Qualifier, Unit, ValueStatus } from './common.ts';
+import { ReleaseType, releasesById, SourceType, sourcesById } from './provenance.ts';
 
 const RevisionType = builder.objectRef<Revision>('Revision').implement({
   description: 'A value the same cell had in an earlier release (the source revised it).',
@@ -19,10 +19,11 @@ const RevisionType = builder.objectRef<Revision>('Revision').implement({
       resolve: (r) => r.qualifier as ObservationShape['qualifier'],
     }),
     reference: t.exposeString('reference', { nullable: true, description: 'Where it was printed.' }),
-    release: t.field({
+    release: t.loadable({
       type: ReleaseType,
       description: 'The release.',
-      resolve: async (r, _args, ctx) => (await releaseById(ctx).load(r.releaseId))!,
+      ...releasesById,
+      resolve: (r) => r.releaseId,
     }),
   }),
 });
@@ -61,23 +62,25 @@ export const Observation = builder.interfaceRef<ObservationShape>('Observation')
       description: 'The table, figure or passage the value was printed in.',
     }),
     note: t.exposeString('note', { nullable: true, description: 'A remark on this value, where one is needed.' }),
-    release: t.field({
+    release: t.loadable({
       type: ReleaseType,
       description: 'The release this value comes from.',
-      resolve: async (o, _args, ctx) => (await releaseById(ctx).load(o.releaseId))!,
+      ...releasesById,
+      resolve: (o) => o.releaseId,
     }),
-    revisions: t.field({
-      type: [RevisionType],
+    revisions: t.loadableList({
+      type: RevisionType,
       description: 'Earlier values of this cell: the same cell in releases published before this one, newest first.',
-      resolve: (o, _args, ctx) => revisionsOf(ctx).load(o),
+      // One statement per cube per request, whatever the number of cells.
+      load: (rows: ObservationShape[], ctx) => findRevisions(ctx.prisma, rows),
+      loaderOptions: { cacheKeyFn: revisionKey },
+      resolve: (o) => o,
     }),
-    source: t.field({
+    source: t.loadable({
       type: SourceType,
       description: 'The source this value comes from.',
-      resolve: async (o, _args, ctx) => {
-        const release = (await releaseById(ctx).load(o.releaseId))!;
-        return (await sourceById(ctx).load(release.sourceId))!;
-      },
+      ...sourcesById,
+      resolve: (o) => o.sourceId,
     }),
   }),
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { insertRows, inTransaction, upsertRows } from '../db/bulk.ts';
-import type { ReferenceRows, ReleaseBundle, SourceRecord } from '../sources/source-module.ts';
+import type { ReferenceRows, ReleaseBundle, SourceRecord } from '../importing/source-module.ts';
 
 /** SHA-256 of a release's content: the same input always gives the same checksum. */
 export function releaseChecksum(bundle: ReleaseBundle): string {

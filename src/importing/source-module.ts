@@ -44,7 +44,7 @@ export interface ReferenceRows extends ObservationRows {
 /** A source as the registry knows it: its module and its id, the name of its folder. */
 export type RegisteredSource = SourceModule & { id: string };
 
-/** What a folder under src/sources/ provides besides its GraphQL types. */
+/** What the data module of a source (`src/sources/<id>/data.ts`) provides: everything but GraphQL. */
 export interface SourceModule {
   /** Reads prisma/data/<id>/source.json. */
   readSource(): SourceRecord;

@@ -1,8 +1,5 @@
-import type { SourceModule } from '../source-module.ts';
+import type { SourceModule } from '../../importing/source-module.ts';
 import { parseWastewaterUpload, readWastewater, readWastewaterSource, WASTEWATER_UPLOAD_LAYOUT } from './importer.ts';
-import './sites.ts';
-import './loads.ts';
-import './changes.ts';
 
 // The files are read once for both the sites and the releases.
 let files: ReturnType<typeof readWastewater> | undefined;

@@ -1,6 +1,5 @@
-import type { SourceModule } from '../source-module.ts';
+import type { SourceModule } from '../../importing/source-module.ts';
 import { PWID_UPLOAD_LAYOUT, parsePwidUpload, readPwidReleases, readPwidSource } from './importer.ts';
-import './estimates.ts';
 
 /** Estimated number of people who inject drugs (SIRUS/FHI, mortality multiplier method). */
 export const source: SourceModule = {

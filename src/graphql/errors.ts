@@ -1,4 +1,5 @@
 import { createGraphQLError } from 'graphql-yoga';
+import { CubeQueryError } from '../cube/errors.ts';
 
 /** Error codes clients can rely on (in `extensions.code`). */
 export type UserErrorCode =
@@ -21,8 +22,7 @@ export function userError(code: UserErrorCode, message: string, details: Record<
   return createGraphQLError(message, { extensions: { code, ...details } });
 }
 
-/** Lists values for an error message: `"a", "b" and "c"`. */
-export function listForMessage(values: readonly string[]): string {
-  const quoted = values.map((value) => `"${value}"`);
-  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+/** A cube's refusal (unknown code, unpublished breakdown, ...) as the user error it is; other errors unchanged. */
+export function asUserError(error: unknown): unknown {
+  return error instanceof CubeQueryError ? userError(error.code, error.message, error.details) : error;
 }

@@ -1,18 +1,19 @@
-import { builder } from '../schema/builder.ts';
-import { label, langArgs } from '../schema/common.ts';
-import { defineCodeLoader } from '../server/context.ts';
+import type { Release, Source } from '../db/generated/prisma/client.ts';
+import { builder } from './builder.ts';
+import { label, langArgs } from './common.ts';
+import type { Context } from './context.ts';
 
-export const sourceById = defineCodeLoader((ctx, codes) =>
-  ctx.prisma.source
-    .findMany({ where: { id: { in: codes } } })
-    .then((rows) => rows.map((row) => ({ ...row, code: row.id }))),
-);
+/** Sources by id, for `t.loadable` fields. */
+export const sourcesById = {
+  load: (ids: string[], ctx: Context) => ctx.prisma.source.findMany({ where: { id: { in: ids } } }),
+  sort: (source: Source) => source.id,
+};
 
-export const releaseById = defineCodeLoader((ctx, codes) =>
-  ctx.prisma.release
-    .findMany({ where: { id: { in: codes } } })
-    .then((rows) => rows.map((row) => ({ ...row, code: row.id }))),
-);
+/** Releases by id, for `t.loadable` fields. */
+export const releasesById = {
+  load: (ids: string[], ctx: Context) => ctx.prisma.release.findMany({ where: { id: { in: ids } } }),
+  sort: (release: Release) => release.id,
+};
 
 export const ReleaseStatus = builder.enumType('ReleaseStatus', {
   description: 'Whether the source considers a release final.',

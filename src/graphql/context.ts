@@ -1,0 +1,13 @@
+import type { CubeMetadataCache } from '../cube/metadata.ts';
+import type { Database, PrismaClient } from '../db/database.ts';
+
+/**
+ * What every resolver gets: the shared database and the cubes' metadata; per-request loaders are
+ * kept on it by Pothos' dataloader plugin. Layers above add the fields they need by declaration
+ * merging (`publishing/graphql.ts` adds the API key, events and sources); `server/` builds it.
+ */
+export interface Context {
+  prisma: PrismaClient;
+  db: Database;
+  cubes: CubeMetadataCache;
+}

@@ -1,0 +1,69 @@
+import type { CubeDefinition, CubeQuery, CubeRow } from '../cube/definition.ts';
+import { selectCells, validateCubeQuery } from '../cube/query.ts';
+import type { Context } from './context.ts';
+import { asUserError } from './errors.ts';
+
+/** Answers a root query field: validate against what was published, then select the cells. */
+export async function queryCube<Row extends CubeRow>(
+  ctx: Context,
+  cube: CubeDefinition,
+  query: CubeQuery,
+): Promise<Row[]> {
+  try {
+    validateCubeQuery(cube, await ctx.cubes.get(cube), query);
+  } catch (error) {
+    throw asUserError(error);
+  }
+  return selectCells<Row>(ctx.prisma, cube, query);
+}
+
+/** Parents are keyed by their codes in a dimension: a region's code, the death causes of a substance. */
+export type ParentCodes = readonly string[];
+
+/** Loader options of a field keyed by ParentCodes. */
+export const parentCodesKey = { cacheKeyFn: (codes: ParentCodes) => codes.join('|') };
+
+/**
+ * The `load` of a cube field on a parent type (`Region.drugDeaths`, `Substance.drugDeaths`), for
+ * `t.loadableList` with `byPath: true`: the parents at one path share their arguments, so one SQL
+ * statement filtered on all their codes answers them all, and N parents cost what one does. A
+ * parent whose codes the cube does not know gets its own error; the others are answered.
+ */
+export function loadByParent<Row extends CubeRow, Args, Out>(
+  cube: CubeDefinition,
+  argument: string,
+  toQuery: (args: Args) => CubeQuery,
+  present: (rows: Row[], args: Args) => Out[],
+) {
+  const dimension = cube.dimensions.find((d) => d.argument === argument);
+  if (!dimension) throw new Error(`${cube.table} has no dimension argument ${argument}`);
+  const field = dimension.field as keyof Row;
+  return async (parents: ParentCodes[], ctx: Context, args: Args): Promise<(Out[] | Error)[]> => {
+    const query = toQuery(args);
+    const metadata = await ctx.cubes.get(cube);
+    const refused = parents.map((codes): Error | undefined => {
+      try {
+        if (codes.length) validateCubeQuery(cube, metadata, withCodes(query, argument, codes));
+        return undefined;
+      } catch (error) {
+        return asUserError(error) as Error;
+      }
+    });
+    const wanted = [...new Set(parents.filter((codes, index) => codes.length && !refused[index]).flat())];
+    const rows = wanted.length ? await selectCells<Row>(ctx.prisma, cube, withCodes(query, argument, wanted)) : [];
+    return parents.map((codes, index) => {
+      const ofParent = new Set(codes);
+      return (
+        refused[index] ??
+        present(
+          rows.filter((row) => ofParent.has(String(row[field]))),
+          args,
+        )
+      );
+    });
+  };
+}
+
+function withCodes(query: CubeQuery, argument: string, codes: readonly string[]): CubeQuery {
+  return { ...query, filters: { ...query.filters, [argument]: codes } };
+}

@@ -1,0 +1,14 @@
+import type { Context } from './context.ts';
+
+/**
+ * Options for `t.loadable` fields that return a codelist entry by its code: the field's loader
+ * asks once per request with every code wanted (`code IN (...)`), and Pothos' `sort` puts the
+ * rows back in the order of the codes. A code without a row resolves to null, which a non-null
+ * field reports as an error.
+ */
+export function byCode<Row extends { code: string }>(findMany: (codes: string[], ctx: Context) => Promise<Row[]>) {
+  return {
+    load: (codes: string[], ctx: Context) => findMany(codes, ctx),
+    sort: (row: Row) => row.code,
+  };
+}
