@@ -11,7 +11,7 @@ const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
-  /** Connections to PostgreSQL. The embedded database always uses exactly one (see DESIGN.md). */
+  /** Connections to PostgreSQL. The embedded database always uses exactly one (see docs/DESIGN.md). */
   DB_POOL_MAX: positiveInt(10),
   MAX_QUERY_DEPTH: positiveInt(10),
   MAX_ALIASES: positiveInt(30),

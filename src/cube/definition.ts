@@ -1,5 +1,5 @@
 /**
- * A source's cube: one table of published cells, one row per (cell, release). DESIGN.md's one
+ * A source's cube: one table of published cells, one row per (cell, release). docs/DESIGN.md's one
  * query rule is implemented once, in query.ts, over these definitions.
  */
 export interface CubeDimension {
