@@ -50,7 +50,7 @@ try {
   })();
 
   const start = performance.now();
-  const result = await publishRelease(db, sourceModules, hub.events, {
+  const result = await publishRelease(db, sourceModules, {
     sourceId: 'wastewater',
     fileName: 'bench.csv',
     content,

@@ -8,7 +8,6 @@ import { applyMigrations } from './db/migrate.ts';
 import { isCalendarDate } from './importing/csv.ts';
 import { createApiKey, revokeApiKey } from './publishing/api-keys.ts';
 import { loadBundledData } from './publishing/bundled.ts';
-import { createReleaseEvents } from './publishing/events.ts';
 import { publishRelease, withdrawRelease } from './publishing/publish.ts';
 import { sourceModules } from './sources/registry.ts';
 
@@ -21,7 +20,8 @@ const USAGE = `Usage: npm run cli -- <command>
   keys revoke <key id>
   keys list
 
-Uses DATABASE_URL (or the embedded database in DATA_DIR) and REDIS_URL, like the hub.`;
+Uses DATABASE_URL (or the embedded database in DATA_DIR), like the hub; every running hub
+hears of a new release from PostgreSQL at once.`;
 
 class UsageError extends Error {}
 
@@ -56,7 +56,6 @@ async function main(): Promise<void> {
   }
   const config = loadConfig();
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 2 });
-  const events = createReleaseEvents(config.REDIS_URL);
   try {
     await applyMigrations(db.pool);
     if (command === 'publish') {
@@ -69,7 +68,7 @@ async function main(): Promise<void> {
       if (!isCalendarDate(publishedAt)) throw new UsageError('--published-at must be a date YYYY-MM-DD.');
       await loadBundledData(db); // the codelists and sites a file refers to
       let shown = -1;
-      const result = await publishRelease(db, sourceModules, events, {
+      const result = await publishRelease(db, sourceModules, {
         sourceId,
         fileName: basename(file),
         content: readFileSync(file, 'utf8'),
@@ -99,7 +98,7 @@ async function main(): Promise<void> {
     } else if (command === 'withdraw') {
       const [id] = rest;
       if (!id) throw new UsageError('withdraw needs a release id.');
-      const release = await withdrawRelease(db, events, id, required('reason'), actor);
+      const release = await withdrawRelease(db, id, required('reason'), actor);
       console.log(`withdrew release ${release.id} (${release.label})`);
     } else if (command === 'keys' && rest[0] === 'create') {
       const name = rest[1];
@@ -127,7 +126,6 @@ async function main(): Promise<void> {
       throw new UsageError(`unknown command "${[command, ...rest].join(' ')}".`);
     }
   } finally {
-    await events.close();
     await db.close();
   }
 }

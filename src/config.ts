@@ -21,11 +21,6 @@ const configSchema = z.object({
   RESPONSE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(300_000),
   /** Largest file publishRelease accepts, in bytes. */
   MAX_UPLOAD_BYTES: positiveInt(50_000_000),
-  /** Redis for release events across hub processes; unset means in-process only. */
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
-    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -19,7 +19,8 @@ const applied = await applyMigrations(db.pool, undefined, log);
 log(applied.length ? `applied ${applied.length} migrations` : 'database schema is up to date');
 await loadBundledData(db, log);
 
-const events = createReleaseEvents(config.REDIS_URL);
+const events = createReleaseEvents(db);
+await events.ready;
 const hub = createHub(db, { limits: config, events });
 const server = createServer(hub);
 server.listen(config.PORT, config.HOST, () => {

@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { type ChannelHandlers, type Listener, listenOnDedicatedConnection } from './listener.ts';
 
 export type { PrismaClient };
 
@@ -13,6 +14,8 @@ export interface Database {
   prisma: PrismaClient;
   /** The one pool every part of the hub uses: Prisma, migrations and bulk loads. */
   pool: pg.Pool;
+  /** LISTEN on a channel; notifications reach the handlers from every writer of the database. */
+  listen(channel: string, handlers: ChannelHandlers): Listener;
   close(): Promise<void>;
 }
 
@@ -27,7 +30,18 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const embedded = options.url ? undefined : await startEmbeddedPostgres(options.dataDir);
   const connectionString = options.url ?? embedded!.connectionString;
-  const pool = new pg.Pool({ connectionString, max: embedded ? 1 : options.poolMax });
+  // The embedded database is one session: its notifications arrive on the pool's own connection.
+  const channels = new Map<string, ChannelHandlers>();
+  const pool = new pg.Pool({
+    connectionString,
+    max: embedded ? 1 : options.poolMax,
+    onConnect: embedded
+      ? async (client) => {
+          client.on('notification', (message) => channels.get(message.channel)?.onNotification(message.payload ?? ''));
+          for (const channel of channels.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        }
+      : undefined,
+  });
   pool.on('error', (error) => console.error('database connection error:', error.message));
   if (options.onStatement) recordStatements(pool, options.onStatement);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -35,6 +49,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     kind: embedded ? 'embedded' : 'postgres',
     prisma,
     pool,
+    listen(channel, handlers) {
+      if (!embedded) return listenOnDedicatedConnection(connectionString, channel, handlers);
+      channels.set(channel, handlers);
+      const ready = (async () => {
+        await pool.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+        await handlers.onListening();
+      })();
+      return { ready, close: async () => void channels.delete(channel) };
+    },
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -87,7 +87,7 @@ builder.mutationFields((t) => ({
           { argument: 'file' },
         );
       }
-      return publishRelease(ctx.db, ctx.sources, ctx.events, {
+      return publishRelease(ctx.db, ctx.sources, {
         sourceId: String(args.source),
         fileName: args.file.name,
         content: await args.file.text(),
@@ -115,7 +115,7 @@ builder.mutationFields((t) => ({
     resolve: async (_query, _root, args, ctx) => {
       const release = await ctx.prisma.release.findUnique({ where: { id: String(args.id) } });
       const key = await requireScope(ctx, release?.sourceId ?? ADMIN_SCOPE);
-      return withdrawRelease(ctx.db, ctx.events, String(args.id), args.reason, key.id);
+      return withdrawRelease(ctx.db, String(args.id), args.reason, key.id);
     },
   }),
 }));

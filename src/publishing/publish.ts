@@ -5,7 +5,6 @@ import { userError } from '../graphql/errors.ts';
 import { InputFileError } from '../importing/csv.ts';
 import type { RegisteredSource, ReleaseBundle, ReleaseRecord } from '../importing/source-module.ts';
 import { audit } from './audit.ts';
-import type { ReleaseEvents } from './events.ts';
 import { storeRelease } from './releases.ts';
 
 export interface PublishRequest {
@@ -34,12 +33,11 @@ export interface PublishResult {
  * Publishes a release: the whole file is validated before anything is written, then the release
  * and its observations are written in one transaction, serialized per source by an advisory lock.
  * The same input twice returns the first result; the same idempotency key with other input is
- * refused. The event is announced only after the commit.
+ * refused. The trigger on "release" announces it to every hub when the transaction commits.
  */
 export async function publishRelease(
   db: Database,
   modules: readonly RegisteredSource[],
-  events: ReleaseEvents,
   request: PublishRequest,
 ): Promise<PublishResult> {
   const { sourceId, actor } = request;
@@ -53,7 +51,6 @@ export async function publishRelease(
       result: result.created ? 'OK' : 'UNCHANGED',
       detail: `${request.fileName}: ${result.observations} observations`,
     });
-    if (result.created) events.publish('release:changed', { kind: 'PUBLISHED', sourceId, releaseId: result.releaseId });
     return result;
   } catch (error) {
     await audit(db.prisma, {
@@ -164,7 +161,7 @@ async function publish(
 }
 
 /** Withdraws a release: it is kept (and served with an earlier asOf) but no longer answers by default. */
-export async function withdrawRelease(db: Database, events: ReleaseEvents, id: string, reason: string, actor: string) {
+export async function withdrawRelease(db: Database, id: string, reason: string, actor: string) {
   const release = await db.prisma.release.findUnique({ where: { id } });
   if (!release) throw userError('UNKNOWN_CODE', `withdrawRelease: no release has the id "${id}".`, { argument: 'id' });
   if (release.withdrawnAt) return release;
@@ -180,6 +177,5 @@ export async function withdrawRelease(db: Database, events: ReleaseEvents, id: s
     result: 'OK',
     detail: reason,
   });
-  events.publish('release:changed', { kind: 'WITHDRAWN', sourceId: release.sourceId, releaseId: id });
   return withdrawn;
 }

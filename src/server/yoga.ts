@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS: HubLimits = {
 
 export interface HubOptions {
   limits?: HubLimits;
-  /** Release events; in-process by default (pass Redis-backed ones to span replicas). */
+  /** Release events from PostgreSQL (LISTEN/NOTIFY); created on `db` when not given. */
   events?: ReleaseEvents;
 }
 
@@ -38,19 +38,15 @@ export interface HubOptions {
  * The hub's GraphQL server: schema, per-request context, limits, error masking, GraphiQL and
  * health routes. It is a fetch handler: `main.ts` serves it over HTTP, tests call `yoga.fetch`.
  */
-export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = createReleaseEvents() }: HubOptions = {}) {
+export function createHub(
+  db: Database,
+  { limits = DEFAULT_LIMITS, events = createReleaseEvents(db) }: HubOptions = {},
+) {
   const cubes = new CubeMetadataCache(db.prisma);
   const migrations = readMigrations();
-  // Cached answers are keyed by the data version: a release published or withdrawn (on any
-  // replica) bumps it, so no answer from before the change is served after it.
-  let dataVersion = 0;
-  const invalidate = () => {
-    dataVersion++;
-    cubes.invalidate();
-  };
-  void (async () => {
-    for await (const _event of events.subscribe('release:changed')) invalidate();
-  })();
+  // Cached answers are keyed by the data version: a release published or withdrawn (by any
+  // writer) bumps it, so no answer from before the change is served after it.
+  events.onChange(() => cubes.invalidate());
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -90,7 +86,9 @@ export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = crea
         ignoredTypes: ['AuditEntry'],
         invalidateViaMutation: false,
         buildResponseCacheKey: ({ documentString, variableValues, operationName }) =>
-          hashSHA256(`${dataVersion}|${operationName ?? ''}|${JSON.stringify(variableValues ?? {})}|${documentString}`),
+          hashSHA256(
+            `${events.version()}|${operationName ?? ''}|${JSON.stringify(variableValues ?? {})}|${documentString}`,
+          ),
       }),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.MAX_QUERY_DEPTH },
@@ -113,7 +111,7 @@ export function createHub(db: Database, { limits = DEFAULT_LIMITS, events = crea
       }),
     ],
   });
-  return Object.assign(yoga, { cubes, events, invalidate });
+  return Object.assign(yoga, { cubes, events });
 }
 
 export type Hub = ReturnType<typeof createHub>;

@@ -72,6 +72,7 @@ export async function startTestHub(options: HubOptions = {}): Promise<TestHub> {
   await applyMigrations(db.pool);
   await loadBundledData(db);
   const hub = createHub(db, options);
+  await hub.events.ready;
   const query = async <Data>(text: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>> => {
     const response = await hub.fetch('http://rusdata.test/graphql', {
       method: 'POST',

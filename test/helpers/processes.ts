@@ -54,3 +54,31 @@ export async function startHubProcess(env: Record<string, string>): Promise<Star
   const [, url] = await waitFor(hub, /ready in \d+ ms: (http:\/\/\S+\/graphql)/);
   return Object.assign(hub, { url: url! });
 }
+
+/** Runs `npm run cli -- ...args` (src/cli.ts) to its end; resolves with its exit code and output. */
+export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
+  const cli = startScript('src/cli.ts', args, env);
+  const code = await new Promise<number>((resolve) => cli.child.once('exit', (exit) => resolve(exit ?? -1)));
+  return { code, output: cli.output() };
+}
+
+/** A GET /graphql?query=... as a link or browser would send it; resolves with the parsed body. */
+export async function getQuery<Data>(url: string, query: string): Promise<{ data?: Data; errors?: unknown[] }> {
+  const response = await fetch(`${url}?${new URLSearchParams({ query })}`);
+  return (await response.json()) as { data?: Data; errors?: unknown[] };
+}
+
+/** Polls until `check` passes; resolves with the milliseconds it took. */
+export async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    if (await check()) return performance.now() - started;
+    if (performance.now() - started > ms) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** An EventSource-style subscription: GET /graphql?query=subscription... with accept: text/event-stream. */
+export function subscribeOverGet(url: string, query: string): Promise<Response> {
+  return fetch(`${url}?${new URLSearchParams({ query })}`, { headers: { accept: 'text/event-stream' } });
+}

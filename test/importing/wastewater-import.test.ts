@@ -104,9 +104,11 @@ describe('re-importing', () => {
       replaceInFile(join(d, DATA_FILE), '10.27,19.47,15.53', '10.27,19.47,15.99');
     });
     const { bundles, reference } = readWastewater(dir, { eudaRelease: 'wastewater-euda-2026' });
+    const announced = hub.hub.events.subscribe('release:changed').next();
     const result = await loadBundledReleases(hub.db.pool, readWastewaterSource(dir), bundles, reference);
     expect(result.stored).toEqual(['wastewater-euda-2026']);
-    hub.hub.invalidate();
+    // The release table's trigger announces the load like any publish; the hub's caches follow it.
+    expect((await announced).value).toMatchObject({ kind: 'PUBLISHED', releaseId: 'wastewater-euda-2026' });
 
     const query = (asOf: string) =>
       hub.query<{ wastewater: { value: number; release: { id: string } }[] }>(

@@ -23,7 +23,7 @@ it('leaves the database exactly as before when writing fails at observation 90 0
   // 90 001-90 010, break the release's unique key only when they are written.
   const lines = largeEudaFile(10_000).split('\n');
   lines[9001] = lines[1]!;
-  const publish = publishRelease(hub.db, sourceModules, hub.hub.events, {
+  const publish = publishRelease(hub.db, sourceModules, {
     sourceId: 'wastewater',
     fileName: 'broken.csv',
     content: lines.join('\n'),

@@ -5,17 +5,29 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
-import { createApiKey } from '../../src/publishing/api-keys.ts';
 import { loadBundledData } from '../../src/publishing/bundled.ts';
 import { largeEudaFile } from '../helpers/fixtures.ts';
 import { openTestDatabase } from '../helpers/hub.ts';
-import { type Started, startHubProcess, startScript, waitFor } from '../helpers/processes.ts';
+import {
+  getQuery,
+  runCli,
+  type Started,
+  startHubProcess,
+  startScript,
+  subscribeOverGet,
+  waitFor,
+  within,
+} from '../helpers/processes.ts';
 import { readEvents } from '../helpers/sse.ts';
 
-// Whole processes against the machine's PostgreSQL and Redis: several hubs share a database and
-// a Redis, and a publish may be killed half-way. The embedded database serves one process only.
+// Whole hub and CLI processes against the machine's PostgreSQL (no Redis): several hubs share a
+// database, writers of every kind publish, and a publish may be killed half-way.
 const serverUrl = process.env.DATABASE_URL;
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const DEATHS_2025 =
+  'measure,year,year_from,region,sex,age_group,cause,intent,value,qualifier,reference,note\nDEATHS,2025,,0,ALL,ALL,ALL,ALL,355,EXACT,test file,\n';
+const DEATHS_2024_2025 = '{ drugDeaths(from: 2024, to: 2025) { year value } }';
+type Deaths = { drugDeaths: { year: number; value: number }[] };
 
 describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
   let db: Database;
@@ -37,66 +49,59 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     await drop();
   });
 
-  it('delivers a release published on one hub to a subscriber of another, through Redis', async () => {
-    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
-    const [first, second] = await Promise.all([startHubProcess(env), startHubProcess(env)]);
-    processes.push(first, second);
-    const subscription = await fetch(first.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query: 'subscription { releasePublished(source: "mortality") { id } }' }),
-    });
+  it('a CLI publish reaches a running hub without Redis: its answers and its EventSource subscribers', async () => {
+    const hub = await startHubProcess({ DATABASE_URL: databaseUrl, REDIS_URL: '' });
+    processes.push(hub);
+    const subscription = await subscribeOverGet(
+      hub.url,
+      'subscription { releasePublished(source: "mortality") { id label } }',
+    );
     const events = readEvents(subscription, 20_000);
     await events.started();
-    const deaths2025 = async () =>
-      (
-        (await (
-          await fetch(first.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ query: '{ drugDeaths(from: 2024, to: 2025) { year value } }' }),
-          })
-        ).json()) as {
-          data: { drugDeaths: { year: number; value: number }[] };
-        }
-      ).data.drugDeaths;
-    expect(await deaths2025()).toEqual([{ year: 2024, value: 342 }]); // the first hub caches this answer
+    expect((await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths).toEqual([{ year: 2024, value: 342 }]);
 
-    const { token } = await createApiKey(db.prisma, 'FHI', ['mortality'], 'test');
-    const form = new FormData();
-    form.set(
-      'operations',
-      JSON.stringify({
-        query:
-          'mutation($file: File!) { publishRelease(source: "mortality", file: $file, label: "two hubs", status: FINAL, publishedAt: "2026-11-01") { release { id } } }',
-        variables: { file: null },
-      }),
-    );
-    form.set('map', JSON.stringify({ 0: ['variables.file'] }));
-    form.set(
-      '0',
-      new File(
-        [
-          'measure,year,year_from,region,sex,age_group,cause,intent,value,qualifier,reference,note\nDEATHS,2025,,0,ALL,ALL,ALL,ALL,355,EXACT,two hubs,\n',
-        ],
-        'deaths.csv',
-        { type: 'text/csv' },
-      ),
-    );
-    const published = (await (
-      await fetch(second.url, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } })
-    ).json()) as {
-      data: { publishRelease: { release: { id: string } } };
-    };
-    const releaseId = published.data.publishRelease.release.id;
+    const file = join(dir, 'deaths-2025.csv');
+    writeFileSync(file, DEATHS_2025);
+    const args = [
+      'publish',
+      'mortality',
+      file,
+      '--label',
+      'CLI 2025',
+      '--status',
+      'PRELIMINARY',
+      '--published-at',
+      '2026-06-15',
+    ];
+    const cli = await runCli(args, { DATABASE_URL: databaseUrl });
+    expect(cli.output).toMatch(/published release \S+: 1 observations/);
+    expect(cli.code).toBe(0);
 
-    expect(await events.next()).toEqual({ data: { releasePublished: { id: releaseId } } });
+    // The hub cached the old answer; NOTIFY from the CLI's commit clears it within a second.
+    const ms = await within(
+      1000,
+      async () => (await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths.length === 2,
+    );
+    console.log(`PostgreSQL: the hub answered the CLI's release ${Math.round(ms)} ms after the CLI exited`);
+    expect(await events.next()).toEqual({ data: { releasePublished: { id: expect.any(String), label: 'CLI 2025' } } });
     await events.close();
-    // The same event cleared the first hub's cached answers: it answers the new year at once.
-    expect(await deaths2025()).toEqual([
-      { year: 2024, value: 342 },
-      { year: 2025, value: 355 },
-    ]);
+  });
+
+  it('a withdrawal by a plain SQL statement reaches every running hub within a second', async () => {
+    const env = { DATABASE_URL: databaseUrl };
+    const hubs = await Promise.all([startHubProcess(env), startHubProcess(env)]);
+    processes.push(...hubs);
+    for (const hub of hubs)
+      expect((await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths).toContainEqual({
+        year: 2025,
+        value: 355,
+      });
+
+    await db.pool.query(
+      "UPDATE release SET withdrawn_at = now(), withdrawn_reason = 'by SQL' WHERE label = 'CLI 2025'",
+    );
+    for (const hub of hubs)
+      await within(1000, async () => (await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths.length === 1);
   });
 
   it('leaves the database exactly as before when a publish is killed while writing', async () => {
