@@ -46,6 +46,15 @@ export const SourceType = builder.prismaObject('Source', {
     }),
     publisher: t.exposeString('publisher', { description: 'Who collects and publishes the data.' }),
     url: t.exposeString('url', { nullable: true, description: 'Where the source documents its statistics.' }),
+    licence: t.exposeString('licence', {
+      nullable: true,
+      description:
+        'The licence the publisher states for the data (e.g. "CC BY 4.0"); null where the stored material states none (reuse then follows the publisher\'s terms; credit it as `attribution` says).',
+    }),
+    licenceUrl: t.exposeString('licenceUrl', { nullable: true, description: 'The text of the licence.' }),
+    attribution: t.exposeString('attribution', {
+      description: 'The credit line every reuse of these data must carry (e.g. "© EUDA, CC BY 4.0 ...").',
+    }),
     notes: t.stringList({
       description: 'Method and comparability notes for users of the data.',
       args: langArgs,
@@ -88,6 +97,11 @@ export const ReleaseType = builder.prismaObject('Release', {
     }),
     publisher: t.exposeString('publisher', { description: 'Who published it.' }),
     url: t.exposeString('url', { nullable: true, description: 'Where it was published.' }),
+    citation: t.string({
+      description:
+        'A reference to paste into a paper: publisher, year, title and URL, e.g. "Helsedirektoratet (2025). Tall om illegale rusmidler. https://...". The year is "n.d." where the publication date is unknown.',
+      resolve: (release) => citation(release),
+    }),
     note: t.exposeString('note', {
       nullable: true,
       description: 'What this release is (first publication, revision, ...).',
@@ -110,6 +124,19 @@ export const ReleaseType = builder.prismaObject('Release', {
     }),
   }),
 });
+
+/** Publisher (year). Title. URL. — the year only as precisely as the source dates it. */
+export function citation(release: {
+  publisher: string;
+  label: string;
+  url: string | null;
+  publishedAt: Date;
+  publishedAtPrecision: string;
+}): string {
+  const year = release.publishedAtPrecision === 'UNKNOWN' ? 'n.d.' : String(release.publishedAt.getUTCFullYear());
+  const title = /[.!?]$/.test(release.label) ? release.label : `${release.label}.`;
+  return `${release.publisher} (${year}). ${title}${release.url ? ` ${release.url}` : ''}`;
+}
 
 builder.queryFields((t) => ({
   sources: t.prismaField({

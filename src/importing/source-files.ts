@@ -12,11 +12,14 @@ const sourceFile = z.object({
   name_en: cell.text,
   publisher: cell.text,
   url: z.string().url().nullable(),
+  licence: z.string().nullable(),
+  licence_url: z.string().url().nullable(),
+  attribution: cell.text,
   notes_nb: z.array(z.string()),
   notes_en: z.array(z.string()),
 });
 
-/** Reads prisma/data/<id>/source.json: the source's names, publisher and notes. */
+/** Reads prisma/data/<id>/source.json: the source's names, publisher, licence, attribution and notes. */
 export function readSourceFile(dir: string): SourceRecord {
   const path = join(dir, 'source.json');
   const parsed = sourceFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));

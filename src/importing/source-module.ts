@@ -7,6 +7,11 @@ export interface SourceRecord {
   name_en: string;
   publisher: string;
   url: string | null;
+  /** The licence the publisher states (e.g. "CC BY 4.0"); null where none is stated. */
+  licence: string | null;
+  licence_url: string | null;
+  /** The credit line every reuse of the data must carry. */
+  attribution: string;
   notes_nb: string[];
   notes_en: string[];
 }

@@ -13,8 +13,21 @@ export async function upsertSource(client: pg.ClientBase, source: SourceRecord):
     client,
     'source',
     'id',
-    ['id', 'name_nb', 'name_en', 'publisher', 'url', 'notes_nb', 'notes_en'],
-    [[source.id, source.name_nb, source.name_en, source.publisher, source.url, source.notes_nb, source.notes_en]],
+    ['id', 'name_nb', 'name_en', 'publisher', 'url', 'licence', 'licence_url', 'attribution', 'notes_nb', 'notes_en'],
+    [
+      [
+        source.id,
+        source.name_nb,
+        source.name_en,
+        source.publisher,
+        source.url,
+        source.licence,
+        source.licence_url,
+        source.attribution,
+        source.notes_nb,
+        source.notes_en,
+      ],
+    ],
   );
 }
 

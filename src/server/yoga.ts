@@ -12,6 +12,7 @@ import { createReleaseEvents, type ReleaseEvents } from '../publishing/events.ts
 import { schema } from '../schema/index.ts';
 import { sourceModules } from '../sources/registry.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
+import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 
 export type HubLimits = Pick<
@@ -47,6 +48,8 @@ export function createHub(
   // Cached answers are keyed by the data version: a release published or withdrawn (by any
   // writer) bumps it, so no answer from before the change is served after it.
   events.onChange(() => cubes.invalidate());
+  // Downloads run their GraphQL document through this same server (set once it exists).
+  let self: { fetch(input: URL, init: RequestInit): Promise<Response> | Response } | undefined;
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -74,6 +77,13 @@ export function createHub(
     // GraphiQL's assets are bundled in the package: the page works without internet.
     renderGraphiQL,
     plugins: [
+      useDownloads(schema, async (document, url) =>
+        self!.fetch(new URL('/graphql', url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+          body: JSON.stringify({ query: document }),
+        }),
+      ),
       useArgumentNamesInErrors(schema),
       useResponseCache({
         session: () => null,
@@ -111,6 +121,7 @@ export function createHub(
       }),
     ],
   });
+  self = yoga;
   return Object.assign(yoga, { cubes, events });
 }
 

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { toCsv } from './csv.ts';
+import { cubeFields, DownloadParameterError, downloadDocument } from './cube-fields.ts';
+import { toJsonStat } from './json-stat.ts';
+import { type DownloadSource, downloadTable } from './table.ts';
+
+const ROUTE = /^\/data\/([A-Za-z_]\w*)\.(csv|json)$/;
+
+/** Runs a GraphQL document through the hub (its plugins, limits, cache and error masking). */
+export type ExecuteGraphQL = (document: string, url: URL) => Promise<Response>;
+
+interface GraphQLAnswer {
+  data?: { rows: Record<string, unknown>[]; sources: DownloadSource[] } | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/**
+ * `/data/X.csv` and `/data/X.json` (JSON-stat 2.0) for every cube field X of Query, and `/data`,
+ * the list of them. A download is a GraphQL query run through the same server, so validation,
+ * errors, limits and caching are those of the API.
+ */
+export function useDownloads(schema: GraphQLSchema, execute: ExecuteGraphQL): Plugin {
+  const fields = cubeFields(schema);
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (url.pathname === '/data' || url.pathname === '/data/') {
+        endResponse(Response.json({ downloads: downloadList(fields.keys(), url) }));
+        return;
+      }
+      const match = ROUTE.exec(url.pathname);
+      if (!match) return;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        endResponse(new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
+        return;
+      }
+      const [, name, format] = match as unknown as [string, string, 'csv' | 'json'];
+      const cube = fields.get(name);
+      if (!cube) {
+        endResponse(
+          errorResponse(404, `No download "${name}". Downloads: ${[...fields.keys()].join(', ')}.`, 'UNKNOWN_FIELD'),
+        );
+        return;
+      }
+      let built: ReturnType<typeof downloadDocument>;
+      try {
+        built = downloadDocument(cube, url.searchParams);
+      } catch (error) {
+        if (!(error instanceof DownloadParameterError)) throw error;
+        endResponse(errorResponse(400, error.message, error.code));
+        return;
+      }
+      const answer = await execute(built.document, url);
+      const body = (await answer.json()) as GraphQLAnswer;
+      if (body.errors?.length || !body.data) {
+        // Errors with a code are the caller's; others stay masked, as on /graphql.
+        const status = body.errors?.some((error) => error.extensions?.code)
+          ? 400
+          : answer.status >= 400
+            ? answer.status
+            : 500;
+        // Positions would point into the generated document, not at anything the caller wrote.
+        const errors = (body.errors ?? []).map(({ message, extensions }) => ({ message, extensions }));
+        endResponse(Response.json({ errors }, { status }));
+        return;
+      }
+      const table = downloadTable(cube, built.lang, body.data);
+      const content =
+        format === 'csv' ? toCsv(table) : `${JSON.stringify(toJsonStat(table, url.toString()), null, 1)}\n`;
+      const type = format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/json; charset=utf-8';
+      endResponse(cached(request, content, type, `${name}.${format}`));
+    },
+  };
+}
+
+/** Every download with its two formats, for `/data` and the README. */
+function downloadList(names: Iterable<string>, url: URL) {
+  return [...names].map((name) => ({
+    field: name,
+    csv: new URL(`/data/${name}.csv`, url).toString(),
+    jsonStat: new URL(`/data/${name}.json`, url).toString(),
+  }));
+}
+
+function errorResponse(status: number, message: string, code: string): Response {
+  return Response.json({ errors: [{ message, extensions: { code } }] }, { status });
+}
+
+/** ETag over the content and 304 when the client has it; public answers, revalidated. */
+function cached(request: Request, content: string, type: string, fileName: string): Response {
+  const etag = `"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`;
+  const headers = {
+    'content-type': type,
+    etag,
+    'cache-control': 'public, max-age=0, must-revalidate',
+    'content-disposition': `inline; filename="${fileName}"`,
+  };
+  const wanted = request.headers.get('if-none-match');
+  if (wanted && wanted.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag))
+    return new Response(null, { status: 304, headers });
+  return new Response(request.method === 'HEAD' ? null : content, { headers });
+}
