@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 /** PostgreSQL accepts at most 65 535 parameters per statement. */
 const MAX_PARAMETERS = 65_535;
@@ -29,6 +33,63 @@ export async function insertRows(
       `INSERT INTO "${table}" (${columnList}) VALUES ${placeholders.join(', ')} ${conflict}`,
       chunk.flat(),
     );
+    onProgress?.(start + chunk.length);
+  }
+}
+
+/**
+ * Connections to the embedded database, with the PGlite session behind them. PGlite is one
+ * session, so a COPY sent to it directly runs inside the transaction the connection has open;
+ * it reads its rows from a blob (`/dev/blob`) because PGlite has no COPY FROM STDIN.
+ */
+const embeddedSessions = new WeakMap<pg.ClientBase, PGlite>();
+
+export function attachEmbeddedSession(client: pg.ClientBase, session: PGlite): void {
+  embeddedSessions.set(client, session);
+}
+
+/** Rows per COPY: progress is reported after each. */
+const COPY_BATCH_ROWS = 20_000;
+
+/** One value as a CSV field for COPY: NULL is an unquoted empty field, anything else is quoted. */
+function csvField(value: SqlValue): string {
+  if (value === null) return '';
+  let text: string;
+  if (Array.isArray(value)) text = `{${value.map((item) => `"${item.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+  else if (value instanceof Date) text = value.toISOString();
+  else text = String(value);
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+function* csvLines(rows: readonly SqlValue[][]): Generator<string> {
+  for (const row of rows) yield `${row.map(csvField).join(',')}\n`;
+}
+
+/**
+ * Loads rows with COPY, the bulk path of PostgreSQL (pg-copy-streams) and of PGlite (a blob):
+ * many times faster than INSERT for large releases. Same effect as `insertRows` without `conflict`.
+ */
+export async function copyRows(
+  client: pg.ClientBase,
+  table: string,
+  columns: readonly string[],
+  rows: readonly SqlValue[][],
+  onProgress?: (written: number) => void,
+): Promise<void> {
+  const columnList = columns.map((column) => `"${column}"`).join(', ');
+  const session = embeddedSessions.get(client);
+  for (let start = 0; start < rows.length; start += COPY_BATCH_ROWS) {
+    const chunk = rows.slice(start, start + COPY_BATCH_ROWS);
+    if (session) {
+      await session.query(`COPY "${table}" (${columnList}) FROM '/dev/blob' (FORMAT csv)`, [], {
+        blob: new Blob([...csvLines(chunk)]),
+      });
+    } else {
+      await pipeline(
+        Readable.from(csvLines(chunk)),
+        client.query(copyFrom(`COPY "${table}" (${columnList}) FROM STDIN (FORMAT csv)`)),
+      );
+    }
     onProgress?.(start + chunk.length);
   }
 }

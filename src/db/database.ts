@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { attachEmbeddedSession } from './bulk.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { type ChannelHandlers, type Listener, listenOnDedicatedConnection } from './listener.ts';
@@ -43,6 +44,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       : undefined,
   });
   pool.on('error', (error) => console.error('database connection error:', error.message));
+  if (embedded) pool.on('connect', (client) => attachEmbeddedSession(client, embedded.session));
   if (options.onStatement) recordStatements(pool, options.onStatement);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {

@@ -4,6 +4,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
   connectionString: string;
+  /** The PGlite instance itself: the one session every connection reaches (bulk loads use it). */
+  session: PGlite;
   stop(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   await server.start();
   return {
     connectionString: `postgresql://postgres@${server.getServerConn()}/postgres`,
+    session: db,
     async stop() {
       await server.stop();
       await db.close();

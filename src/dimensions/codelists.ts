@@ -5,6 +5,8 @@ import { type SqlValue, upsertRows } from '../db/bulk.ts';
 import { cell, readCsvFile } from '../importing/csv.ts';
 
 export const DIMENSIONS_DATA_DIR = join(import.meta.dirname, '../../prisma/data/dimensions');
+/** This module's file: what reads the codelists (a change to it means reading them again). */
+export const CODELISTS_MODULE = import.meta.filename;
 
 interface Codelist<Shape extends z.ZodRawShape> {
   file: string;

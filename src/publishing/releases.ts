@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { insertRows, inTransaction, upsertRows } from '../db/bulk.ts';
+import { copyRows, insertRows, inTransaction, upsertRows } from '../db/bulk.ts';
 import type { ReferenceRows, ReleaseBundle, SourceRecord } from '../importing/source-module.ts';
 
 /** SHA-256 of a release's content: the same input always gives the same checksum. */
@@ -85,12 +85,11 @@ export async function storeRelease(
   const total = bundle.observations.reduce((n, table) => n + table.rows.length, 0);
   let done = 0;
   for (const { table, columns, rows } of bundle.observations) {
-    await insertRows(
+    await copyRows(
       client,
       table,
       ['release_id', ...columns],
       rows.map((row) => [release.id, ...row]),
-      '',
       (written) => options.onProgress?.(done + written, total),
     );
     done += rows.length;
@@ -112,6 +111,8 @@ export async function loadBundledReleases(
   source: SourceRecord,
   bundles: ReleaseBundle[],
   reference: ReferenceRows[] = [],
+  /** Runs last in the same transaction (the caller records what it loaded). */
+  finish?: (client: pg.PoolClient) => Promise<void>,
 ): Promise<BundledLoadResult> {
   return inTransaction(pool, async (client) => {
     await upsertSource(client, source);
@@ -135,6 +136,7 @@ export async function loadBundledReleases(
         result.unchanged.push(bundle.release.id);
       }
     }
+    await finish?.(client);
     return result;
   });
 }

@@ -1,9 +1,12 @@
 import { readdirSync } from 'node:fs';
 import type { RegisteredSource, SourceModule } from '../importing/source-module.ts';
 
+/** The folder holding one folder per source (its code; its data is under prisma/data/<id>). */
+export const SOURCES_DIR = import.meta.dirname;
+
 /** The ids of the sources: the folders under src/sources/, in name order. Adding a source adds a folder. */
 export function sourceIds(): string[] {
-  return readdirSync(import.meta.dirname, { withFileTypes: true })
+  return readdirSync(SOURCES_DIR, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();

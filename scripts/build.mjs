@@ -1,0 +1,43 @@
+// Compiles src/ to dist/ (JavaScript the hub starts from, without a TypeScript loader at run
+// time). Type checking is `npm run typecheck`'s job; this only emits, so it takes seconds. Skips
+// the work when dist/ is newer than every file and folder under src/ (so `npm start` after a
+// `git pull` rebuilds, and a restart does not); `--force` always rebuilds.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const stamp = join(root, 'dist', '.built');
+const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+
+function newestChange(path) {
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  // A folder's own time changes when a file in it is added, removed or renamed.
+  let newest = stats.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestChange(join(path, entry)));
+  return newest;
+}
+
+const force = process.argv.includes('--force');
+const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+const changedAt = Math.max(...inputs.map((input) => newestChange(join(root, input))));
+if (!force && builtAt > changedAt) process.exit(0);
+
+let tsc;
+try {
+  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+} catch {
+  // A production install (`npm ci --omit=dev`) has no compiler: it runs the dist/ it was given.
+  if (existsSync(stamp)) process.exit(0);
+  console.error('build: dist/ is missing and TypeScript is not installed; run `npm install` first.');
+  process.exit(1);
+}
+const started = performance.now();
+// From scratch: a source file deleted from src/ must not live on in dist/.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+if (result.status !== 0) process.exit(result.status ?? 1);
+writeFileSync(stamp, `${new Date().toISOString()}\n`);
+console.log(`build: src/ compiled to dist/ in ${Math.round(performance.now() - started)} ms`);
