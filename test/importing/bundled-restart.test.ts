@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
-import { fingerprintFiles, loadBundledData } from '../../src/publishing/bundled.ts';
 import { DATA_DIR } from '../../src/importing/source-files.ts';
+import { fingerprintFiles, loadBundledData } from '../../src/publishing/bundled.ts';
 import { openTestDatabase } from '../helpers/hub.ts';
 
 // A restart with the same bundled files does not parse them again: it compares one fingerprint
