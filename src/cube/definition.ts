@@ -1,3 +1,5 @@
+import * as enums from '../db/generated/prisma/enums.ts';
+
 /**
  * A source's cube: one table of published cells, one row per (cell, release). docs/DESIGN.md's one
  * query rule is implemented once, in query.ts, over these definitions.
@@ -74,7 +76,7 @@ export const SEX_DIMENSION: CubeDimension = {
   column: 'sex',
   field: 'sex',
   total: 'ALL',
-  codelist: { values: ['ALL', 'MALE', 'FEMALE'] },
+  codelist: { values: Object.values(enums.Sex) },
 };
 
 /** The provenance columns every observation table has. */

@@ -2,7 +2,18 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
 import { type SqlValue, upsertRows } from '../db/bulk.ts';
+import * as enums from '../db/generated/prisma/enums.ts';
 import { cell, readCsvFile } from '../importing/csv.ts';
+
+/** The tables of the shared codelists, each named once (the @@map of its model in prisma/schema.prisma). */
+export const CODELIST_TABLES = {
+  region: 'region',
+  ageGroup: 'age_group',
+  substance: 'substance',
+  deathCause: 'death_cause',
+  deathIntent: 'death_intent',
+  standardPopulation: 'standard_population',
+} as const;
 
 export const DIMENSIONS_DATA_DIR = join(import.meta.dirname, '../../prisma/data/dimensions');
 /** This module's file: what reads the codelists (a change to it means reading them again). */
@@ -27,11 +38,11 @@ const labels = { name_nb: cell.text, name_en: cell.text };
 const CODELISTS = [
   codelist({
     file: 'regions.csv',
-    table: 'region',
+    table: CODELIST_TABLES.region,
     row: z.object({
       code: cell.text,
       ...labels,
-      kind: cell.oneOf(['COUNTRY', 'COUNTY']),
+      kind: cell.member(enums.RegionKind),
       valid_from: cell.optionalYear,
       valid_to: cell.optionalYear,
     }),
@@ -40,35 +51,35 @@ const CODELISTS = [
   }),
   codelist({
     file: 'age-groups.csv',
-    table: 'age_group',
+    table: CODELIST_TABLES.ageGroup,
     row: z.object({ code: cell.text, ...labels, age_from: cell.optionalNumber, age_to: cell.optionalNumber }),
     columns: ['code', 'name_nb', 'name_en', 'age_from', 'age_to'],
     toColumns: (r) => [r.code, r.name_nb, r.name_en, r.age_from, r.age_to],
   }),
   codelist({
     file: 'substances.csv',
-    table: 'substance',
+    table: CODELIST_TABLES.substance,
     row: z.object({ code: cell.text, parent: cell.optionalText, ...labels }),
     columns: ['code', 'parent_code', 'name_nb', 'name_en'],
     toColumns: (r) => [r.code, r.parent, r.name_nb, r.name_en],
   }),
   codelist({
     file: 'death-causes.csv',
-    table: 'death_cause',
+    table: CODELIST_TABLES.deathCause,
     row: z.object({ code: cell.text, ...labels, substance: cell.optionalText }),
     columns: ['code', 'name_nb', 'name_en', 'substance_code'],
     toColumns: (r) => [r.code, r.name_nb, r.name_en, r.substance],
   }),
   codelist({
     file: 'death-intents.csv',
-    table: 'death_intent',
+    table: CODELIST_TABLES.deathIntent,
     row: z.object({ code: cell.text, ...labels }),
     columns: ['code', 'name_nb', 'name_en'],
     toColumns: (r) => [r.code, r.name_nb, r.name_en],
   }),
   codelist({
     file: 'standard-populations.csv',
-    table: 'standard_population',
+    table: CODELIST_TABLES.standardPopulation,
     row: z.object({ code: cell.text, ...labels }),
     columns: ['code', 'name_nb', 'name_en'],
     toColumns: (r) => [r.code, r.name_nb, r.name_en],

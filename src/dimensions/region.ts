@@ -1,10 +1,12 @@
+import * as enums from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
 import { label, langArgs } from '../graphql/common.ts';
 import { byCode } from '../graphql/loaders.ts';
 
 export const regionsByCode = byCode((codes, ctx) => ctx.prisma.region.findMany({ where: { code: { in: codes } } }));
 
-export const RegionKind = builder.enumType('RegionKind', {
+export const RegionKind = builder.enumType(enums.RegionKind, {
+  name: 'RegionKind',
   description: 'Level of a region.',
   values: {
     COUNTRY: { description: 'Norway as a whole (code "0").' },

@@ -1,3 +1,4 @@
+import * as enums from '../db/generated/prisma/enums.ts';
 import { builder } from './builder.ts';
 
 export const Lang = builder.enumType('Lang', {
@@ -25,7 +26,8 @@ export const langArgs = builder.args((t) => ({
   lang: t.field({ type: Lang, defaultValue: 'NB', description: 'Language of the label (default NB).' }),
 }));
 
-export const Sex = builder.enumType('Sex', {
+export const Sex = builder.enumType(enums.Sex, {
+  name: 'Sex',
   description: 'Sex as the sources publish it; ALL is the total.',
   values: {
     ALL: { description: 'Both sexes (the total).' },
@@ -47,7 +49,8 @@ export const Unit = builder.enumType('Unit', {
   } as const,
 });
 
-export const ValueStatus = builder.enumType('ValueStatus', {
+export const ValueStatus = builder.enumType(enums.ValueStatus, {
+  name: 'ValueStatus',
   description: 'Status of a value as the source gives it.',
   values: {
     NORMAL: { description: 'A published value.' },
@@ -58,7 +61,8 @@ export const ValueStatus = builder.enumType('ValueStatus', {
   } as const,
 });
 
-export const Qualifier = builder.enumType('Qualifier', {
+export const Qualifier = builder.enumType(enums.Qualifier, {
+  name: 'Qualifier',
   description: 'How exact a printed figure is, as the source worded it.',
   values: {
     EXACT: { description: 'Printed as an exact figure.' },

@@ -1,5 +1,6 @@
 import type { CubeRow } from '../cube/definition.ts';
 import { findRevisions, type Revision, revisionKey } from '../cube/revisions.ts';
+import type * as enums from '../db/generated/prisma/enums.ts';
 import { builder } from './builder.ts';
 import { Qualifier, Unit, ValueStatus } from './common.ts';
 import { ReleaseType, releasesById, SourceType, sourcesById } from './provenance.ts';
@@ -35,8 +36,8 @@ export interface ObservationShape extends CubeRow {
   year: number;
   value: number | null;
   unit: UnitValue;
-  status: 'NORMAL' | 'PROVISIONAL' | 'SUPPRESSED' | 'BELOW_LOQ' | 'MISSING';
-  qualifier: 'EXACT' | 'ABOUT' | 'NEARLY' | 'JUST_OVER' | 'LESS_THAN';
+  status: enums.ValueStatus;
+  qualifier: enums.Qualifier;
   releaseId: string;
   reference: string | null;
   note: string | null;

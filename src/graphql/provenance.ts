@@ -1,4 +1,5 @@
 import type { Release, Source } from '../db/generated/prisma/client.ts';
+import * as enums from '../db/generated/prisma/enums.ts';
 import { builder } from './builder.ts';
 import { label, langArgs } from './common.ts';
 import type { Context } from './context.ts';
@@ -15,7 +16,8 @@ export const releasesById = {
   sort: (release: Release) => release.id,
 };
 
-export const ReleaseStatus = builder.enumType('ReleaseStatus', {
+export const ReleaseStatus = builder.enumType(enums.ReleaseStatus, {
+  name: 'ReleaseStatus',
   description: 'Whether the source considers a release final.',
   values: {
     PRELIMINARY: { description: 'Provisional figures that the source expects to revise.' },
@@ -23,7 +25,8 @@ export const ReleaseStatus = builder.enumType('ReleaseStatus', {
   } as const,
 });
 
-export const DatePrecision = builder.enumType('DatePrecision', {
+export const DatePrecision = builder.enumType(enums.DatePrecision, {
+  name: 'DatePrecision',
   description: 'How precisely the source dates a publication.',
   values: {
     DAY: { description: 'The exact day is known.' },

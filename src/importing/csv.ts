@@ -95,6 +95,10 @@ export const cell = {
   oneOf<const Values extends readonly [string, ...string[]]>(values: Values) {
     return z.enum(values, { error: `must be one of ${values.join(', ')}` });
   },
+  /** One of the values of an enum of prisma/schema.prisma (its generated object), e.g. `cell.member(Qualifier)`. */
+  member<const Enum extends Readonly<Record<string, string>>>(values: Enum) {
+    return z.enum(values, { error: `must be one of ${Object.values(values).join(', ')}` });
+  },
 };
 
 export function isCalendarDate(value: string): boolean {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import * as enums from '../db/generated/prisma/enums.ts';
 import { cell, InputFileError, readCsvFile } from './csv.ts';
 import type { ReleaseBundle, ReleaseRecord, SourceRecord } from './source-module.ts';
 
@@ -33,9 +34,9 @@ export function readSourceFile(dir: string): SourceRecord {
 const releaseRow = z.object({
   id: cell.text,
   label: cell.text,
-  status: cell.oneOf(['PRELIMINARY', 'FINAL']),
+  status: cell.member(enums.ReleaseStatus),
   published_at: cell.date,
-  published_precision: cell.oneOf(['DAY', 'MONTH', 'YEAR', 'UNKNOWN']),
+  published_precision: cell.member(enums.DatePrecision),
   publisher: cell.text,
   url: cell.optionalText,
   note: cell.optionalText,

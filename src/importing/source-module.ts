@@ -1,4 +1,5 @@
 import type { SqlValue } from '../db/bulk.ts';
+import type * as enums from '../db/generated/prisma/enums.ts';
 
 /** A source as stored in the `source` table. */
 export interface SourceRecord {
@@ -19,10 +20,10 @@ export interface SourceRecord {
 export interface ReleaseRecord {
   id: string;
   label: string;
-  status: 'PRELIMINARY' | 'FINAL';
+  status: enums.ReleaseStatus;
   /** YYYY-MM-DD */
   published_at: string;
-  published_at_precision: 'DAY' | 'MONTH' | 'YEAR' | 'UNKNOWN';
+  published_at_precision: enums.DatePrecision;
   publisher: string;
   url: string | null;
   note: string | null;
@@ -51,6 +52,8 @@ export type RegisteredSource = SourceModule & { id: string };
 
 /** What the data module of a source (`src/sources/<id>/data.ts`) provides: everything but GraphQL. */
 export interface SourceModule {
+  /** The source's own tables (its `tables.ts`): each a model of prisma/schema.prisma, created by a migration. */
+  tables: readonly string[];
   /** Reads prisma/data/<id>/source.json. */
   readSource(): SourceRecord;
   /** Reads and validates the source's bundled files under prisma/data/<id>/. */

@@ -1,4 +1,6 @@
 import { type CubeDefinition, PROVENANCE_VALUES, SEX_DIMENSION } from '../../cube/definition.ts';
+import { CODELIST_TABLES } from '../../dimensions/codelists.ts';
+import { TABLES } from './tables.ts';
 
 const region = {
   name: 'REGION',
@@ -6,13 +8,13 @@ const region = {
   column: 'region_code',
   field: 'regionCode',
   total: '0',
-  codelist: { table: 'region', column: 'code' },
+  codelist: { table: CODELIST_TABLES.region, column: 'code' },
 } as const;
 
 /** Drug-induced deaths: counts, shares, mean ages and autopsy figures by region, sex, age, cause and intent. */
 export const deathsCube: CubeDefinition = {
   field: 'drugDeaths',
-  table: 'death_observation',
+  table: TABLES.deaths,
   series: [{ column: 'measure', field: 'measure' }],
   year: { column: 'year', field: 'year' },
   yearFrom: { column: 'year_from', field: 'yearFrom' },
@@ -25,7 +27,7 @@ export const deathsCube: CubeDefinition = {
       column: 'age_group_code',
       field: 'ageGroupCode',
       total: 'ALL',
-      codelist: { table: 'age_group', column: 'code' },
+      codelist: { table: CODELIST_TABLES.ageGroup, column: 'code' },
     },
     {
       name: 'CAUSE',
@@ -33,7 +35,7 @@ export const deathsCube: CubeDefinition = {
       column: 'cause_code',
       field: 'causeCode',
       total: 'ALL',
-      codelist: { table: 'death_cause', column: 'code' },
+      codelist: { table: CODELIST_TABLES.deathCause, column: 'code' },
     },
     {
       name: 'INTENT',
@@ -41,7 +43,7 @@ export const deathsCube: CubeDefinition = {
       column: 'intent_code',
       field: 'intentCode',
       total: 'ALL',
-      codelist: { table: 'death_intent', column: 'code' },
+      codelist: { table: CODELIST_TABLES.deathIntent, column: 'code' },
     },
   ],
   values: PROVENANCE_VALUES,
@@ -53,7 +55,7 @@ export const deathsCube: CubeDefinition = {
  */
 export const ratesCube: CubeDefinition = {
   field: 'drugDeathRates',
-  table: 'death_rate_observation',
+  table: TABLES.rates,
   series: [],
   year: { column: 'year', field: 'year' },
   dimensions: [
@@ -66,7 +68,7 @@ export const ratesCube: CubeDefinition = {
       field: 'standardCode',
       total: 'NOR_MEAN_2024',
       totalIsReference: true,
-      codelist: { table: 'standard_population', column: 'code' },
+      codelist: { table: CODELIST_TABLES.standardPopulation, column: 'code' },
     },
   ],
   values: PROVENANCE_VALUES,

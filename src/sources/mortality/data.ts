@@ -5,9 +5,11 @@ import {
   readMortalityReleases,
   readMortalitySource,
 } from './importer.ts';
+import { TABLES } from './tables.ts';
 
 /** Drug-induced deaths from the Cause of Death Registry (FHI), as published and revised. */
 export const source: SourceModule = {
+  tables: Object.values(TABLES),
   readSource: () => readMortalitySource(),
   readBundledReleases: () => readMortalityReleases(),
   uploadLayout: MORTALITY_UPLOAD_LAYOUT,

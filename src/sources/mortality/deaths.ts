@@ -1,4 +1,5 @@
 import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
+import * as enums from '../../db/generated/prisma/enums.ts';
 import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import {
   DeathCauseType,
@@ -13,21 +14,18 @@ import { Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape, type UnitValue } from '../../graphql/observation.ts';
 import { deathsCube } from './cubes.ts';
-import type { DEATH_MEASURES } from './importer.ts';
-
-type DeathMeasureValue = (typeof DEATH_MEASURES)[number];
 
 interface DeathRow extends CubeRow, ObservationShape {
-  measure: DeathMeasureValue;
+  measure: enums.DeathMeasure;
   yearFrom: number;
   regionCode: string;
-  sex: 'ALL' | 'MALE' | 'FEMALE';
+  sex: enums.Sex;
   ageGroupCode: string;
   causeCode: string;
   intentCode: string;
 }
 
-const UNIT_OF_MEASURE: Record<DeathMeasureValue, UnitValue> = {
+const UNIT_OF_MEASURE: Record<enums.DeathMeasure, UnitValue> = {
   DEATHS: 'COUNT',
   PERCENT_OF_DEATHS: 'PERCENT',
   MEAN_AGE: 'YEARS',
@@ -37,7 +35,8 @@ const UNIT_OF_MEASURE: Record<DeathMeasureValue, UnitValue> = {
   MEAN_DEATHS_PER_YEAR: 'COUNT',
 };
 
-export const DeathMeasure = builder.enumType('DeathMeasure', {
+export const DeathMeasure = builder.enumType(enums.DeathMeasure, {
+  name: 'DeathMeasure',
   description: 'What a drug-induced deaths figure measures.',
   values: {
     DEATHS: { description: 'Number of deaths (the default).' },

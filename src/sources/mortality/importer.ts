@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readCodelistCodes } from '../../dimensions/codelists.ts';
+import * as enums from '../../db/generated/prisma/enums.ts';
+import { CODELIST_TABLES, readCodelistCodes } from '../../dimensions/codelists.ts';
 import { cell, parseCsv, readCsvFile } from '../../importing/csv.ts';
 import { type JsonStatMapping, jsonStatRows, rejectUnknownCodes } from '../../importing/json-stat.ts';
 import {
@@ -12,47 +13,35 @@ import {
   releaseOf,
 } from '../../importing/source-files.ts';
 import type { ReleaseBundle, ReleaseRecord } from '../../importing/source-module.ts';
+import { TABLES } from './tables.ts';
 
 export const MORTALITY_DATA_DIR = join(DATA_DIR, 'mortality');
-
-export const DEATH_MEASURES = [
-  'DEATHS',
-  'PERCENT_OF_DEATHS',
-  'MEAN_AGE',
-  'CHANGE_FROM_PREVIOUS_YEAR',
-  'NOT_AUTOPSIED',
-  'PERCENT_NOT_AUTOPSIED',
-  'MEAN_DEATHS_PER_YEAR',
-] as const;
-
-const QUALIFIERS = ['EXACT', 'ABOUT', 'NEARLY', 'JUST_OVER', 'LESS_THAN'] as const;
-const SEXES = ['ALL', 'MALE', 'FEMALE'] as const;
 
 type Codes = Map<string, string[]>;
 
 const provenance = {
   value: cell.number,
-  qualifier: cell.oneOf(QUALIFIERS),
+  qualifier: cell.member(enums.Qualifier),
   reference: cell.text,
   note: cell.optionalText,
 };
 
 /** The columns of one cell of deaths.csv (and of an uploaded deaths file), without the release. */
 const deathColumns = (codes: Codes) => ({
-  measure: cell.oneOf(DEATH_MEASURES),
+  measure: cell.member(enums.DeathMeasure),
   year: cell.year,
   year_from: cell.optionalYear,
-  region: codeOf(codes.get('region'), 'region code'),
-  sex: cell.oneOf(SEXES),
-  age_group: codeOf(codes.get('age_group'), 'age group'),
-  cause: codeOf(codes.get('death_cause'), 'cause'),
-  intent: codeOf(codes.get('death_intent'), 'intent'),
+  region: codeOf(codes.get(CODELIST_TABLES.region), 'region code'),
+  sex: cell.member(enums.Sex),
+  age_group: codeOf(codes.get(CODELIST_TABLES.ageGroup), 'age group'),
+  cause: codeOf(codes.get(CODELIST_TABLES.deathCause), 'cause'),
+  intent: codeOf(codes.get(CODELIST_TABLES.deathIntent), 'intent'),
   ...provenance,
 });
 
 type DeathCell = z.infer<z.ZodObject<ReturnType<typeof deathColumns>>>;
 
-const DEATH_TABLE = 'death_observation';
+const DEATH_TABLE = TABLES.deaths;
 const DEATH_TABLE_COLUMNS = [
   'measure',
   'year_from',
@@ -99,9 +88,9 @@ export function readMortalityReleases(dir = MORTALITY_DATA_DIR): ReleaseBundle[]
     z.object({
       release,
       year: cell.year,
-      region: codeOf(codes.get('region'), 'region code'),
-      sex: cell.oneOf(SEXES),
-      standard: codeOf(codes.get('standard_population'), 'standard population'),
+      region: codeOf(codes.get(CODELIST_TABLES.region), 'region code'),
+      sex: cell.member(enums.Sex),
+      standard: codeOf(codes.get(CODELIST_TABLES.standardPopulation), 'standard population'),
       ...provenance,
     }),
   );
@@ -113,7 +102,7 @@ export function readMortalityReleases(dir = MORTALITY_DATA_DIR): ReleaseBundle[]
       rows: deaths.map((d) => ({ release: d.release, values: deathValues(d) })),
     },
     {
-      table: 'death_rate_observation',
+      table: TABLES.rates,
       columns: ['year', 'region_code', 'sex', 'standard_code', 'value', 'status', 'qualifier', 'reference', 'note'],
       rows: rates.map((r) => ({
         release: r.release,

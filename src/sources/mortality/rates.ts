@@ -1,4 +1,5 @@
 import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
+import type * as enums from '../../db/generated/prisma/enums.ts';
 import { StandardPopulationType, standardPopulationsByCode } from '../../dimensions/death-codes.ts';
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
@@ -9,7 +10,7 @@ import { ratesCube } from './cubes.ts';
 
 interface RateRow extends CubeRow, ObservationShape {
   regionCode: string;
-  sex: 'ALL' | 'MALE' | 'FEMALE';
+  sex: enums.Sex;
   standardCode: string;
 }
 

@@ -2,6 +2,7 @@ import type { CubeDefinition, CubeRow } from '../../cube/definition.ts';
 import { builder } from '../../graphql/builder.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
+import { TABLES } from './tables.ts';
 
 interface EstimateRow extends CubeRow, ObservationShape {
   low: number | null;
@@ -12,7 +13,7 @@ interface EstimateRow extends CubeRow, ObservationShape {
 
 const estimatesCube: CubeDefinition = {
   field: 'injectingDrugUseEstimates',
-  table: 'injecting_drug_use_estimate',
+  table: TABLES.estimates,
   series: [],
   year: { column: 'year', field: 'year' },
   dimensions: [],

@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 import { z } from 'zod';
+import * as enums from '../../db/generated/prisma/enums.ts';
 import { cell, InputFileError, parseCsv, readCsvFile } from '../../importing/csv.ts';
 import {
   bundleByRelease,
@@ -9,6 +10,7 @@ import {
   releaseOf,
 } from '../../importing/source-files.ts';
 import type { ReleaseBundle, ReleaseRecord } from '../../importing/source-module.ts';
+import { TABLES } from './tables.ts';
 
 export const PWID_DATA_DIR = join(DATA_DIR, 'pwid');
 
@@ -19,7 +21,7 @@ const ESTIMATE_COLUMNS = {
   high: cell.optionalNumber,
   rate_per_1000: cell.optionalNumber,
   method: cell.text,
-  qualifier: cell.oneOf(['EXACT', 'ABOUT', 'NEARLY', 'JUST_OVER', 'LESS_THAN']),
+  qualifier: cell.member(enums.Qualifier),
   reference: cell.text,
   note: cell.optionalText,
 };
@@ -46,7 +48,7 @@ function checkEstimates<Row extends Estimate>(rows: Row[], file: string): Row[] 
   return rows;
 }
 
-const TABLE = 'injecting_drug_use_estimate';
+const TABLE = TABLES.estimates;
 const COLUMNS = [
   'year',
   'estimate',

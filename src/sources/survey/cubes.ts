@@ -1,5 +1,7 @@
 import { type CubeDefinition, PROVENANCE_VALUES, SEX_DIMENSION } from '../../cube/definition.ts';
-import { RECALLS } from './importer.ts';
+import * as enums from '../../db/generated/prisma/enums.ts';
+import { CODELIST_TABLES } from '../../dimensions/codelists.ts';
+import { TABLES } from './tables.ts';
 
 // The report's analyses are of ages 16-64: the reference age group, kept when broken down.
 const ageGroup = {
@@ -9,13 +11,13 @@ const ageGroup = {
   field: 'ageGroupCode',
   total: '16-64',
   totalIsReference: true,
-  codelist: { table: 'age_group', column: 'code' },
+  codelist: { table: CODELIST_TABLES.ageGroup, column: 'code' },
 } as const;
 
 /** Prevalence: weighted percentages by substance (always broken down), recall, sex and age group. */
 export const prevalenceCube: CubeDefinition = {
   field: 'prevalence',
-  table: 'survey_prevalence',
+  table: TABLES.prevalence,
   series: [],
   year: { column: 'year', field: 'year' },
   dimensions: [
@@ -24,7 +26,7 @@ export const prevalenceCube: CubeDefinition = {
       argument: 'substance',
       column: 'substance_code',
       field: 'substanceCode',
-      codelist: { table: 'substance', column: 'code' },
+      codelist: { table: CODELIST_TABLES.substance, column: 'code' },
     },
     {
       name: 'RECALL',
@@ -33,7 +35,7 @@ export const prevalenceCube: CubeDefinition = {
       field: 'recall',
       total: 'LIFETIME',
       totalIsReference: true,
-      codelist: { values: RECALLS },
+      codelist: { values: Object.values(enums.Recall) },
     },
     SEX_DIMENSION,
     ageGroup,
@@ -50,7 +52,7 @@ export const prevalenceCube: CubeDefinition = {
 /** Distributions among users: a share per category, or a statistic of the whole (category ALL). */
 export const distributionCube: CubeDefinition = {
   field: 'distribution',
-  table: 'survey_distribution',
+  table: TABLES.distributions,
   series: [
     { column: 'distribution', field: 'distribution' },
     { column: 'measure', field: 'measure' },
@@ -65,7 +67,7 @@ export const distributionCube: CubeDefinition = {
       column: 'category',
       field: 'category',
       total: 'ALL',
-      codelist: { table: 'survey_distribution', column: 'category' },
+      codelist: { table: TABLES.distributions, column: 'category' },
     },
   ],
   values: [...PROVENANCE_VALUES, { column: 'count', field: 'count' }, { column: 'position', field: 'position' }],

@@ -1,8 +1,10 @@
 import type { SourceModule } from '../../importing/source-module.ts';
 import { parseSurveyUpload, readSurveyReleases, readSurveySource, SURVEY_UPLOAD_LAYOUT } from './importer.ts';
+import { TABLES } from './tables.ts';
 
 /** Rus- og tobakksundersøkelsen (SSB): prevalence with uncertainty, distributions among users, trend tests, method. */
 export const source: SourceModule = {
+  tables: Object.values(TABLES),
   readSource: () => readSurveySource(),
   readBundledReleases: () => readSurveyReleases(),
   uploadLayout: SURVEY_UPLOAD_LAYOUT,

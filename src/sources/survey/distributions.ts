@@ -1,16 +1,17 @@
 import type { CubeRow } from '../../cube/definition.ts';
+import * as enums from '../../db/generated/prisma/enums.ts';
 import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { builder } from '../../graphql/builder.ts';
 import { Sex } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { distributionCube } from './cubes.ts';
-import type { DISTRIBUTION_MEASURES, DISTRIBUTIONS } from './importer.ts';
+import type { DISTRIBUTIONS } from './importer.ts';
 
 interface DistributionRow extends CubeRow, ObservationShape {
   distribution: (typeof DISTRIBUTIONS)[number];
-  measure: (typeof DISTRIBUTION_MEASURES)[number];
-  sex: 'ALL' | 'MALE' | 'FEMALE';
+  measure: enums.DistributionMeasure;
+  sex: enums.Sex;
   ageGroupCode: string;
   category: string;
   position: number;
@@ -28,7 +29,8 @@ export const UseDistribution = builder.enumType('UseDistribution', {
   } as const,
 });
 
-export const DistributionMeasure = builder.enumType('DistributionMeasure', {
+export const DistributionMeasure = builder.enumType(enums.DistributionMeasure, {
+  name: 'DistributionMeasure',
   description: 'What a distribution figure is.',
   values: {
     SHARE: { description: 'Percent of users in the category (the default).' },

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { SqlValue } from '../../db/bulk.ts';
-import { readCodelistCodes } from '../../dimensions/codelists.ts';
+import * as enums from '../../db/generated/prisma/enums.ts';
+import { CODELIST_TABLES, readCodelistCodes } from '../../dimensions/codelists.ts';
 import { cell, InputFileError, parseCsv, readCsvFile } from '../../importing/csv.ts';
 import { type JsonStatMapping, jsonStatRows, rejectUnknownCodes } from '../../importing/json-stat.ts';
 import {
@@ -21,17 +22,16 @@ import {
   readChartManifest,
   readLabels,
 } from './charts.ts';
+import { TABLES } from './tables.ts';
 
 export const SURVEY_DATA_DIR = join(DATA_DIR, 'survey');
 
 /** The chart data of the report's web page are one release; its id is in releases.csv. */
 export const CHARTS_RELEASE = 'survey-report-2026-charts';
 
-export const RECALLS = ['LIFETIME', 'LAST_12_MONTHS', 'LAST_4_WEEKS'] as const;
+const RECALLS: readonly string[] = Object.values(enums.Recall);
+const SEXES: readonly string[] = Object.values(enums.Sex);
 export const DISTRIBUTIONS = ['CANNABIS_USE_FREQUENCY_12M', 'CANNABIS_USE_DAYS_4W', 'CANNABIS_DEBUT_AGE'] as const;
-export const DISTRIBUTION_MEASURES = ['SHARE', 'MEAN', 'MINIMUM', 'MAXIMUM', 'MODE'] as const;
-const SEXES = ['ALL', 'MALE', 'FEMALE'] as const;
-const QUALIFIERS = ['EXACT', 'ABOUT', 'NEARLY', 'JUST_OVER', 'LESS_THAN'] as const;
 
 type Row = { release: string; values: SqlValue[] };
 
@@ -105,10 +105,9 @@ function checkPrevalence(
   };
   if (!codes.substance.includes(cell.substance))
     fail(columns.substance, `unknown substance "${cell.substance}"; valid codes: ${codes.substance.join(', ')}`);
-  if (!(RECALLS as readonly string[]).includes(cell.recall))
+  if (!RECALLS.includes(cell.recall))
     fail(columns.recall, `unknown recall "${cell.recall}"; valid: ${RECALLS.join(', ')}`);
-  if (!(SEXES as readonly string[]).includes(cell.sex))
-    fail(columns.sex, `unknown sex "${cell.sex}"; valid: ${SEXES.join(', ')}`);
+  if (!SEXES.includes(cell.sex)) fail(columns.sex, `unknown sex "${cell.sex}"; valid: ${SEXES.join(', ')}`);
   if (!codes.ageGroup.includes(cell.ageGroup))
     fail(columns.ageGroup, `unknown age group "${cell.ageGroup}"; valid codes: ${codes.ageGroup.join(', ')}`);
   if (cell.value !== null && (cell.value < 0 || cell.value > 100))
@@ -280,7 +279,10 @@ function distributionFromChart(entry: ChartManifestEntry, points: ChartPoint[], 
  */
 export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
   const codelists = readCodelistCodes();
-  const codes: Codes = { substance: codelists.get('substance') ?? [], ageGroup: codelists.get('age_group') ?? [] };
+  const codes: Codes = {
+    substance: codelists.get(CODELIST_TABLES.substance) ?? [],
+    ageGroup: codelists.get(CODELIST_TABLES.ageGroup) ?? [],
+  };
   const releases: Map<string, ReleaseRecord> = readReleasesFile(join(dir, 'releases.csv'));
   if (!releases.has(CHARTS_RELEASE))
     throw new InputFileError('releases.csv', undefined, 'id', `the chart data release "${CHARTS_RELEASE}" is missing`);
@@ -301,11 +303,11 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
     release,
     year: cell.year,
     substance: codeOf(codes.substance, 'substance'),
-    recall: cell.oneOf(RECALLS),
-    sex: cell.oneOf(SEXES),
+    recall: cell.member(enums.Recall),
+    sex: cell.member(enums.Sex),
     age_group: codeOf(codes.ageGroup, 'age group'),
     value: cell.number.refine((v) => v >= 0 && v <= 100, 'a percentage must be between 0 and 100'),
-    qualifier: cell.oneOf(QUALIFIERS),
+    qualifier: cell.member(enums.Qualifier),
     reference: cell.text,
     note: cell.optionalText,
   });
@@ -339,12 +341,12 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
       release,
       year: cell.year,
       distribution: cell.oneOf(DISTRIBUTIONS),
-      measure: cell.oneOf(DISTRIBUTION_MEASURES),
-      sex: cell.oneOf(SEXES),
+      measure: cell.member(enums.DistributionMeasure),
+      sex: cell.member(enums.Sex),
       age_group: codeOf(codes.ageGroup, 'age group'),
       category: cell.text,
       value: cell.number,
-      qualifier: cell.oneOf(QUALIFIERS),
+      qualifier: cell.member(enums.Qualifier),
       reference: cell.text,
       note: cell.optionalText,
     }),
@@ -374,12 +376,12 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
     z.object({
       release,
       substance: codeOf(codes.substance, 'substance'),
-      recall: cell.oneOf(RECALLS),
+      recall: cell.member(enums.Recall),
       year_from: cell.year,
       year_to: cell.year,
       direction: cell.oneOf(['INCREASE', 'DECREASE', 'NO_CHANGE']),
       p_value: cell.number,
-      p_qualifier: cell.oneOf(QUALIFIERS),
+      p_qualifier: cell.member(enums.Qualifier),
       adjusted_for: cell.text,
       reference: cell.text,
       note: cell.optionalText,
@@ -427,9 +429,9 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
   ).map(({ release: id, ...w }) => ({ release: id, values: Object.values(w) as SqlValue[] }));
 
   return bundleByRelease(releases, [
-    { table: 'survey_prevalence', columns: PREVALENCE_COLUMNS, rows: prevalence },
+    { table: TABLES.prevalence, columns: PREVALENCE_COLUMNS, rows: prevalence },
     {
-      table: 'survey_trend_point',
+      table: TABLES.trendPoints,
       columns: [
         'year',
         'substance_code',
@@ -446,7 +448,7 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
       rows: trends,
     },
     {
-      table: 'survey_trend_test',
+      table: TABLES.trendTests,
       columns: [
         'substance_code',
         'recall',
@@ -461,9 +463,9 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
       ],
       rows: tests,
     },
-    { table: 'survey_distribution', columns: DISTRIBUTION_COLUMNS, rows: distributions },
+    { table: TABLES.distributions, columns: DISTRIBUTION_COLUMNS, rows: distributions },
     {
-      table: 'survey_wave',
+      table: TABLES.waves,
       columns: [
         'year',
         'drawn_sample',
@@ -520,7 +522,7 @@ const uploadRow = z.object({
   ci_high: cell.optionalNumber,
   respondents: count,
   users: count,
-  qualifier: cell.oneOf(QUALIFIERS),
+  qualifier: cell.member(enums.Qualifier),
   reference: cell.text,
   note: cell.optionalText,
 });
@@ -565,7 +567,10 @@ const SURVEY_JSON_STAT: JsonStatMapping = {
 /** Reads an uploaded prevalence file (CSV, or JSON-stat 2.0 when it is JSON), checked like the charts. */
 export function parseSurveyUpload(text: string, fileName: string, release: ReleaseRecord): ReleaseBundle {
   const codelists = readCodelistCodes();
-  const codes: Codes = { substance: codelists.get('substance') ?? [], ageGroup: codelists.get('age_group') ?? [] };
+  const codes: Codes = {
+    substance: codelists.get(CODELIST_TABLES.substance) ?? [],
+    ageGroup: codelists.get(CODELIST_TABLES.ageGroup) ?? [],
+  };
   let rows: z.infer<typeof uploadRow>[];
   if (text.trimStart().startsWith('{')) {
     const asText = (v: number | null | undefined) => (v == null ? '' : String(v));
@@ -595,8 +600,8 @@ export function parseSurveyUpload(text: string, fileName: string, release: Relea
   const note = (column: string, code: string) => unknown.set(column, (unknown.get(column) ?? new Set()).add(code));
   for (const row of rows) {
     if (!codes.substance.includes(row.substance)) note('substance', row.substance);
-    if (!(RECALLS as readonly string[]).includes(row.recall)) note('recall', row.recall);
-    if (!(SEXES as readonly string[]).includes(row.sex)) note('sex', row.sex);
+    if (!RECALLS.includes(row.recall)) note('recall', row.recall);
+    if (!SEXES.includes(row.sex)) note('sex', row.sex);
     if (!codes.ageGroup.includes(row.age_group)) note('age_group', row.age_group);
   }
   if (text.trimStart().startsWith('{')) rejectUnknownCodes(fileName, unknown);
@@ -604,7 +609,7 @@ export function parseSurveyUpload(text: string, fileName: string, release: Relea
     release,
     observations: [
       {
-        table: 'survey_prevalence',
+        table: TABLES.prevalence,
         columns: PREVALENCE_COLUMNS,
         rows: rows.map((row, index) => {
           const prevalence = {

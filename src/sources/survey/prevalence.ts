@@ -1,4 +1,5 @@
 import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
+import * as enums from '../../db/generated/prisma/enums.ts';
 import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
@@ -6,13 +7,12 @@ import { Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { prevalenceCube } from './cubes.ts';
-import type { RECALLS } from './importer.ts';
 import { SurveyWaveType, wavesByYear } from './waves.ts';
 
 interface PrevalenceRow extends CubeRow, ObservationShape {
   substanceCode: string;
-  recall: (typeof RECALLS)[number];
-  sex: 'ALL' | 'MALE' | 'FEMALE';
+  recall: enums.Recall;
+  sex: enums.Sex;
   ageGroupCode: string;
   ciLow: number | null;
   ciHigh: number | null;
@@ -20,7 +20,8 @@ interface PrevalenceRow extends CubeRow, ObservationShape {
   users: number | null;
 }
 
-export const Recall = builder.enumType('Recall', {
+export const Recall = builder.enumType(enums.Recall, {
+  name: 'Recall',
   description: 'The period a survey question asks about.',
   values: {
     LIFETIME: { description: 'Ever used ("noen gang"); the default.' },

@@ -1,5 +1,6 @@
 import { releasePublishedBy } from '../../cube/definition.ts';
 import type { Release, SurveyTrendPoint, SurveyTrendTest } from '../../db/generated/prisma/client.ts';
+import * as enums from '../../db/generated/prisma/enums.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { Qualifier } from '../../graphql/common.ts';
@@ -54,7 +55,7 @@ async function loadTrends(
     trend.test ??= test;
     trends.set(key, trend);
   }
-  const recallOrder = ['LIFETIME', 'LAST_12_MONTHS', 'LAST_4_WEEKS'];
+  const recallOrder: string[] = Object.values(enums.Recall);
   return [...trends.values()].sort(
     (a, b) =>
       a.substanceCode.localeCompare(b.substanceCode) || recallOrder.indexOf(a.recall) - recallOrder.indexOf(b.recall),

@@ -1,10 +1,12 @@
 import { type CubeDefinition, PROVENANCE_VALUES } from '../../cube/definition.ts';
-import { STATISTICS } from './importer.ts';
+import * as enums from '../../db/generated/prisma/enums.ts';
+import { CODELIST_TABLES } from '../../dimensions/codelists.ts';
+import { TABLES } from './tables.ts';
 
 /** Wastewater loads by site, country, substance and statistic; only the statistic has a default (DAILY_MEAN). */
 export const wastewaterCube: CubeDefinition = {
   field: 'wastewater',
-  table: 'wastewater_observation',
+  table: TABLES.loads,
   series: [],
   year: { column: 'year', field: 'year' },
   dimensions: [
@@ -13,21 +15,21 @@ export const wastewaterCube: CubeDefinition = {
       argument: 'site',
       column: 'site_code',
       field: 'siteCode',
-      codelist: { table: 'wastewater_site', column: 'code' },
+      codelist: { table: TABLES.sites, column: 'code' },
     },
     {
       name: 'COUNTRY',
       argument: 'country',
       column: 'country_code',
       field: 'countryCode',
-      codelist: { table: 'wastewater_site', column: 'country_code' },
+      codelist: { table: TABLES.sites, column: 'country_code' },
     },
     {
       name: 'SUBSTANCE',
       argument: 'substance',
       column: 'substance_code',
       field: 'substanceCode',
-      codelist: { table: 'substance', column: 'code' },
+      codelist: { table: CODELIST_TABLES.substance, column: 'code' },
     },
     {
       name: 'STATISTIC',
@@ -36,7 +38,7 @@ export const wastewaterCube: CubeDefinition = {
       field: 'statistic',
       total: 'DAILY_MEAN',
       totalIsReference: true,
-      codelist: { values: STATISTICS },
+      codelist: { values: Object.values(enums.WastewaterStatistic) },
     },
   ],
   values: [{ column: 'metabolite_code', field: 'metaboliteCode' }, ...PROVENANCE_VALUES],

@@ -1,5 +1,6 @@
 import type { SourceModule } from '../../importing/source-module.ts';
 import { parseWastewaterUpload, readWastewater, readWastewaterSource, WASTEWATER_UPLOAD_LAYOUT } from './importer.ts';
+import { TABLES } from './tables.ts';
 
 // The files are read once for both the sites and the releases.
 let files: ReturnType<typeof readWastewater> | undefined;
@@ -7,6 +8,7 @@ const read = () => (files ??= readWastewater());
 
 /** Drugs in wastewater: the EUDA/SCORE multi-city study, every site, and earlier Oslo (VEAS) values. */
 export const source: SourceModule = {
+  tables: Object.values(TABLES),
   readSource: () => readWastewaterSource(),
   readBundledReleases: () => read().bundles,
   readReferenceData: () => read().reference,

@@ -3,10 +3,12 @@ import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { SqlValue } from '../../db/bulk.ts';
-import { readCodelistCodes } from '../../dimensions/codelists.ts';
+import type * as enums from '../../db/generated/prisma/enums.ts';
+import { CODELIST_TABLES, readCodelistCodes } from '../../dimensions/codelists.ts';
 import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
 import { bundleByRelease, codeOf, DATA_DIR, readReleasesFile, readSourceFile } from '../../importing/source-files.ts';
 import type { ReferenceRows, ReleaseBundle, ReleaseRecord } from '../../importing/source-module.ts';
+import { TABLES } from './tables.ts';
 
 export const WASTEWATER_DATA_DIR = join(DATA_DIR, 'wastewater');
 export const EUDA_RELEASE = 'wastewater-euda-2025';
@@ -19,21 +21,8 @@ const EUDA_FILES = {
   trends: 'ww2025-aggregated-trends.csv',
 };
 
-export const STATISTICS = [
-  'DAILY_MEAN',
-  'WEEKDAY_MEAN',
-  'WEEKEND_MEAN',
-  'MONDAY',
-  'TUESDAY',
-  'WEDNESDAY',
-  'THURSDAY',
-  'FRIDAY',
-  'SATURDAY',
-  'SUNDAY',
-] as const;
-
 // EUDA's column names and the statistic each holds (days in EUDA's order, Wednesday first).
-const EUDA_VALUE_COLUMNS: [string, (typeof STATISTICS)[number]][] = [
+const EUDA_VALUE_COLUMNS: [string, enums.WastewaterStatistic][] = [
   ['Wednesday', 'WEDNESDAY'],
   ['Thursday', 'THURSDAY'],
   ['Friday', 'FRIDAY'],
@@ -114,7 +103,7 @@ interface Metabolite {
 }
 
 function readMetabolites(dir: string): Metabolite[] {
-  const substances = readCodelistCodes().get('substance');
+  const substances = readCodelistCodes().get(CODELIST_TABLES.substance);
   return readCsvFile(
     join(dir, 'metabolites.csv'),
     z.object({
@@ -154,7 +143,7 @@ function readSites(dir: string): { rows: SqlValue[][]; countries: Map<string, st
   const regions = new Map(
     readCsvFile(
       join(dir, 'site-regions.csv'),
-      z.object({ site: cell.text, region: codeOf(readCodelistCodes().get('region'), 'region code') }),
+      z.object({ site: cell.text, region: codeOf(readCodelistCodes().get(CODELIST_TABLES.region), 'region code') }),
     ).map((row) => [row.site, row.region]),
   );
   const file = join(dir, 'euda-2025', EUDA_FILES.sites);
@@ -333,9 +322,7 @@ export function parseWastewaterUpload(
   const rows = eudaObservations(text, fileName, release.id, readLookups(dir));
   return {
     release,
-    observations: [
-      { table: 'wastewater_observation', columns: OBSERVATION_COLUMNS, rows: rows.map((row) => row.values) },
-    ],
+    observations: [{ table: TABLES.loads, columns: OBSERVATION_COLUMNS, rows: rows.map((row) => row.values) }],
   };
 }
 
@@ -492,17 +479,17 @@ export function readWastewater(
   return {
     reference: [
       {
-        table: 'wastewater_metabolite',
+        table: TABLES.metabolites,
         key: 'code',
         columns: ['code', 'measured_as', 'substance_code'],
         rows: metabolites.map((m) => [m.code, m.measuredAs, m.substance]),
       },
-      { table: 'wastewater_site', key: 'code', columns: SITE_COLUMNS, rows: sites.rows },
+      { table: TABLES.sites, key: 'code', columns: SITE_COLUMNS, rows: sites.rows },
     ],
     bundles: bundleByRelease(releases, [
-      { table: 'wastewater_observation', columns: OBSERVATION_COLUMNS, rows: observations },
+      { table: TABLES.loads, columns: OBSERVATION_COLUMNS, rows: observations },
       {
-        table: 'wastewater_change',
+        table: TABLES.changes,
         columns: [
           'site_code',
           'metabolite_code',
@@ -515,7 +502,7 @@ export function readWastewater(
         ],
         rows: changes,
       },
-      { table: 'wastewater_aggregate', columns: ['metabolite_code', 'year', 'value'], rows: aggregates },
+      { table: TABLES.aggregates, columns: ['metabolite_code', 'year', 'value'], rows: aggregates },
     ]),
   };
 }

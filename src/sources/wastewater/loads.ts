@@ -1,11 +1,11 @@
 import type { CubeQuery, CubeRow } from '../../cube/definition.ts';
+import * as enums from '../../db/generated/prisma/enums.ts';
 import { RegionType } from '../../dimensions/region.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
-import type { STATISTICS } from './importer.ts';
 import { metabolitesByCode, sitesByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
 
 interface LoadRow extends CubeRow, ObservationShape {
@@ -13,10 +13,11 @@ interface LoadRow extends CubeRow, ObservationShape {
   countryCode: string;
   substanceCode: string;
   metaboliteCode: string;
-  statistic: (typeof STATISTICS)[number];
+  statistic: enums.WastewaterStatistic;
 }
 
-export const WastewaterStatistic = builder.enumType('WastewaterStatistic', {
+export const WastewaterStatistic = builder.enumType(enums.WastewaterStatistic, {
+  name: 'WastewaterStatistic',
   description: 'Which published figure of a sampling week: a mean or one day.',
   values: {
     DAILY_MEAN: { description: 'Mean of the days sampled, as EUDA published it (the default).' },
