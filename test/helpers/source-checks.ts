@@ -25,6 +25,7 @@ export const REPOSITORY: SourceTree = {
 /** The tables the models of schema.prisma map to. */
 export async function modelTables(schemaPath: string): Promise<Map<string, string>> {
   const dmmf = await getDMMF({ datamodel: readFileSync(schemaPath, 'utf8') });
+  if ('error' in dmmf) throw new Error(String(dmmf.error));
   return new Map(dmmf.datamodel.models.map((model) => [model.dbName ?? model.name, model.name]));
 }
 
