@@ -106,6 +106,23 @@ query CannabisAcrossSources {
 }`,
   },
   {
+    name: 'Downloads and citations',
+    query: `# Every list of observations also downloads as a file, its arguments as query parameters
+# (lists comma-separated; lang=nb|en for the labels):
+#   /data/drugDeaths.csv?from=2024&to=2024&by=REGION    CSV, one row per cell
+#   /data/drugDeaths.json?from=2024&to=2024&by=REGION   JSON-stat 2.0
+#   /data      lists every download      /explore   the report's figures, redrawn live
+# Cite a release with its citation; credit a source with its attribution (EUDA: CC BY 4.0).
+query Citations {
+  sources {
+    id
+    licence
+    attribution
+    latestRelease { citation }
+  }
+}`,
+  },
+  {
     name: 'Sources and releases',
     query: `query Sources {
   sources {

@@ -14,6 +14,7 @@ import { sourceModules } from '../sources/registry.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
+import { useExplorer } from './explore/routes.ts';
 
 export type HubLimits = Pick<
   Config,
@@ -77,6 +78,7 @@ export function createHub(
     // GraphiQL's assets are bundled in the package: the page works without internet.
     renderGraphiQL,
     plugins: [
+      useExplorer(),
       useDownloads(schema, async (document, url) =>
         self!.fetch(new URL('/graphql', url), {
           method: 'POST',
