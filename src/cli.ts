@@ -4,11 +4,12 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { type ControlEndpoint, FolderInUseError, readLockHolder } from './db/folder-lock.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { isCalendarDate } from './importing/csv.ts';
-import { createApiKey, revokeApiKey } from './publishing/api-keys.ts';
 import { loadBundledData } from './publishing/bundled.ts';
-import { publishRelease, withdrawRelease } from './publishing/publish.ts';
+import { type CliCommand, runCommand } from './publishing/commands.ts';
+import type { ControlLine } from './server/control.ts';
 import { sourceModules } from './sources/registry.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -21,7 +22,8 @@ const USAGE = `Usage: npm run cli -- <command>
   keys list
 
 Uses DATABASE_URL (or the embedded database in DATA_DIR), like the hub; every running hub
-hears of a new release from PostgreSQL at once.`;
+hears of a new release from PostgreSQL at once. On the embedded database, while a hub runs on
+the same DATA_DIR, the command is handed to that hub, which performs it.`;
 
 class UsageError extends Error {}
 
@@ -48,83 +50,112 @@ function required(name: keyof typeof options): string {
 
 const actor = `cli:${userInfo().username}`;
 
+function parseCommand([command, ...rest]: string[]): CliCommand {
+  if (command === 'publish') {
+    const [sourceId, file] = rest;
+    if (!sourceId || !file) throw new UsageError('publish needs a source and a file.');
+    const status = required('status');
+    if (status !== 'PRELIMINARY' && status !== 'FINAL') throw new UsageError('--status must be PRELIMINARY or FINAL.');
+    const publishedAt = required('published-at');
+    if (!isCalendarDate(publishedAt)) throw new UsageError('--published-at must be a date YYYY-MM-DD.');
+    return {
+      name: 'publish',
+      sourceId,
+      fileName: basename(file),
+      content: readFileSync(file, 'utf8'),
+      label: required('label'),
+      status,
+      publishedAt,
+      note: options.note,
+      id: options.id,
+      idempotencyKey: options['idempotency-key'],
+    };
+  }
+  if (command === 'withdraw') {
+    if (!rest[0]) throw new UsageError('withdraw needs a release id.');
+    return { name: 'withdraw', id: rest[0], reason: required('reason') };
+  }
+  if (command === 'keys' && rest[0] === 'create') {
+    const scopes = options.scope ?? [];
+    if (!rest[1] || !scopes.length) throw new UsageError('keys create needs a name and at least one --scope.');
+    return { name: 'keys create', keyName: rest[1], scopes };
+  }
+  if (command === 'keys' && rest[0] === 'revoke') {
+    if (!rest[1]) throw new UsageError('keys revoke needs a key id.');
+    return { name: 'keys revoke', id: rest[1] };
+  }
+  if (command === 'keys' && rest[0] === 'list') return { name: 'keys list' };
+  throw new UsageError(`unknown command "${[command, ...rest].join(' ')}".`);
+}
+
+let shownPercent = -1;
+function showProgress(written: number, total: number): void {
+  const percent = Math.floor((100 * written) / total);
+  if (percent === shownPercent) return;
+  shownPercent = percent;
+  process.stderr.write(`\rwriting ${written}/${total} observations (${percent} %)`);
+}
+
+/** Hands the command to the hub that owns the embedded database, and prints what it reports. */
+async function sendToHub(control: ControlEndpoint, command: CliCommand): Promise<string> {
+  const response = await fetch(control.url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${control.secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ command, actor }),
+  });
+  if (!response.ok) throw new Error(`the running hub refused the command (HTTP ${response.status}).`);
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const reader = response.body!.getReader();
+  const stopped = new Error('the running hub stopped before it answered; check whether the command took effect.');
+  const read = () => reader.read().catch(() => Promise.reject(stopped));
+  for (let chunk = await read(); !chunk.done; chunk = await read()) {
+    buffer += decoder.decode(chunk.value, { stream: true });
+    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+      const line = JSON.parse(buffer.slice(0, end)) as ControlLine;
+      buffer = buffer.slice(end + 1);
+      if ('progress' in line) showProgress(...line.progress);
+      else if ('output' in line) return line.output;
+      else throw new Error(line.error);
+    }
+  }
+  throw stopped;
+}
+
+/** The hub holding the embedded folder, once it takes commands (it may still be starting). */
+async function runningHub(dataDir: string): Promise<ControlEndpoint | undefined> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const holder = readLockHolder(dataDir);
+    if (holder?.role !== 'hub') return undefined;
+    if (holder.control) return holder.control;
+    if (Date.now() > deadline) throw new FolderInUseError(dataDir, holder);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function main(): Promise<void> {
-  const [command, ...rest] = positionals;
-  if (options.help || !command) {
+  if (options.help || !positionals.length) {
     console.log(USAGE);
     return;
   }
+  const command = parseCommand(positionals);
   const config = loadConfig();
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 2 });
+  const hub = config.DATABASE_URL ? undefined : await runningHub(config.DATA_DIR);
+  if (hub) {
+    process.stderr.write(`a hub owns ${config.DATA_DIR}/: handing the command to it\n`);
+    const output = await sendToHub(hub, command);
+    if (shownPercent >= 0) process.stderr.write('\n');
+    console.log(output);
+    return;
+  }
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 2, role: 'cli' });
   try {
     await applyMigrations(db.pool);
-    if (command === 'publish') {
-      const [sourceId, file] = rest;
-      if (!sourceId || !file) throw new UsageError('publish needs a source and a file.');
-      const status = required('status');
-      if (status !== 'PRELIMINARY' && status !== 'FINAL')
-        throw new UsageError('--status must be PRELIMINARY or FINAL.');
-      const publishedAt = required('published-at');
-      if (!isCalendarDate(publishedAt)) throw new UsageError('--published-at must be a date YYYY-MM-DD.');
-      await loadBundledData(db); // the codelists and sites a file refers to
-      let shown = -1;
-      const result = await publishRelease(db, sourceModules, {
-        sourceId,
-        fileName: basename(file),
-        content: readFileSync(file, 'utf8'),
-        release: {
-          id: options.id,
-          label: required('label'),
-          status,
-          published_at: publishedAt,
-          publisher: actor,
-          note: options.note,
-        },
-        actor,
-        idempotencyKey: options['idempotency-key'],
-        onProgress: (written, total) => {
-          const percent = Math.floor((100 * written) / total);
-          if (percent === shown) return;
-          shown = percent;
-          process.stderr.write(`\rwriting ${written}/${total} observations (${percent} %)`);
-        },
-      });
-      process.stderr.write('\n');
-      console.log(
-        result.created
-          ? `published release ${result.releaseId}: ${result.observations} observations`
-          : `unchanged: this input was published before as release ${result.releaseId}; nothing was written`,
-      );
-    } else if (command === 'withdraw') {
-      const [id] = rest;
-      if (!id) throw new UsageError('withdraw needs a release id.');
-      const release = await withdrawRelease(db, id, required('reason'), actor);
-      console.log(`withdrew release ${release.id} (${release.label})`);
-    } else if (command === 'keys' && rest[0] === 'create') {
-      const name = rest[1];
-      const scopes = options.scope ?? [];
-      if (!name || !scopes.length) throw new UsageError('keys create needs a name and at least one --scope.');
-      const valid = [...sourceModules.map((m) => m.id), 'admin'];
-      const unknown = scopes.filter((scope) => !valid.includes(scope));
-      if (unknown.length)
-        throw new UsageError(`unknown scope ${unknown.join(', ')}; valid scopes: ${valid.join(', ')}.`);
-      const { key, token } = await createApiKey(db.prisma, name, scopes, actor);
-      console.log(
-        `created key ${key.id} "${key.name}" with scopes ${key.scopes.join(', ')}.\nToken (shown once, store it now):\n${token}`,
-      );
-    } else if (command === 'keys' && rest[0] === 'revoke') {
-      if (!rest[1]) throw new UsageError('keys revoke needs a key id.');
-      const key = await revokeApiKey(db.prisma, rest[1], actor);
-      console.log(`revoked key ${key.id} "${key.name}"`);
-    } else if (command === 'keys' && rest[0] === 'list') {
-      for (const key of await db.prisma.apiKey.findMany({ orderBy: { createdAt: 'asc' } })) {
-        console.log(
-          `${key.id}  ${key.name}  scopes: ${key.scopes.join(', ')}  ${key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active'}`,
-        );
-      }
-    } else {
-      throw new UsageError(`unknown command "${[command, ...rest].join(' ')}".`);
-    }
+    if (command.name === 'publish') await loadBundledData(db); // the codelists and sites a file refers to
+    const output = await runCommand(db, sourceModules, command, actor, showProgress);
+    if (shownPercent >= 0) process.stderr.write('\n');
+    console.log(output);
   } finally {
     await db.close();
   }

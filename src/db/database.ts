@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { attachEmbeddedSession } from './bulk.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
+import type { FolderLock, LockHolder } from './folder-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { type ChannelHandlers, type Listener, listenOnDedicatedConnection } from './listener.ts';
 
@@ -12,6 +13,8 @@ export type StatementListener = (sql: string) => void;
 
 export interface Database {
   kind: 'embedded' | 'postgres';
+  /** The embedded database's lock on its folder (held while open). */
+  folderLock?: FolderLock;
   prisma: PrismaClient;
   /** The one pool every part of the hub uses: Prisma, migrations and bulk loads. */
   pool: pg.Pool;
@@ -25,11 +28,13 @@ export interface DatabaseOptions {
   url?: string;
   dataDir: string;
   poolMax: number;
+  /** Who opens the embedded folder, as the lock file tells others (default hub). */
+  role?: LockHolder['role'];
   onStatement?: StatementListener;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const embedded = options.url ? undefined : await startEmbeddedPostgres(options.dataDir);
+  const embedded = options.url ? undefined : await startEmbeddedPostgres(options.dataDir, options.role ?? 'hub');
   const connectionString = options.url ?? embedded!.connectionString;
   // The embedded database is one session: its notifications arrive on the pool's own connection.
   const channels = new Map<string, ChannelHandlers>();
@@ -49,6 +54,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: embedded ? 'embedded' : 'postgres',
+    folderLock: embedded?.lock,
     prisma,
     pool,
     listen(channel, handlers) {

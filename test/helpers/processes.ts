@@ -82,3 +82,9 @@ export async function within(ms: number, check: () => Promise<boolean>): Promise
 export function subscribeOverGet(url: string, query: string): Promise<Response> {
   return fetch(`${url}?${new URLSearchParams({ query })}`, { headers: { accept: 'text/event-stream' } });
 }
+
+/** A deaths file adding 2025 (355, made up for tests), and the query whose answer it changes. */
+export const DEATHS_2025 =
+  'measure,year,year_from,region,sex,age_group,cause,intent,value,qualifier,reference,note\nDEATHS,2025,,0,ALL,ALL,ALL,ALL,355,EXACT,test file,\n';
+export const DEATHS_2024_2025 = '{ drugDeaths(from: 2024, to: 2025) { year value } }';
+export type Deaths = { drugDeaths: { year: number; value: number }[] };

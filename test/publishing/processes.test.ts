@@ -9,6 +9,9 @@ import { loadBundledData } from '../../src/publishing/bundled.ts';
 import { largeEudaFile } from '../helpers/fixtures.ts';
 import { openTestDatabase } from '../helpers/hub.ts';
 import {
+  DEATHS_2024_2025,
+  DEATHS_2025,
+  type Deaths,
   getQuery,
   runCli,
   type Started,
@@ -23,11 +26,6 @@ import { readEvents } from '../helpers/sse.ts';
 // Whole hub and CLI processes against the machine's PostgreSQL (no Redis): several hubs share a
 // database, writers of every kind publish, and a publish may be killed half-way.
 const serverUrl = process.env.DATABASE_URL;
-
-const DEATHS_2025 =
-  'measure,year,year_from,region,sex,age_group,cause,intent,value,qualifier,reference,note\nDEATHS,2025,,0,ALL,ALL,ALL,ALL,355,EXACT,test file,\n';
-const DEATHS_2024_2025 = '{ drugDeaths(from: 2024, to: 2025) { year value } }';
-type Deaths = { drugDeaths: { year: number; value: number }[] };
 
 describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
   let db: Database;

@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { type LockHolder, lockFileOf, readLockHolder } from '../../src/db/folder-lock.ts';
+import { largeEudaFile } from '../helpers/fixtures.ts';
+import {
+  DEATHS_2024_2025,
+  DEATHS_2025,
+  type Deaths,
+  getQuery,
+  runCli,
+  type Started,
+  startHubProcess,
+  startScript,
+  subscribeOverGet,
+  waitFor,
+  within,
+} from '../helpers/processes.ts';
+import { readEvents } from '../helpers/sse.ts';
+
+// Whole hub and CLI processes on one embedded data folder (the embedded pass, DATABASE_URL unset):
+// one process owns the folder, the CLI writes through the running hub, and a process killed in
+// the middle of a publish leaves a folder that opens without the release.
+const embedded = !process.env.DATABASE_URL;
+
+const publishArgs = (file: string, label: string, publishedAt: string) => [
+  'publish',
+  file.endsWith('big.csv') ? 'wastewater' : 'mortality',
+  file,
+  '--label',
+  label,
+  '--status',
+  'FINAL',
+  '--published-at',
+  publishedAt,
+];
+
+describe.runIf(embedded)('hub and CLI processes on one embedded data folder', () => {
+  let dir: string;
+  let dataDir: string;
+  let env: Record<string, string>;
+  let hub: Started & { url: string };
+  const processes: Started[] = [];
+
+  /** Opens the folder in this process (taking over a stale lock) and reads what the killed publish left. */
+  const leftovers = async () => {
+    // The killed process group may take a moment to be torn down after its leader exited.
+    await within(10_000, async () => readLockHolder(dataDir) === undefined);
+    const db = await openDatabase({ dataDir, poolMax: 1, role: 'cli' });
+    try {
+      const { rows } = await db.pool.query<{ observations: number; releases: number }>(
+        "SELECT (SELECT count(*)::int FROM wastewater_observation WHERE year < 2000) AS observations, (SELECT count(*)::int FROM release WHERE label LIKE 'killed%') AS releases",
+      );
+      return rows[0];
+    } finally {
+      await db.close();
+    }
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rusdata-embedded-processes-'));
+    dataDir = join(dir, 'data');
+    env = { DATABASE_URL: '', DATA_DIR: dataDir };
+    writeFileSync(join(dir, 'deaths-2025.csv'), DEATHS_2025);
+    // 100 000 observations in EUDA's layout, at made-up years before 2000 (test data only).
+    writeFileSync(join(dir, 'big.csv'), largeEudaFile(10_000));
+    hub = await startHubProcess(env);
+    processes.push(hub);
+  });
+  afterAll(() => {
+    for (const started of processes) started.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a second hub on the same data folder at once, naming the process that holds it', async () => {
+    const holder = JSON.parse(readFileSync(lockFileOf(dataDir), 'utf8')) as LockHolder;
+    expect(statSync(lockFileOf(dataDir)).mode & 0o777).toBe(0o600);
+    const second = startScript('src/main.ts', [], { ...env, PORT: '0', HOST: '127.0.0.1' });
+    processes.push(second);
+    const code = await new Promise((resolve) => second.child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(second.output()).toContain(`is in use by process ${holder.pid} (a hub, npm start`);
+    expect(second.output()).not.toMatch(/ready in/);
+  }, 180_000);
+
+  it('hands a CLI publish to the running hub, which answers the new release at once', async () => {
+    const subscription = await subscribeOverGet(hub.url, 'subscription { releasePublished { label } }');
+    const events = readEvents(subscription, 30_000);
+    await events.started();
+    expect((await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths).toEqual([{ year: 2024, value: 342 }]);
+
+    const cli = await runCli(publishArgs(join(dir, 'deaths-2025.csv'), 'CLI 2025', '2026-06-15'), env);
+    expect(cli.output).toContain('handing the command to it');
+    expect(cli.output).toMatch(/published release \S+: 1 observations/);
+    expect(cli.code).toBe(0);
+    const ms = await within(
+      1000,
+      async () => (await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths.length === 2,
+    );
+    console.log(`embedded: the hub answered the CLI's release ${Math.round(ms)} ms after the CLI exited`);
+    expect(await events.next()).toEqual({ data: { releasePublished: { label: 'CLI 2025' } } });
+    await events.close();
+
+    const keys = await runCli(['keys', 'create', 'FHI', '--scope', 'mortality'], env);
+    expect(keys.output).toMatch(/created key [0-9a-f]{12} "FHI" with scopes mortality/);
+  }, 180_000);
+
+  it('keeps no partial release when the hub is killed with -9 in the middle of a publish', async () => {
+    const cli = startScript('src/cli.ts', publishArgs(join(dir, 'big.csv'), 'killed hub', '2026-11-02'), env);
+    processes.push(cli);
+    await waitFor(cli, /writing \d{4,}\/100000/, 120_000); // the hub is well into the writes
+    hub.kill('SIGKILL');
+    await new Promise((resolve) => cli.child.once('exit', resolve));
+    expect(cli.output(), 'the publish must have been killed before it finished').not.toContain('published release');
+    expect(cli.output()).toContain('the running hub stopped before it answered');
+
+    expect(await leftovers()).toEqual({ observations: 0, releases: 0 });
+  }, 300_000);
+
+  it('keeps no partial release when the CLI that owns the folder is killed with -9 in the middle of a publish', async () => {
+    const cli = startScript('src/cli.ts', publishArgs(join(dir, 'big.csv'), 'killed cli', '2026-11-03'), env);
+    processes.push(cli);
+    await waitFor(cli, /writing \d{4,}\/100000/, 120_000);
+    cli.kill('SIGKILL');
+    await new Promise((resolve) => cli.child.once('exit', resolve));
+    expect(cli.output()).not.toContain('published release');
+
+    expect(await leftovers()).toEqual({ observations: 0, releases: 0 });
+    // A hub started afterwards takes over the stale lock and serves, without the release.
+    const restarted = await startHubProcess(env);
+    processes.push(restarted);
+    const answer = await getQuery<{ sources: { releases: { label: string }[] }[] }>(
+      restarted.url,
+      '{ sources { releases { label } } }',
+    );
+    const labels = answer.data!.sources.flatMap((source) => source.releases.map((release) => release.label));
+    expect(labels).toContain('CLI 2025');
+    expect(labels.filter((label) => label.startsWith('killed'))).toEqual([]);
+  }, 300_000);
+});
