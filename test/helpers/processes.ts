@@ -51,7 +51,7 @@ export async function waitFor(started: Started, pattern: RegExp, timeoutMs = 60_
 /** A hub process (src/main.ts) on a free port; resolves with its GraphQL URL once it is ready. */
 export async function startHubProcess(env: Record<string, string>): Promise<Started & { url: string }> {
   const hub = startScript('src/main.ts', [], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env });
-  const [, url] = await waitFor(hub, /ready in \d+ ms: (http:\/\/\S+\/graphql)/);
+  const [, url] = await waitFor(hub, /ready in \d+ ms: (http:\/\/\S+\/graphql)/, 110_000); // a loaded 2-core machine
   return Object.assign(hub, { url: url! });
 }
 
