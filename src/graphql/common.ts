@@ -58,6 +58,22 @@ export const ValueStatus = builder.enumType(enums.ValueStatus, {
     SUPPRESSED: { description: 'Withheld by the source (e.g. small numbers); value is null.' },
     BELOW_LOQ: { description: 'Below the limit of quantification (published as 0).' },
     MISSING: { description: 'Not available (e.g. no sample that day); value is null.' },
+    DOUBTFUL: {
+      description:
+        'Printed by the source but doubtful (e.g. one composite sample copied to several days); the note says why. Leave these out where only sound measurements will do.',
+    },
+  } as const,
+});
+
+export const AttributeOrigin = builder.enumType(enums.AttributeOrigin, {
+  name: 'AttributeOrigin',
+  description: 'Whether an attribute of a value (e.g. the standard population of a rate) was printed by its source.',
+  values: {
+    PRINTED: { description: 'The source prints it.' },
+    INFERRED: {
+      description:
+        "The source does not print it; the hub inferred it (e.g. from the publisher's practice at the time).",
+    },
   } as const,
 });
 
@@ -70,5 +86,16 @@ export const Qualifier = builder.enumType(enums.Qualifier, {
     NEARLY: { description: '"nærmere": nearly (the true value is a little lower).' },
     JUST_OVER: { description: '"i overkant av": just over.' },
     LESS_THAN: { description: '"under": less than.' },
+    ABOUT_OR_LESS: {
+      description: '"rundt ... eller mindre": about this value or less (an upper bound, roughly).',
+    },
   } as const,
 });
+
+/**
+ * The `asOf` argument of every field that answers from releases. A release whose day is not
+ * known is dated by a placeholder (Release.publishedAtPrecision says which), and asOf compares
+ * with that placeholder: one rule for every source.
+ */
+export const AS_OF_DESCRIPTION =
+  'Answer as published on this date (default: the latest releases, withdrawn ones left out). A release counts from its publishedAt. Where its day is not known (Release.publishedAtPrecision), publishedAt is a placeholder: the 1st of the month (MONTH), 1 January (YEAR), or 1 January of the year after its latest data (UNKNOWN); asOf compares with that placeholder, so such a release counts as published from then.';

@@ -96,7 +96,8 @@ export const ReleaseType = builder.prismaObject('Release', {
     }),
     publishedAtPrecision: t.expose('publishedAtPrecision', {
       type: DatePrecision,
-      description: 'How precisely publishedAt is known.',
+      description:
+        'How precisely publishedAt is known. Unless DAY, publishedAt is a placeholder (see DatePrecision) and every asOf argument compares with that placeholder.',
     }),
     publisher: t.exposeString('publisher', { description: 'Who published it.' }),
     url: t.exposeString('url', { nullable: true, description: 'Where it was published.' }),

@@ -35,7 +35,7 @@ describe('loading the bundled data again', () => {
     await db.pool.query("UPDATE bundled_load SET fingerprint = 'older files' WHERE name = 'pwid'");
     const lines: string[] = [];
     await loadBundledData(db, (line) => lines.push(line));
-    expect(lines).toContain('pwid: all 6 bundled releases already stored');
+    expect(lines).toContain('pwid: all 7 bundled releases already stored');
     const { rows } = await db.pool.query("SELECT fingerprint FROM bundled_load WHERE name = 'pwid'");
     expect(rows[0].fingerprint).not.toBe('older files');
     expect(rows[0].fingerprint).toMatch(/^[0-9a-f]{64}$/);

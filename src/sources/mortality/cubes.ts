@@ -71,5 +71,5 @@ export const ratesCube: CubeDefinition = {
       codelist: { table: CODELIST_TABLES.standardPopulation, column: 'code' },
     },
   ],
-  values: PROVENANCE_VALUES,
+  values: [...PROVENANCE_VALUES, { column: 'standard_origin', field: 'standardOrigin' }],
 };

@@ -10,7 +10,7 @@ import {
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { SubstanceType } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
-import { Sex } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape, type UnitValue } from '../../graphql/observation.ts';
 import { deathsCube } from './cubes.ts';
@@ -33,6 +33,7 @@ const UNIT_OF_MEASURE: Record<enums.DeathMeasure, UnitValue> = {
   NOT_AUTOPSIED: 'COUNT',
   PERCENT_NOT_AUTOPSIED: 'PERCENT',
   MEAN_DEATHS_PER_YEAR: 'COUNT',
+  RATE_PER_100K: 'PER_100K',
 };
 
 export const DeathMeasure = builder.enumType(enums.DeathMeasure, {
@@ -46,6 +47,10 @@ export const DeathMeasure = builder.enumType(enums.DeathMeasure, {
     NOT_AUTOPSIED: { description: 'Number of deaths not autopsied.' },
     PERCENT_NOT_AUTOPSIED: { description: 'Share of deaths not autopsied, in percent.' },
     MEAN_DEATHS_PER_YEAR: { description: 'Mean number of deaths per year over the period yearFrom-year.' },
+    RATE_PER_100K: {
+      description:
+        'A death rate per 100 000 inhabitants that its source does not call age-standardised and prints without a standard population (e.g. 2001: 8.6). It may be crude or standardised to an unnamed population, so it is not among drugDeathRates and not comparable with them.',
+    },
   } as const,
 });
 
@@ -113,7 +118,7 @@ const deathsArgs = builder.args((t) => ({
     description: 'Dimensions to break down (each otherwise defaults to its total).',
   }),
   measure: t.field({ type: DeathMeasure, defaultValue: 'DEATHS', description: 'What to measure (default DEATHS).' }),
-  asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+  asOf: t.field({ type: 'Date', description: AS_OF_DESCRIPTION }),
 }));
 
 type DeathsArgs = {

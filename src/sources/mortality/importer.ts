@@ -91,6 +91,7 @@ export function readMortalityReleases(dir = MORTALITY_DATA_DIR): ReleaseBundle[]
       region: codeOf(codes.get(CODELIST_TABLES.region), 'region code'),
       sex: cell.member(enums.Sex),
       standard: codeOf(codes.get(CODELIST_TABLES.standardPopulation), 'standard population'),
+      standard_origin: cell.member(enums.AttributeOrigin),
       ...provenance,
     }),
   );
@@ -103,10 +104,32 @@ export function readMortalityReleases(dir = MORTALITY_DATA_DIR): ReleaseBundle[]
     },
     {
       table: TABLES.rates,
-      columns: ['year', 'region_code', 'sex', 'standard_code', 'value', 'status', 'qualifier', 'reference', 'note'],
+      columns: [
+        'year',
+        'region_code',
+        'sex',
+        'standard_code',
+        'standard_origin',
+        'value',
+        'status',
+        'qualifier',
+        'reference',
+        'note',
+      ],
       rows: rates.map((r) => ({
         release: r.release,
-        values: [r.year, r.region, r.sex, r.standard, r.value, 'NORMAL', r.qualifier, r.reference, r.note],
+        values: [
+          r.year,
+          r.region,
+          r.sex,
+          r.standard,
+          r.standard_origin,
+          r.value,
+          'NORMAL',
+          r.qualifier,
+          r.reference,
+          r.note,
+        ],
       })),
     },
   ]);

@@ -3,7 +3,7 @@ import type * as enums from '../../db/generated/prisma/enums.ts';
 import { StandardPopulationType, standardPopulationsByCode } from '../../dimensions/death-codes.ts';
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
-import { Sex } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, AttributeOrigin, Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { ratesCube } from './cubes.ts';
@@ -12,6 +12,7 @@ interface RateRow extends CubeRow, ObservationShape {
   regionCode: string;
   sex: enums.Sex;
   standardCode: string;
+  standardOrigin: 'PRINTED' | 'INFERRED';
 }
 
 export const DeathRateDimension = builder.enumType('DeathRateDimension', {
@@ -27,7 +28,7 @@ export const DeathRateDimension = builder.enumType('DeathRateDimension', {
 
 export const DrugDeathRateObservation = builder.objectRef<RateRow>('DrugDeathRateObservation').implement({
   description:
-    'An age-standardised rate of drug-induced deaths per 100 000 inhabitants. A rate always names its standard population; rates with different standards are not comparable.',
+    'An age-standardised rate of drug-induced deaths per 100 000 inhabitants: only rates their source calls age-standardised (others are drugDeaths with measure RATE_PER_100K). A rate always names its standard population, and standardPopulationOrigin says whether the source printed it or the hub inferred it; rates with different standards are not comparable.',
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'standardCode' in row,
   fields: (t) => ({
@@ -44,6 +45,12 @@ export const DrugDeathRateObservation = builder.objectRef<RateRow>('DrugDeathRat
       ...standardPopulationsByCode,
       resolve: (row) => row.standardCode,
     }),
+    standardPopulationOrigin: t.field({
+      type: AttributeOrigin,
+      description:
+        "PRINTED when the source names the standard population; INFERRED when it does not and the hub filed the rate under the standard the registry used at the time (Eurostat's ESP2013 before 2025, report kap. 8).",
+      resolve: (row) => row.standardOrigin,
+    }),
   }),
 });
 
@@ -54,7 +61,7 @@ const ratesArgs = builder.args((t) => ({
   from: t.int({ description: 'First year (inclusive).' }),
   to: t.int({ description: 'Last year (inclusive).' }),
   by: t.field({ type: [DeathRateDimension], description: 'Dimensions to break down.' }),
-  asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+  asOf: t.field({ type: 'Date', description: AS_OF_DESCRIPTION }),
 }));
 
 interface RatesArgs {
@@ -84,7 +91,7 @@ builder.queryFields((t) => ({
   drugDeathRates: t.field({
     type: [DrugDeathRateObservation],
     description:
-      'Age-standardised rates of drug-induced deaths per 100 000, by default for Norway with the standard the registry uses now (NOR_MEAN_2024).',
+      'Age-standardised rates of drug-induced deaths per 100 000, by default for Norway with the standard the registry uses now (NOR_MEAN_2024). Only rates their source calls age-standardised; a rate printed without that word is drugDeaths(measure: RATE_PER_100K).',
     args: ratesArgs,
     resolve: async (_root, args, ctx) => withUnit(await queryCube<RateRow>(ctx, ratesCube, toCubeQuery(args))),
   }),

@@ -1,5 +1,7 @@
 import type { CubeDefinition, CubeRow } from '../../cube/definition.ts';
+import * as enums from '../../db/generated/prisma/enums.ts';
 import { builder } from '../../graphql/builder.ts';
+import { AS_OF_DESCRIPTION } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { TABLES } from './tables.ts';
@@ -9,12 +11,13 @@ interface EstimateRow extends CubeRow, ObservationShape {
   high: number | null;
   ratePer1000: number | null;
   method: string;
+  series: enums.InjectingDrugUseSeries;
 }
 
 const estimatesCube: CubeDefinition = {
   field: 'injectingDrugUseEstimates',
   table: TABLES.estimates,
-  series: [],
+  series: [{ column: 'series', field: 'series' }],
   year: { column: 'year', field: 'year' },
   dimensions: [],
   values: [
@@ -30,6 +33,18 @@ const estimatesCube: CubeDefinition = {
   ],
 };
 
+export const InjectingDrugUseSeries = builder.enumType(enums.InjectingDrugUseSeries, {
+  name: 'InjectingDrugUseSeries',
+  description: 'Which series of estimates: each year its own estimate, or the moving average of three.',
+  values: {
+    ANNUAL_ESTIMATE: { description: "The year's own estimate (the default; every earlier publication's figures)." },
+    THREE_YEAR_MOVING_AVERAGE: {
+      description:
+        'The 3-year moving average of the annual estimates, as the report charts it (never recomputed by the hub).',
+    },
+  } as const,
+});
+
 export const InjectingDrugUseEstimate = builder.objectRef<EstimateRow>('InjectingDrugUseEstimate').implement({
   description:
     'An estimate of the number of people who inject drugs in Norway (mortality multiplier method): the estimate where published (value), and its range. Some years were published only as a range.',
@@ -43,21 +58,32 @@ export const InjectingDrugUseEstimate = builder.objectRef<EstimateRow>('Injectin
       description: 'Estimate per 1 000 inhabitants aged 15-64, where published.',
     }),
     method: t.exposeString('method', { description: 'Estimation method.' }),
+    series: t.field({
+      type: InjectingDrugUseSeries,
+      description: 'Whether this is an annual estimate or a 3-year moving average.',
+      resolve: (row) => row.series,
+    }),
   }),
 });
 
 builder.queryFields((t) => ({
   injectingDrugUseEstimates: t.field({
     type: [InjectingDrugUseEstimate],
-    description: 'Estimated number of people who inject drugs, per year, each from its latest publication by `asOf`.',
+    description:
+      'Estimated number of people who inject drugs, per year, each from its latest publication by `asOf`: the annual estimates by default, or the 3-year moving average (`series`).',
     args: {
+      series: t.arg({
+        type: InjectingDrugUseSeries,
+        defaultValue: 'ANNUAL_ESTIMATE',
+        description: 'Which series (default ANNUAL_ESTIMATE).',
+      }),
       from: t.arg.int({ description: 'First year (inclusive).' }),
       to: t.arg.int({ description: 'Last year (inclusive).' }),
-      asOf: t.arg({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+      asOf: t.arg({ type: 'Date', description: AS_OF_DESCRIPTION }),
     },
     resolve: async (_root, args, ctx) => {
       const rows = await queryCube<EstimateRow>(ctx, estimatesCube, {
-        series: {},
+        series: { series: args.series ?? 'ANNUAL_ESTIMATE' },
         filters: {},
         from: args.from,
         to: args.to,

@@ -50,6 +50,7 @@ function checkEstimates<Row extends Estimate>(rows: Row[], file: string): Row[] 
 
 const TABLE = TABLES.estimates;
 const COLUMNS = [
+  'series',
   'year',
   'estimate',
   'low',
@@ -62,7 +63,8 @@ const COLUMNS = [
   'note',
 ];
 // A year published only as a range has no point estimate: its value is MISSING, low and high are given.
-const estimateValues = (r: Estimate) => [
+const estimateValues = (r: Estimate, series: enums.InjectingDrugUseSeries = 'ANNUAL_ESTIMATE') => [
+  series,
   r.year,
   r.estimate,
   r.low,
@@ -84,16 +86,77 @@ export function readPwidReleases(dir = PWID_DATA_DIR): ReleaseBundle[] {
     basename(path),
   );
   return bundleByRelease(releases, [
-    { table: TABLE, columns: COLUMNS, rows: rows.map((r) => ({ release: r.release, values: estimateValues(r) })) },
+    {
+      table: TABLE,
+      columns: COLUMNS,
+      rows: [
+        ...rows.map((r) => ({ release: r.release, values: estimateValues(r) })),
+        ...readChartSeries(dir, releases),
+      ],
+    },
   ]);
 }
 
-export const PWID_UPLOAD_LAYOUT = `CSV with the header ${Object.keys(ESTIMATE_COLUMNS).join(',')} (an estimate, a range, or both)`;
+/**
+ * The report's chart (chapter 7): charts.csv maps each series of a chart file to ours. Values
+ * are the chart's (rounded by the page; the unrounded column of an earlier page version is not
+ * read), PROVISIONAL as the page says; the chart has no ranges.
+ */
+function readChartSeries(dir: string, releases: Map<string, ReleaseRecord>) {
+  const manifest = readCsvFile(
+    join(dir, 'charts.csv'),
+    z.object({
+      release: releaseOf(releases),
+      file: cell.text,
+      series_code: cell.text,
+      series: cell.member(enums.InjectingDrugUseSeries),
+      reference: cell.text,
+    }),
+  );
+  return manifest.flatMap((entry) =>
+    readCsvFile(
+      join(dir, 'report-2026-charts', entry.file),
+      z.object({
+        year: cell.year,
+        series: cell.text,
+        series_code: cell.text,
+        measure: cell.text,
+        unit: z.literal('persons'),
+        value: cell.number,
+        value_unrounded_prev_commit: z.string(),
+        low: cell.optionalNumber,
+        high: cell.optionalNumber,
+      }),
+    )
+      .filter((row) => row.series_code === entry.series_code)
+      .map((row) => ({
+        release: entry.release,
+        values: [
+          entry.series,
+          row.year,
+          row.value,
+          row.low,
+          row.high,
+          null,
+          'mortality multiplier',
+          'PROVISIONAL',
+          'EXACT',
+          entry.reference,
+          null,
+        ],
+      })),
+  );
+}
+
+export const PWID_UPLOAD_LAYOUT = `CSV with the header ${Object.keys(ESTIMATE_COLUMNS).join(',')} (annual estimates: an estimate, a range, or both)`;
 
 /** Reads an uploaded estimates file as the observations of a new release. */
 export function parsePwidUpload(text: string, fileName: string, release: ReleaseRecord): ReleaseBundle {
   const rows = checkEstimates(parseCsv(text, fileName, z.object(ESTIMATE_COLUMNS)), fileName);
-  return { release, observations: [{ table: TABLE, columns: COLUMNS, rows: rows.map(estimateValues) }] };
+  return {
+    release,
+    observations: [{ table: TABLE, columns: COLUMNS, rows: rows.map((row) => estimateValues(row)) }],
+  };
 }
 
 export const readPwidSource = (dir = PWID_DATA_DIR) => readSourceFile(dir);

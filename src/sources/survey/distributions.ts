@@ -2,7 +2,7 @@ import type { CubeRow } from '../../cube/definition.ts';
 import * as enums from '../../db/generated/prisma/enums.ts';
 import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { builder } from '../../graphql/builder.ts';
-import { Sex } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, Sex } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { distributionCube } from './cubes.ts';
@@ -106,7 +106,7 @@ builder.queryFields((t) => ({
         type: [DistributionDimension],
         description: 'Dimensions to break down (SHARE always adds CATEGORY).',
       }),
-      asOf: t.arg({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+      asOf: t.arg({ type: 'Date', description: AS_OF_DESCRIPTION }),
     },
     resolve: async (_root, args, ctx) => {
       const measure = args.measure ?? 'SHARE';

@@ -376,7 +376,11 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
     z.object({
       release,
       substance: codeOf(codes.substance, 'substance'),
-      recall: cell.member(enums.Recall),
+      // One printed test may cover several recall periods ("|" between them): it stays one test.
+      recalls: z
+        .string()
+        .transform((value) => value.split('|').map((recall) => recall.trim()))
+        .pipe(z.array(cell.member(enums.Recall)).min(1)),
       year_from: cell.year,
       year_to: cell.year,
       direction: cell.oneOf(['INCREASE', 'DECREASE', 'NO_CHANGE']),
@@ -390,7 +394,7 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
     release: t.release,
     values: [
       t.substance,
-      t.recall,
+      t.recalls,
       t.year_from,
       t.year_to,
       t.direction,
@@ -451,7 +455,7 @@ export function readSurveyReleases(dir = SURVEY_DATA_DIR): ReleaseBundle[] {
       table: TABLES.trendTests,
       columns: [
         'substance_code',
-        'recall',
+        'recalls',
         'year_from',
         'year_to',
         'direction',

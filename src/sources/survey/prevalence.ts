@@ -3,7 +3,7 @@ import * as enums from '../../db/generated/prisma/enums.ts';
 import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
-import { Sex } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { prevalenceCube } from './cubes.ts';
@@ -96,7 +96,7 @@ const prevalenceArgs = builder.args((t) => ({
   from: t.int({ description: 'First survey year (inclusive).' }),
   to: t.int({ description: 'Last survey year (inclusive).' }),
   by: t.field({ type: [PrevalenceDimension], description: 'Dimensions to break down.' }),
-  asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+  asOf: t.field({ type: 'Date', description: AS_OF_DESCRIPTION }),
 }));
 
 interface PrevalenceArgs {

@@ -3,7 +3,7 @@ import type { Release, SurveyTrendPoint, SurveyTrendTest } from '../../db/genera
 import * as enums from '../../db/generated/prisma/enums.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
-import { Qualifier } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, Qualifier } from '../../graphql/common.ts';
 import type { Context } from '../../graphql/context.ts';
 import { ReleaseType } from '../../graphql/provenance.ts';
 import { Recall } from './prevalence.ts';
@@ -22,19 +22,22 @@ async function loadTrends(
   recalls: Trend['recall'][] | undefined,
   asOf?: Date | null,
 ): Promise<Trend[]> {
-  const where = {
+  const bySubstance = {
     ...(substances ? { substanceCode: { in: substances } } : {}),
-    ...(recalls ? { recall: { in: recalls } } : {}),
     release: releasePublishedBy(asOf),
   };
   const newestFirst = [{ release: { publishedAt: 'desc' as const } }, { release: { createdAt: 'desc' as const } }];
   const [points, tests] = await Promise.all([
     ctx.prisma.surveyTrendPoint.findMany({
-      where,
+      where: { ...bySubstance, ...(recalls ? { recall: { in: recalls } } : {}) },
       include: { release: true },
       orderBy: [...newestFirst, { year: 'asc' }],
     }),
-    ctx.prisma.surveyTrendTest.findMany({ where, include: { release: true }, orderBy: newestFirst }),
+    ctx.prisma.surveyTrendTest.findMany({
+      where: { ...bySubstance, ...(recalls ? { recalls: { hasSome: recalls } } : {}) },
+      include: { release: true },
+      orderBy: newestFirst,
+    }),
   ]);
   const trends = new Map<string, Trend>();
   for (const point of points) {
@@ -49,11 +52,16 @@ async function loadTrends(
     if (trend.points.length === 0 || trend.points[0]!.releaseId === point.releaseId) trend.points.push(point);
     trends.set(key, trend);
   }
+  // One printed test covers every recall period its paragraph describes: each of those trends
+  // shows the same test (same id), which stays one figure.
   for (const test of tests) {
-    const key = `${test.substanceCode}|${test.recall}`;
-    const trend = trends.get(key) ?? { substanceCode: test.substanceCode, recall: test.recall, points: [], test: null };
-    trend.test ??= test;
-    trends.set(key, trend);
+    for (const recall of test.recalls) {
+      if (recalls && !recalls.includes(recall)) continue;
+      const key = `${test.substanceCode}|${recall}`;
+      const trend = trends.get(key) ?? { substanceCode: test.substanceCode, recall, points: [], test: null };
+      trend.test ??= test;
+      trends.set(key, trend);
+    }
   }
   const recallOrder: string[] = Object.values(enums.Recall);
   return [...trends.values()].sort(
@@ -95,8 +103,20 @@ const TrendPointType = builder.objectRef<SurveyTrendPoint & { release: Release }
 });
 
 const TrendTestType = builder.objectRef<SurveyTrendTest & { release: Release }>('PrevalenceTrendTest').implement({
-  description: 'The result of a statistical test of the trend, as the report states it.',
+  description:
+    'The result of a statistical test of the trend, as the report states it: one printed statement is one test, however many recall periods its paragraph describes.',
   fields: (t) => ({
+    id: t.id({
+      description:
+        'Stable id of the test (release, substance and period): the same test shown under several trends has one id.',
+      resolve: (test) => `${test.releaseId}:${test.substanceCode}:${test.yearFrom}-${test.yearTo}`,
+    }),
+    recalls: t.field({
+      type: [Recall],
+      description:
+        'The recall periods the paragraph stating the test describes. The report prints one p-value for them and does not say which series was tested.',
+      resolve: (test) => test.recalls,
+    }),
     yearFrom: t.exposeInt('yearFrom', { description: 'First year of the period tested.' }),
     yearTo: t.exposeInt('yearTo', { description: 'Last year of the period tested.' }),
     direction: t.exposeString('direction', { description: 'INCREASE, DECREASE or NO_CHANGE.' }),
@@ -134,7 +154,8 @@ const TrendType = builder.objectRef<Trend>('PrevalenceTrend').implement({
     test: t.field({
       type: TrendTestType,
       nullable: true,
-      description: 'The test result, where the report states one.',
+      description:
+        'The test whose paragraph covers this series, where the report states one; a test covering several recall periods is the same test (same id) under each.',
       resolve: (trend) => trend.test,
     }),
   }),
@@ -142,10 +163,40 @@ const TrendType = builder.objectRef<Trend>('PrevalenceTrend').implement({
 
 const trendArgs = builder.args((t) => ({
   recall: t.field({ type: [Recall], description: 'Recall periods. Default: all tested.' }),
-  asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+  asOf: t.field({ type: 'Date', description: AS_OF_DESCRIPTION }),
 }));
 
 builder.queryFields((t) => ({
+  prevalenceTrendTests: t.field({
+    type: [TrendTestType],
+    description:
+      'The trend tests the report states, each once: a test whose paragraph covers several recall periods is one entry (see recalls).',
+    args: {
+      substance: t.arg.idList({ description: 'Substances. Default: all tested (cannabis).' }),
+      asOf: t.arg({ type: 'Date', description: AS_OF_DESCRIPTION }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const tests = await ctx.prisma.surveyTrendTest.findMany({
+        where: {
+          ...(args.substance ? { substanceCode: { in: args.substance.map(String) } } : {}),
+          release: releasePublishedBy(args.asOf),
+        },
+        include: { release: true },
+        orderBy: [
+          { release: { publishedAt: 'desc' } },
+          { release: { createdAt: 'desc' } },
+          { substanceCode: 'asc' },
+          { yearFrom: 'asc' },
+        ],
+      });
+      // Newest release first: keep each (substance, period) from the newest release that states it.
+      const seen = new Set<string>();
+      return tests.filter((test) => {
+        const key = `${test.substanceCode}|${test.yearFrom}|${test.yearTo}`;
+        return !seen.has(key) && Boolean(seen.add(key));
+      });
+    },
+  }),
   prevalenceTrends: t.field({
     type: [TrendType],
     description: 'Trend tests of survey prevalence (adjusted for age and sex), next to the observed series.',

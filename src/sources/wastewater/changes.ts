@@ -1,6 +1,7 @@
 import { releasePublishedBy } from '../../cube/definition.ts';
 import type { Release, WastewaterAggregate, WastewaterChange } from '../../db/generated/prisma/client.ts';
 import { builder } from '../../graphql/builder.ts';
+import { AS_OF_DESCRIPTION } from '../../graphql/common.ts';
 import { ReleaseType } from '../../graphql/provenance.ts';
 import { metabolitesByCode, sitesByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
 
@@ -89,7 +90,7 @@ builder.queryFields((t) => ({
     args: {
       country: t.arg.idList({ description: 'Country codes. Default: all.' }),
       substance: t.arg.idList({ description: 'Substances. Default: all.' }),
-      asOf: t.arg({ type: 'Date', description: 'Answer as published on this date.' }),
+      asOf: t.arg({ type: 'Date', description: AS_OF_DESCRIPTION }),
     },
     resolve: async (_root, args, ctx) => {
       const rows = await ctx.prisma.wastewaterChange.findMany({
@@ -107,7 +108,7 @@ builder.queryFields((t) => ({
   wastewaterAggregates: t.field({
     type: [WastewaterAggregateType],
     description: "EUDA's aggregated trends across sites (e.g. benzoylecgonine), per year.",
-    args: { asOf: t.arg({ type: 'Date', description: 'Answer as published on this date.' }) },
+    args: { asOf: t.arg({ type: 'Date', description: AS_OF_DESCRIPTION }) },
     resolve: async (_root, args, ctx) => {
       const rows = await ctx.prisma.wastewaterAggregate.findMany({
         where: { release: releasePublishedBy(args.asOf) },

@@ -3,7 +3,10 @@ import * as enums from '../../db/generated/prisma/enums.ts';
 import { CODELIST_TABLES } from '../../dimensions/codelists.ts';
 import { TABLES } from './tables.ts';
 
-/** Wastewater loads by site, country, substance and statistic; only the statistic has a default (DAILY_MEAN). */
+/**
+ * Wastewater loads by site, country, substance, sampling campaign and statistic; only the
+ * statistic has a default (DAILY_MEAN). The campaign, like the site, has no total.
+ */
 export const wastewaterCube: CubeDefinition = {
   field: 'wastewater',
   table: TABLES.loads,
@@ -30,6 +33,13 @@ export const wastewaterCube: CubeDefinition = {
       column: 'substance_code',
       field: 'substanceCode',
       codelist: { table: CODELIST_TABLES.substance, column: 'code' },
+    },
+    {
+      name: 'CAMPAIGN',
+      argument: 'campaign',
+      column: 'campaign',
+      field: 'campaign',
+      codelist: { values: Object.values(enums.WastewaterCampaign) },
     },
     {
       name: 'STATISTIC',

@@ -8,6 +8,7 @@ import { CODELIST_TABLES, readCodelistCodes } from '../../dimensions/codelists.t
 import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
 import { bundleByRelease, codeOf, DATA_DIR, readReleasesFile, readSourceFile } from '../../importing/source-files.ts';
 import type { ReferenceRows, ReleaseBundle, ReleaseRecord } from '../../importing/source-module.ts';
+import { type Campaign, cellKey, type EarlierValue, readCityCharts } from './city-charts.ts';
 import { TABLES } from './tables.ts';
 
 export const WASTEWATER_DATA_DIR = join(DATA_DIR, 'wastewater');
@@ -84,6 +85,67 @@ function load(
     throw new InputFileError(file, line, column, `must be a non-negative number or empty (found "${raw}")`);
   }
   return { value, status: value === 0 ? 'BELOW_LOQ' : 'NORMAL' };
+}
+
+/**
+ * The report's city charts as observation rows. Each cell is compared with the newest value the
+ * other bundled releases have for it, so a chart value that only rounds EUDA's is not stored.
+ */
+function cityChartObservations(
+  dir: string,
+  releases: Map<string, ReleaseRecord>,
+  stored: { release: string; values: SqlValue[] }[],
+  lookups: ReturnType<typeof readLookups>,
+): { release: string; values: SqlValue[] }[] {
+  const column = (name: string) => OBSERVATION_COLUMNS.indexOf(name);
+  const earlier = new Map<string, EarlierValue>();
+  for (const { release, values } of stored) {
+    const key = cellKey({
+      year: values[column('year')] as number,
+      site: values[column('site_code')] as string,
+      metabolite: values[column('metabolite_code')] as string,
+      campaign: values[column('campaign')] as Campaign,
+      statistic: values[column('statistic')] as string,
+    });
+    const publishedAt = releases.get(release)?.published_at ?? '';
+    const known = earlier.get(key);
+    if (!known || known.publishedAt < publishedAt)
+      earlier.set(key, { value: values[column('value')] as number | null, publishedAt });
+  }
+  const { cells } = readCityCharts(dir, releases, earlier);
+  return cells.map((c) => {
+    const metabolite = lookups.metaboliteOf('city-chart-labels.csv', 1, 'code', c.metabolite);
+    return {
+      release: c.release,
+      values: [
+        c.year,
+        c.site,
+        lookups.sites.countries.get(c.site) ?? null,
+        metabolite.code,
+        metabolite.substance,
+        c.campaign,
+        c.statistic,
+        c.value,
+        c.status,
+        'EXACT',
+        c.reference,
+        c.note,
+      ],
+    };
+  });
+}
+
+const WEEKEND_DAYS = ['Friday', 'Saturday', 'Sunday'];
+
+/**
+ * The VEAS file's weekend value when Friday, Saturday and Sunday carry one identical load (a
+ * composite sample copied to three days, as in 2017); null otherwise. Zeros (below the limit of
+ * quantification) and blanks are not copies.
+ */
+function weekendCopy(record: Record<string, string>): string | null {
+  const [first, ...rest] = WEEKEND_DAYS.map((day) => (record[day] ?? '').trim());
+  if (!first || Number(first) === 0) return null;
+  return rest.every((value) => value === first) ? first : null;
 }
 
 /** "Oslo (2)" -> city "Oslo", note "(2)": EUDA's footnote markers are kept apart from the name. */
@@ -297,6 +359,7 @@ function eudaObservations(text: string, file: string, release: string, lookups: 
           record.Country!,
           metabolite.code,
           metabolite.substance,
+          'SPRING',
           statistic,
           value,
           status,
@@ -332,6 +395,7 @@ const OBSERVATION_COLUMNS = [
   'country_code',
   'metabolite_code',
   'substance_code',
+  'campaign',
   'statistic',
   'value',
   'status',
@@ -386,9 +450,11 @@ export function readWastewater(
     }
     const metabolite = metaboliteOf(veasFile, line, 'metabolite', record.metabolite!);
     const y = year(veasFile, line, 'year', record.year!);
+    const copied = weekendCopy(record);
     // Per-day values only: the file's mean column was computed by a third party, not published.
     for (const [day, statistic] of veasDays) {
       const { value, status } = load(veasFile, line, day, record[day]!);
+      const doubtful = copied !== null && WEEKEND_DAYS.includes(day);
       observations.push({
         release: VEAS_RELEASE,
         values: [
@@ -397,16 +463,21 @@ export function readWastewater(
           'NO',
           metabolite.code,
           metabolite.substance,
+          'SPRING',
           statistic,
           value,
-          status,
+          doubtful ? 'DOUBTFUL' : status,
           'EXACT',
           `EMCDDA (earlier release), ${veasFile}`,
-          null,
+          doubtful
+            ? `Friday, Saturday and Sunday all read ${copied}: probably one composite weekend sample copied to three days by the third-party conversion, not a measurement of each day`
+            : null,
         ],
       });
     }
   }
+
+  observations.push(...cityChartObservations(dir, releases, observations, lookups));
 
   const changesFile = EUDA_FILES.changes;
   const changes = readRecords(join(dir, 'euda-2025', changesFile), [

@@ -3,6 +3,7 @@ import * as enums from '../../db/generated/prisma/enums.ts';
 import { RegionType } from '../../dimensions/region.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
+import { AS_OF_DESCRIPTION } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
@@ -13,6 +14,7 @@ interface LoadRow extends CubeRow, ObservationShape {
   countryCode: string;
   substanceCode: string;
   metaboliteCode: string;
+  campaign: enums.WastewaterCampaign;
   statistic: enums.WastewaterStatistic;
 }
 
@@ -33,6 +35,16 @@ export const WastewaterStatistic = builder.enumType(enums.WastewaterStatistic, {
   } as const,
 });
 
+export const WastewaterCampaign = builder.enumType(enums.WastewaterCampaign, {
+  name: 'WastewaterCampaign',
+  description:
+    'The sampling week of a year. EUDA samples one week in March-April, so its loads are SPRING; the report samples a spring and an autumn week in Bergen, Oslo and Trondheim. Always broken down: there is no total.',
+  values: {
+    SPRING: { description: "The spring week (EUDA's week, March-April; the report's April week)." },
+    AUTUMN: { description: "The autumn week (the report's September week)." },
+  } as const,
+});
+
 export const WastewaterOrder = builder.enumType('WastewaterOrder', {
   description: 'How to order wastewater loads.',
   values: {
@@ -44,7 +56,7 @@ export const WastewaterOrder = builder.enumType('WastewaterOrder', {
 
 export const WastewaterObservation = builder.objectRef<LoadRow>('WastewaterObservation').implement({
   description:
-    'A published wastewater load in mg per 1000 inhabitants per day (EUDA/SCORE): a day of the sampling week or a published mean, never recomputed. A blank day is MISSING; a published 0 is BELOW_LOQ.',
+    "A published wastewater load in mg per 1000 inhabitants per day (EUDA/SCORE, or the report's city charts): a day of a sampling week or a published mean, never recomputed. A blank day is MISSING; a published 0 is BELOW_LOQ (in the report's charts only where its text says so); copied values are DOUBTFUL.",
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'siteCode' in row,
   fields: (t) => ({
@@ -67,6 +79,11 @@ export const WastewaterObservation = builder.objectRef<LoadRow>('WastewaterObser
       ...substancesByCode,
       resolve: (row) => row.substanceCode,
     }),
+    campaign: t.field({
+      type: WastewaterCampaign,
+      description: 'The sampling week: SPRING (EUDA and the report) or AUTUMN (the report).',
+      resolve: (row) => row.campaign,
+    }),
     statistic: t.field({
       type: WastewaterStatistic,
       description: 'Which figure of the week.',
@@ -83,6 +100,10 @@ const loadArgs = builder.args((t) => ({
   }),
   from: t.int({ description: 'First year (inclusive).' }),
   to: t.int({ description: 'Last year (inclusive).' }),
+  campaign: t.field({
+    type: [WastewaterCampaign],
+    description: 'Sampling weeks (SPRING, AUTUMN). Default: both, each its own cell (there is no total).',
+  }),
   statistic: t.field({ type: [WastewaterStatistic], description: 'Statistics. Default: DAILY_MEAN.' }),
   orderBy: t.field({
     type: WastewaterOrder,
@@ -90,7 +111,7 @@ const loadArgs = builder.args((t) => ({
     description: 'Order of the results (VALUE_DESC ranks sites).',
   }),
   first: t.int({ description: 'Only the first N results after ordering.' }),
-  asOf: t.field({ type: 'Date', description: 'Answer as published on this date (default: the latest releases).' }),
+  asOf: t.field({ type: 'Date', description: AS_OF_DESCRIPTION }),
 }));
 
 interface LoadArgs {
@@ -99,6 +120,7 @@ interface LoadArgs {
   substance?: readonly (string | number)[] | null;
   from?: number | null;
   to?: number | null;
+  campaign?: readonly string[] | null;
   statistic?: readonly string[] | null;
   orderBy?: string | null;
   first?: number | null;
@@ -112,6 +134,7 @@ function toCubeQuery(args: LoadArgs): CubeQuery {
       site: args.site?.map(String),
       country: args.country?.map(String),
       substance: args.substance?.map(String),
+      campaign: args.campaign,
       statistic: args.statistic,
     },
     from: args.from,
@@ -134,7 +157,7 @@ builder.queryFields((t) => ({
   wastewater: t.field({
     type: [WastewaterObservation],
     description:
-      'Drug loads in wastewater (EUDA/SCORE), mg per 1000 inhabitants per day. Site, country, substance and year are always broken down (filters narrow them); statistic defaults to DAILY_MEAN. Rank cities with `orderBy: VALUE_DESC, first: 10`.',
+      "Drug loads in wastewater (EUDA/SCORE; for Bergen, Oslo and Trondheim also the report's spring and autumn weeks), mg per 1000 inhabitants per day. Site, country, substance, campaign and year are always broken down (filters narrow them); statistic defaults to DAILY_MEAN. Rank cities with `orderBy: VALUE_DESC, first: 10`.",
     args: loadArgs,
     resolve: async (_root, args, ctx) =>
       present(await queryCube<LoadRow>(ctx, wastewaterCube, toCubeQuery(args)), args),
