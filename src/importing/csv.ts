@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { Qualifier } from '../db/generated/prisma/enums.ts';
 
 /** A problem in an input file, located by file, line and column so a publisher can fix it. */
 export class InputFileError extends Error {

@@ -316,7 +316,14 @@ const CHARTS = [
       initial: 'COCAINE',
     },
     field: 'wastewater',
-    args: (choice) => ({ substance: [choice], from: 2024, to: 2024, orderBy: enumValue('VALUE_DESC') }),
+    // EUDA's week (SPRING): the report's autumn weeks of three Norwegian cities are not in EUDA's ranking.
+    args: (choice) => ({
+      substance: [choice],
+      from: 2024,
+      to: 2024,
+      campaign: [enumValue('SPRING')],
+      orderBy: enumValue('VALUE_DESC'),
+    }),
     selection: 'site { code city country } value status',
     columns: [
       { label: { nb: 'By', en: 'City' }, value: (row) => row.site.city, numeric: false },
@@ -378,7 +385,7 @@ const CHARTS = [
         height: 320,
         marginLeft: 56,
         x: { label: null, tickFormat: 'd', inset: 12 },
-        y: { grid: true, label: lang === 'en' ? 'Persons' : 'Personer', domain: [0, 15000] },
+        y: { grid: true, label: lang === 'en' ? 'Persons' : 'Personer', zero: true },
         marks: [
           Plot.ruleX(rows, {
             x: 'year',
