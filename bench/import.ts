@@ -7,7 +7,9 @@ import { openDatabase } from '../src/db/database.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { loadCodelists } from '../src/dimensions/codelists.ts';
 import { storeRelease, upsertSource } from '../src/publishing/releases.ts';
-import { EUDA_RELEASE, readWastewater, readWastewaterSource } from '../src/sources/wastewater/importer.ts';
+import { readWastewater, readWastewaterSource } from '../src/sources/wastewater/importer.ts';
+
+const EUDA_RELEASE = 'wastewater-euda-2025';
 
 // `npm run bench` (second part): how fast the whole EUDA file is stored as a release, against a
 // plain COPY of the same rows into a scratch table, measured in the same run on PostgreSQL.

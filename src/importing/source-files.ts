@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import * as enums from '../db/generated/prisma/enums.ts';
 import { cell, InputFileError, readCsvFile } from './csv.ts';
@@ -44,13 +44,43 @@ const releaseRow = z.object({
 
 /** Reads a releases.csv: one row per publication the source's observation files refer to. */
 export function readReleasesFile(path: string): Map<string, ReleaseRecord> {
-  const releases = new Map<string, ReleaseRecord>();
-  readCsvFile(path, releaseRow).forEach((row, index) => {
-    if (releases.has(row.id)) throw new InputFileError(path, index + 2, 'id', `release "${row.id}" is listed twice`);
-    const { published_precision, ...rest } = row;
-    releases.set(row.id, { ...rest, published_at_precision: published_precision });
+  return new Map([...readReleasesWithFiles(path)].map(([id, { release }]) => [id, release]));
+}
+
+const releaseRowWithFiles = releaseRow.extend({ files: cell.optionalText });
+
+/**
+ * Reads a releases.csv whose last column, `files`, names the files each release was published in
+ * (paths under the source's folder, separated by ";"; a folder stands for every CSV file in it),
+ * so that bundling a new release is adding its files and a row. Without that column, no files.
+ */
+export function readReleasesWithFiles(path: string): Map<string, { release: ReleaseRecord; files: string[] }> {
+  const header = readFileSync(path, 'utf8').split(/\r?\n/, 1)[0] ?? '';
+  const rows: z.infer<typeof releaseRowWithFiles>[] = header.replace(/^\uFEFF/, '').endsWith(',files')
+    ? readCsvFile(path, releaseRowWithFiles)
+    : readCsvFile(path, releaseRow).map((row) => ({ ...row, files: null }));
+  const releases = new Map<string, { release: ReleaseRecord; files: string[] }>();
+  rows.forEach(({ files, published_precision, ...rest }, index) => {
+    if (releases.has(rest.id)) throw new InputFileError(path, index + 2, 'id', `release "${rest.id}" is listed twice`);
+    const release = { ...rest, published_at_precision: published_precision };
+    releases.set(rest.id, { release, files: filesOf(dirname(path), files) });
   });
   return releases;
+}
+
+function filesOf(dir: string, files: string | null): string[] {
+  return (files ?? '')
+    .split(';')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .flatMap((entry) =>
+      statSync(join(dir, entry), { throwIfNoEntry: false })?.isDirectory()
+        ? readdirSync(join(dir, entry))
+            .filter((name) => name.endsWith('.csv'))
+            .sort()
+            .map((name) => join(entry, name))
+        : [entry],
+    );
 }
 
 /** Groups observation rows by their release, in the order of releases.csv. */

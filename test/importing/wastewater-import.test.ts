@@ -68,10 +68,10 @@ describe('the EUDA importer rejects bad files, naming file, line and column', ()
     const dir = copyWith((d) => {
       writeFileSync(
         join(d, 'releases.csv'),
-        `${readFileSync(join(d, 'releases.csv'), 'utf8')}wastewater-euda-2026,EUDA 2026,FINAL,2026-03-01,DAY,EUDA,,\n`,
+        `${readFileSync(join(d, 'releases.csv'), 'utf8')}wastewater-euda-2026,EUDA 2026,FINAL,2026-03-01,DAY,EUDA,,,euda-2025\n`,
       );
     });
-    const { bundles, reference } = readWastewater(dir, { eudaRelease: 'wastewater-euda-2026' });
+    const { bundles, reference } = readWastewater(dir);
     const newRelease = bundles.filter((b) => b.release.id === 'wastewater-euda-2026');
     // A row that breaks a constraint at the end of the release: the whole release rolls back.
     newRelease[0]!.observations[0]!.rows.push(newRelease[0]!.observations[0]!.rows[0]!);
@@ -99,11 +99,11 @@ describe('re-importing', () => {
           .trim()
           .split('\n')
           .filter((l) => !l.startsWith('wastewater-euda-2025'))
-          .join('\n')}\nwastewater-euda-2026,EUDA 2026,FINAL,2026-03-01,DAY,EUDA,,\n`,
+          .join('\n')}\nwastewater-euda-2026,EUDA 2026,FINAL,2026-03-01,DAY,EUDA,,,euda-2025\n`,
       );
       replaceInFile(join(d, DATA_FILE), '10.27,19.47,15.53', '10.27,19.47,15.99');
     });
-    const { bundles, reference } = readWastewater(dir, { eudaRelease: 'wastewater-euda-2026' });
+    const { bundles, reference } = readWastewater(dir);
     const announced = hub.hub.events.subscribe('release:changed').next();
     const result = await loadBundledReleases(hub.db.pool, readWastewaterSource(dir), bundles, reference);
     expect(result.stored).toEqual(['wastewater-euda-2026']);

@@ -1,90 +1,132 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
-import type { SqlValue } from '../../db/bulk.ts';
-import type * as enums from '../../db/generated/prisma/enums.ts';
-import { CODELIST_TABLES, readCodelistCodes } from '../../dimensions/codelists.ts';
-import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
-import { bundleByRelease, codeOf, DATA_DIR, readReleasesFile, readSourceFile } from '../../importing/source-files.ts';
+import { InputFileError } from '../../importing/csv.ts';
+import { bundleByRelease, DATA_DIR, readReleasesWithFiles, readSourceFile } from '../../importing/source-files.ts';
 import type { ReferenceRows, ReleaseBundle, ReleaseRecord } from '../../importing/source-module.ts';
 import { type Campaign, cellKey, type EarlierValue, readCityCharts } from './city-charts.ts';
+import {
+  CHANGES_HEADER,
+  csvRows,
+  EUDA_DATA_HEADER,
+  EUDA_VALUE_COLUMNS,
+  field,
+  type Layout,
+  layoutOf,
+  load,
+  orNull,
+  PER_DAY_HEADER,
+  PER_DAY_VALUE_COLUMNS,
+  type ReleaseRow,
+  records,
+  SITE_TABLE_HEADER,
+  year,
+} from './layouts.ts';
+import { type Lookups, readLookups, SITE_COLUMNS } from './lookups.ts';
 import { TABLES } from './tables.ts';
 
 export const WASTEWATER_DATA_DIR = join(DATA_DIR, 'wastewater');
-export const EUDA_RELEASE = 'wastewater-euda-2025';
-export const VEAS_RELEASE = 'wastewater-emcdda-veas-2011-2021';
 
-const EUDA_FILES = {
-  data: 'ww2025-all-data.csv',
-  sites: 'ww2025-site-info-table.csv',
-  changes: 'ww2025-changes-all-substances.csv',
-  trends: 'ww2025-aggregated-trends.csv',
-};
-
-// EUDA's column names and the statistic each holds (days in EUDA's order, Wednesday first).
-const EUDA_VALUE_COLUMNS: [string, enums.WastewaterStatistic][] = [
-  ['Wednesday', 'WEDNESDAY'],
-  ['Thursday', 'THURSDAY'],
-  ['Friday', 'FRIDAY'],
-  ['Saturday', 'SATURDAY'],
-  ['Sunday', 'SUNDAY'],
-  ['Monday', 'MONDAY'],
-  ['Tuesday', 'TUESDAY'],
-  ['Weekday mean', 'WEEKDAY_MEAN'],
-  ['Weekend mean', 'WEEKEND_MEAN'],
-  ['Daily mean', 'DAILY_MEAN'],
-];
-
-/** Reads a CSV file with a header row into records, after checking the header is exactly `expected`. */
-const readRecords = (path: string, expected: readonly string[]) =>
-  parseRecords(readFileSync(path, 'utf8'), basename(path), expected);
-
-function parseRecords(
-  text: string,
-  file: string,
-  expected: readonly string[],
-): { line: number; record: Record<string, string> }[] {
-  let rows: string[][];
-  try {
-    rows = parse(text, { bom: true, skip_empty_lines: true });
-  } catch (error) {
-    throw new InputFileError(
-      file,
-      (error as { lines?: number }).lines,
-      undefined,
-      `not valid CSV (${(error as Error).message})`,
-    );
-  }
-  const [header, ...data] = rows;
-  if (!header || header.join(',') !== expected.join(',')) {
-    throw new InputFileError(
-      file,
-      1,
-      undefined,
-      `the header must be "${expected.join(',')}", found "${(header ?? []).join(',')}"`,
-    );
-  }
-  return data.map((cells, index) => ({
-    line: index + 2,
-    record: Object.fromEntries(expected.map((column, i) => [column, cells[i] ?? ''])),
-  }));
+/** One file of a release, as releases.csv names it, with the layout its header announces. */
+interface ReleaseFile {
+  release: string;
+  file: string;
+  rows: string[][];
+  layout: Layout;
 }
 
-/** A load as published: blank is no sample (MISSING), 0 is below the limit of quantification. */
-function load(
-  file: string,
-  line: number,
-  column: string,
-  raw: string,
-): { value: number | null; status: 'NORMAL' | 'MISSING' | 'BELOW_LOQ' } {
-  const text = raw.trim();
-  if (text === '') return { value: null, status: 'MISSING' };
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) {
-    throw new InputFileError(file, line, column, `must be a non-negative number or empty (found "${raw}")`);
+/** Every file each release of releases.csv names (its `files` column), read and classified. */
+function readReleaseFiles(dir: string): { releases: Map<string, ReleaseRecord>; files: ReleaseFile[] } {
+  const listed = readReleasesWithFiles(join(dir, 'releases.csv'));
+  const files = [...listed].flatMap(([id, { files }]) => {
+    return files.map((path): ReleaseFile => {
+      if (!existsSync(join(dir, path)))
+        throw new InputFileError('releases.csv', undefined, 'files', `release "${id}" names ${path}, which is missing`);
+      const file = basename(path);
+      const rows = csvRows(readFileSync(join(dir, path), 'utf8'), file);
+      const layout = layoutOf(rows[0] ?? []);
+      if (!layout)
+        throw new InputFileError(
+          file,
+          1,
+          undefined,
+          'unknown layout: the first column must be Year, SiteID, country, metabolite or year',
+        );
+      return { release: id, file, rows, layout };
+    });
+  });
+  return { releases: new Map([...listed].map(([id, { release }]) => [id, release])), files };
+}
+
+const siteTablesOf = (files: readonly ReleaseFile[]) =>
+  files
+    .filter((file) => file.layout === 'sites')
+    .map(({ file, rows }) => ({ file, records: records(rows, file, SITE_TABLE_HEADER) }));
+
+/** The observations of a file in the layout of EUDA's ww*-all-data.csv: ten per row (days and published means). */
+function eudaObservations(rows: string[][], file: string, release: string, lookups: Lookups): ReleaseRow[] {
+  const observations: ReleaseRow[] = [];
+  const reference = `EUDA, Wastewater analysis and drugs, ${file}`;
+  for (const { line, record } of records(rows, file, EUDA_DATA_HEADER)) {
+    const site = lookups.siteOf(file, line, 'Site ID', field(record, 'Site ID'));
+    const country = field(record, 'Country');
+    if (lookups.sites.countries.get(site) !== country) {
+      const inTable = lookups.sites.countries.get(site);
+      throw new InputFileError(
+        file,
+        line,
+        'Country',
+        `site ${site} is in ${inTable} in the site table, not ${country}`,
+      );
+    }
+    const metabolite = lookups.metaboliteOf(file, line, 'Metabolite', field(record, 'Metabolite'));
+    const y = year(file, line, 'Year', field(record, 'Year'));
+    for (const [column, statistic] of EUDA_VALUE_COLUMNS) {
+      const { value, status } = load(file, line, column, field(record, column));
+      const cellValues = [y, site, country, metabolite.code, metabolite.substance, 'SPRING', statistic, value, status];
+      observations.push({ release, values: [...cellValues, 'EXACT', reference, null] });
+    }
   }
-  return { value, status: value === 0 ? 'BELOW_LOQ' : 'NORMAL' };
+  return observations;
+}
+
+/**
+ * The per-day values of a file of an earlier release (year, metabolite, city, site_id, location,
+ * the days): its site is found in sites-extra.csv by EUDA id and location. The file's mean column
+ * was computed by a third party, not published, and is not loaded.
+ */
+function perDayObservations({ rows, file, release }: ReleaseFile, lookups: Lookups): ReleaseRow[] {
+  return records(rows, file, PER_DAY_HEADER).flatMap(({ line, record }) => {
+    const site = lookups.earlierSiteOf(file, line, field(record, 'site_id'), field(record, 'location'));
+    const metabolite = lookups.metaboliteOf(file, line, 'metabolite', field(record, 'metabolite'));
+    const y = year(file, line, 'year', field(record, 'year'));
+    const country = lookups.sites.countries.get(site) ?? '';
+    const copied = weekendCopy(record);
+    return PER_DAY_VALUE_COLUMNS.map(([day, statistic]) => {
+      const { value, status } = load(file, line, day, field(record, day));
+      const doubtful = copied !== null && WEEKEND_DAYS.includes(day);
+      const cellValues = [y, site, country, metabolite.code, metabolite.substance, 'SPRING', statistic, value];
+      const note = doubtful
+        ? `Friday, Saturday and Sunday all read ${copied}: probably one composite weekend sample copied to three days by the third-party conversion, not a measurement of each day`
+        : null;
+      return {
+        release,
+        values: [...cellValues, doubtful ? 'DOUBTFUL' : status, 'EXACT', `EMCDDA (earlier release), ${file}`, note],
+      };
+    });
+  });
+}
+
+const WEEKEND_DAYS = ['Friday', 'Saturday', 'Sunday'];
+
+/**
+ * The per-day file's weekend value when Friday, Saturday and Sunday carry one identical load (a
+ * composite sample copied to three days, as in 2017); null otherwise. Zeros (below the limit of
+ * quantification) and blanks are not copies.
+ */
+function weekendCopy(record: Record<string, string>): string | null {
+  const [first, ...rest] = WEEKEND_DAYS.map((day) => (record[day] ?? '').trim());
+  if (!first || Number(first) === 0) return null;
+  return rest.every((value) => value === first) ? first : null;
 }
 
 /**
@@ -94,9 +136,9 @@ function load(
 function cityChartObservations(
   dir: string,
   releases: Map<string, ReleaseRecord>,
-  stored: { release: string; values: SqlValue[] }[],
-  lookups: ReturnType<typeof readLookups>,
-): { release: string; values: SqlValue[] }[] {
+  stored: readonly ReleaseRow[],
+  lookups: Lookups,
+): ReleaseRow[] {
   const column = (name: string) => OBSERVATION_COLUMNS.indexOf(name);
   const earlier = new Map<string, EarlierValue>();
   for (const { release, values } of stored) {
@@ -115,278 +157,53 @@ function cityChartObservations(
   const { cells } = readCityCharts(dir, releases, earlier);
   return cells.map((c) => {
     const metabolite = lookups.metaboliteOf('city-chart-labels.csv', 1, 'code', c.metabolite);
+    const country = lookups.sites.countries.get(c.site) ?? null;
+    const cellValues = [c.year, c.site, country, metabolite.code, metabolite.substance, c.campaign, c.statistic];
+    return { release: c.release, values: [...cellValues, c.value, c.status, 'EXACT', c.reference, c.note] };
+  });
+}
+
+/** EUDA's published changes of each site's daily mean ("Inf" from a previous 0 is kept as infinity). */
+function changeRows({ rows, file, release }: ReleaseFile, lookups: Lookups): ReleaseRow[] {
+  return records(rows, file, CHANGES_HEADER).map(({ line, record }) => {
+    const optionalNumber = (column: string) => {
+      const text = orNull(record[column]);
+      if (text === null) return null;
+      const value = text === 'Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text);
+      if (Number.isNaN(value))
+        throw new InputFileError(file, line, column, `must be a number, Inf or empty (found "${text}")`);
+      return value;
+    };
+    const site = lookups.siteOf(file, line, 'SiteID', field(record, 'SiteID'));
+    const metabolite = lookups.metaboliteOf(file, line, 'metabolite', field(record, 'metabolite'));
+    const previousYear = orNull(record.year_previous);
     return {
-      release: c.release,
+      release,
       values: [
-        c.year,
-        c.site,
-        lookups.sites.countries.get(c.site) ?? null,
+        site,
         metabolite.code,
-        metabolite.substance,
-        c.campaign,
-        c.statistic,
-        c.value,
-        c.status,
-        'EXACT',
-        c.reference,
-        c.note,
+        year(file, line, 'year_current', field(record, 'year_current')),
+        previousYear === null ? null : year(file, line, 'year_previous', previousYear),
+        optionalNumber('value_current'),
+        optionalNumber('value_previous'),
+        optionalNumber('change_percent'),
+        field(record, 'change_percent2').trim(),
       ],
     };
   });
 }
 
-const WEEKEND_DAYS = ['Friday', 'Saturday', 'Sunday'];
-
-/**
- * The VEAS file's weekend value when Friday, Saturday and Sunday carry one identical load (a
- * composite sample copied to three days, as in 2017); null otherwise. Zeros (below the limit of
- * quantification) and blanks are not copies.
- */
-function weekendCopy(record: Record<string, string>): string | null {
-  const [first, ...rest] = WEEKEND_DAYS.map((day) => (record[day] ?? '').trim());
-  if (!first || Number(first) === 0) return null;
-  return rest.every((value) => value === first) ? first : null;
-}
-
-/** "Oslo (2)" -> city "Oslo", note "(2)": EUDA's footnote markers are kept apart from the name. */
-export function splitFootnote(city: string): { city: string; note: string | null } {
-  const match = /^(.*?)\s*(\([^)]*\))\s*$/.exec(city.trim());
-  return match ? { city: match[1]!, note: match[2]! } : { city: city.trim(), note: null };
-}
-
-const orNull = (value: string | undefined) =>
-  value === undefined || value.trim() === '' || value.trim() === 'N/A' ? null : value.trim();
-
-interface Metabolite {
-  code: string;
-  measuredAs: string;
-  substance: string;
-  aliases: string[];
-}
-
-function readMetabolites(dir: string): Metabolite[] {
-  const substances = readCodelistCodes().get(CODELIST_TABLES.substance);
-  return readCsvFile(
-    join(dir, 'metabolites.csv'),
-    z.object({
-      code: cell.text,
-      measured_as: cell.text,
-      substance: codeOf(substances, 'substance'),
-      aliases: z.string(),
-    }),
-  ).map((row) => ({
-    code: row.code,
-    measuredAs: row.measured_as,
-    substance: row.substance,
-    aliases: row.aliases.split('|').filter(Boolean),
-  }));
-}
-
-const SITE_COLUMNS = [
-  'code',
-  'euda_site_id',
-  'country_code',
-  'city',
-  'city_as_published',
-  'city_note',
-  'location',
-  'latitude',
-  'longitude',
-  'population',
-  'population_as_published',
-  'institution',
-  'website',
-  'region_code',
-  'note',
-];
-
-/** The sites: EUDA's site table, plus sites of earlier releases whose ids EUDA has reused. */
-function readSites(dir: string): { rows: SqlValue[][]; countries: Map<string, string> } {
-  const regions = new Map(
-    readCsvFile(
-      join(dir, 'site-regions.csv'),
-      z.object({ site: cell.text, region: codeOf(readCodelistCodes().get(CODELIST_TABLES.region), 'region code') }),
-    ).map((row) => [row.site, row.region]),
-  );
-  const file = join(dir, 'euda-2025', EUDA_FILES.sites);
-  const countries = new Map<string, string>();
-  const rows: SqlValue[][] = readRecords(file, [
-    'SiteID',
-    'Country',
-    'City',
-    'Location',
-    'Latitude',
-    'Longitude',
-    'Population',
-    'Institution',
-    'Website',
-  ]).map(({ line, record }) => {
-    const number = (column: string) => {
-      const text = orNull(record[column]);
-      if (text === null) return null;
-      const value = Number(text);
-      if (!Number.isFinite(value))
-        throw new InputFileError(basename(file), line, column, `must be a number (found "${text}")`);
-      return value;
-    };
-    const { city, note } = splitFootnote(record.City!);
-    const population = number('Population');
-    countries.set(record.SiteID!, record.Country!);
-    return [
-      record.SiteID!,
-      record.SiteID!,
-      record.Country!,
-      city,
-      record.City!,
-      note,
-      orNull(record.Location),
-      number('Latitude'),
-      number('Longitude'),
-      population === null ? null : Math.round(population),
-      orNull(record.Population),
-      orNull(record.Institution),
-      orNull(record.Website),
-      regions.get(record.SiteID!) ?? null,
-      null,
-    ];
+/** EUDA's aggregated trend: one row per metabolite, one column per year. */
+function aggregateRows({ rows, file, release }: ReleaseFile, lookups: Lookups): ReleaseRow[] {
+  const [header = [], ...data] = rows;
+  return data.flatMap((cells, index) => {
+    const metabolite = lookups.metaboliteOf(file, index + 2, 'metabolite', cells[0] ?? '');
+    return header.slice(1).map((yearText, i) => {
+      const { value } = load(file, index + 2, yearText, cells[i + 1] ?? '');
+      if (value === null) throw new InputFileError(file, index + 2, yearText, 'a value is required');
+      return { release, values: [metabolite.code, year(file, 1, yearText, yearText), value] };
+    });
   });
-  for (const extra of readCsvFile(
-    join(dir, 'sites-extra.csv'),
-    z.object({
-      code: cell.text,
-      euda_site_id: cell.text,
-      country: cell.text,
-      city: cell.text,
-      location: cell.text,
-      region: cell.text,
-      note: cell.text,
-    }),
-  )) {
-    countries.set(extra.code, extra.country);
-    rows.push([
-      extra.code,
-      extra.euda_site_id,
-      extra.country,
-      extra.city,
-      extra.city,
-      null,
-      extra.location,
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      regions.get(extra.code) ?? extra.region,
-      extra.note,
-    ]);
-  }
-  return { rows, countries };
-}
-
-const year = (file: string, line: number, column: string, text: string) => {
-  if (!/^\d{4}$/.test(text.trim()))
-    throw new InputFileError(file, line, column, `must be a four-digit year (found "${text}")`);
-  return Number(text);
-};
-
-/** Metabolites and sites, to check and map the codes of a data file. */
-function readLookups(dir: string) {
-  const metabolites = readMetabolites(dir);
-  const metaboliteByName = new Map(
-    metabolites.flatMap((m) => [[m.code, m] as const, ...m.aliases.map((alias) => [alias, m] as const)]),
-  );
-  const sites = readSites(dir);
-  return {
-    metabolites,
-    sites,
-    metaboliteOf(file: string, line: number, column: string, name: string) {
-      const metabolite = metaboliteByName.get(name.trim());
-      if (!metabolite)
-        throw new InputFileError(
-          file,
-          line,
-          column,
-          `unknown metabolite "${name}"; known: ${[...metaboliteByName.keys()].join(', ')}`,
-        );
-      return metabolite;
-    },
-    siteOf(file: string, line: number, column: string, id: string) {
-      if (!sites.countries.has(id))
-        throw new InputFileError(
-          file,
-          line,
-          column,
-          `unknown site "${id}": not in ${EUDA_FILES.sites} or sites-extra.csv`,
-        );
-      return id;
-    },
-  };
-}
-
-const EUDA_DATA_HEADER = [
-  'Year',
-  'Metabolite',
-  'Site ID',
-  'Country',
-  'City',
-  ...EUDA_VALUE_COLUMNS.map(([column]) => column),
-];
-
-/** The observations of a file in the layout of EUDA's ww*-all-data.csv: ten per row (days and published means). */
-function eudaObservations(text: string, file: string, release: string, lookups: ReturnType<typeof readLookups>) {
-  const observations: { release: string; values: SqlValue[] }[] = [];
-  const reference = `EUDA, Wastewater analysis and drugs, ${file}`;
-  for (const { line, record } of parseRecords(text, file, EUDA_DATA_HEADER)) {
-    const site = lookups.siteOf(file, line, 'Site ID', record['Site ID']!);
-    if (lookups.sites.countries.get(site) !== record.Country) {
-      throw new InputFileError(
-        file,
-        line,
-        'Country',
-        `site ${site} is in ${lookups.sites.countries.get(site)} in the site table, not ${record.Country}`,
-      );
-    }
-    const metabolite = lookups.metaboliteOf(file, line, 'Metabolite', record.Metabolite!);
-    const y = year(file, line, 'Year', record.Year!);
-    for (const [column, statistic] of EUDA_VALUE_COLUMNS) {
-      const { value, status } = load(file, line, column, record[column]!);
-      observations.push({
-        release,
-        values: [
-          y,
-          site,
-          record.Country!,
-          metabolite.code,
-          metabolite.substance,
-          'SPRING',
-          statistic,
-          value,
-          status,
-          'EXACT',
-          reference,
-          null,
-        ],
-      });
-    }
-  }
-  return observations;
-}
-
-export const WASTEWATER_UPLOAD_LAYOUT = `CSV in the layout of EUDA's ww2025-all-data.csv: ${EUDA_DATA_HEADER.join(',')} (sites and metabolites as in the bundled site table)`;
-
-/** Reads an uploaded file in EUDA's data layout as the observations of a new release. */
-export function parseWastewaterUpload(
-  text: string,
-  fileName: string,
-  release: ReleaseRecord,
-  dir = WASTEWATER_DATA_DIR,
-): ReleaseBundle {
-  const rows = eudaObservations(text, fileName, release.id, readLookups(dir));
-  return {
-    release,
-    observations: [{ table: TABLES.loads, columns: OBSERVATION_COLUMNS, rows: rows.map((row) => row.values) }],
-  };
 }
 
 const OBSERVATION_COLUMNS = [
@@ -403,177 +220,68 @@ const OBSERVATION_COLUMNS = [
   'reference',
   'note',
 ];
+const CHANGE_COLUMNS = [
+  'site_code',
+  'metabolite_code',
+  'year_current',
+  'year_previous',
+  'value_current',
+  'value_previous',
+  'change_percent',
+  'change_class',
+];
+
+export const WASTEWATER_UPLOAD_LAYOUT = `CSV in the layout of EUDA's ww2025-all-data.csv: ${EUDA_DATA_HEADER.join(',')} (sites and metabolites as in the bundled site table)`;
+
+/** Reads an uploaded file in EUDA's data layout as the observations of a new release. */
+export function parseWastewaterUpload(
+  text: string,
+  fileName: string,
+  release: ReleaseRecord,
+  dir = WASTEWATER_DATA_DIR,
+): ReleaseBundle {
+  const lookups = readLookups(dir, siteTablesOf(readReleaseFiles(dir).files));
+  const rows = eudaObservations(csvRows(text, fileName), fileName, release.id, lookups);
+  return {
+    release,
+    observations: [{ table: TABLES.loads, columns: OBSERVATION_COLUMNS, rows: rows.map((row) => row.values) }],
+  };
+}
 
 /**
- * Reads the EUDA release files exactly as EUDA publishes them (as release `eudaRelease`) and the
- * earlier Oslo (VEAS) file.
- * Every value is checked (numbers, known sites and metabolites; errors name file, line and
- * column); means are stored as published, never recomputed.
+ * Reads every release of releases.csv from the files its row names, exactly as published: EUDA's
+ * data, site table, changes and aggregated trends, and per-day files of earlier releases. Every
+ * value is checked (numbers, known sites and metabolites; errors name file, line and column);
+ * means are stored as published, never recomputed.
  */
-export function readWastewater(
-  dir = WASTEWATER_DATA_DIR,
-  { eudaRelease = EUDA_RELEASE }: { eudaRelease?: string } = {},
-): { bundles: ReleaseBundle[]; reference: ReferenceRows[] } {
-  const releases = readReleasesFile(join(dir, 'releases.csv'));
-  for (const id of [eudaRelease, VEAS_RELEASE]) {
-    if (!releases.has(id)) throw new InputFileError('releases.csv', undefined, 'id', `release "${id}" is missing`);
-  }
-  const lookups = readLookups(dir);
-  const { metabolites, sites, metaboliteOf, siteOf } = lookups;
-
-  const observations = eudaObservations(
-    readFileSync(join(dir, 'euda-2025', EUDA_FILES.data), 'utf8'),
-    EUDA_FILES.data,
-    eudaRelease,
-    lookups,
-  );
-
-  const veasFile = 'oslo-veas-2011-2021-per-day.csv';
-  const veasDays = EUDA_VALUE_COLUMNS.slice(0, 7);
-  for (const { line, record } of readRecords(join(dir, veasFile), [
-    'year',
-    'metabolite',
-    'city',
-    'site_id',
-    'location',
-    ...veasDays.map(([day]) => day),
-    'n_days',
-    'mean_of_days_COMPUTED',
-  ])) {
-    if (record.site_id !== 'NO001' || record.location !== 'VEAS') {
-      throw new InputFileError(
-        veasFile,
-        line,
-        'site_id',
-        `expected the VEAS plant (NO001, VEAS), found ${record.site_id}, ${record.location}`,
-      );
-    }
-    const metabolite = metaboliteOf(veasFile, line, 'metabolite', record.metabolite!);
-    const y = year(veasFile, line, 'year', record.year!);
-    const copied = weekendCopy(record);
-    // Per-day values only: the file's mean column was computed by a third party, not published.
-    for (const [day, statistic] of veasDays) {
-      const { value, status } = load(veasFile, line, day, record[day]!);
-      const doubtful = copied !== null && WEEKEND_DAYS.includes(day);
-      observations.push({
-        release: VEAS_RELEASE,
-        values: [
-          y,
-          'NO-OSLO-VEAS',
-          'NO',
-          metabolite.code,
-          metabolite.substance,
-          'SPRING',
-          statistic,
-          value,
-          doubtful ? 'DOUBTFUL' : status,
-          'EXACT',
-          `EMCDDA (earlier release), ${veasFile}`,
-          doubtful
-            ? `Friday, Saturday and Sunday all read ${copied}: probably one composite weekend sample copied to three days by the third-party conversion, not a measurement of each day`
-            : null,
-        ],
-      });
-    }
-  }
-
+export function readWastewater(dir = WASTEWATER_DATA_DIR): { bundles: ReleaseBundle[]; reference: ReferenceRows[] } {
+  const { releases, files } = readReleaseFiles(dir);
+  const lookups = readLookups(dir, siteTablesOf(files));
+  const ofLayout = (layout: Layout, read: (file: ReleaseFile) => ReleaseRow[]) =>
+    files.filter((file) => file.layout === layout).flatMap(read);
+  const observations = [
+    ...ofLayout('data', ({ rows, file, release }) => eudaObservations(rows, file, release, lookups)),
+    ...ofLayout('perDay', (file) => perDayObservations(file, lookups)),
+  ];
   observations.push(...cityChartObservations(dir, releases, observations, lookups));
-
-  const changesFile = EUDA_FILES.changes;
-  const changes = readRecords(join(dir, 'euda-2025', changesFile), [
-    'country',
-    'city',
-    'metabolite',
-    'value_current',
-    'value_previous',
-    'year_current',
-    'year_previous',
-    'change_percent',
-    'change_percent2',
-    'SiteID',
-    'location',
-    'latitude',
-    'longitude',
-    'population',
-    'institution',
-    'website',
-  ]).map(({ line, record }) => {
-    const optionalNumber = (column: string) => {
-      const text = orNull(record[column]);
-      if (text === null) return null;
-      // EUDA prints "Inf" for a change from a previous value of 0.
-      const value = text === 'Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text);
-      if (Number.isNaN(value))
-        throw new InputFileError(changesFile, line, column, `must be a number, Inf or empty (found "${text}")`);
-      return value;
-    };
-    const site = siteOf(changesFile, line, 'SiteID', record.SiteID!);
-    const metabolite = metaboliteOf(changesFile, line, 'metabolite', record.metabolite!);
-    const previousYear = orNull(record.year_previous);
-    return {
-      release: eudaRelease,
-      values: [
-        site,
-        metabolite.code,
-        year(changesFile, line, 'year_current', record.year_current!),
-        previousYear === null ? null : year(changesFile, line, 'year_previous', previousYear),
-        optionalNumber('value_current'),
-        optionalNumber('value_previous'),
-        optionalNumber('change_percent'),
-        record.change_percent2!.trim(),
-      ],
-    };
-  });
-
-  const trendsFile = EUDA_FILES.trends;
-  const trendRecords = parse(readFileSync(join(dir, 'euda-2025', trendsFile), 'utf8'), { bom: true }) as string[][];
-  const [trendHeader, ...trendRows] = trendRecords;
-  if (trendHeader?.[0] !== 'metabolite')
-    throw new InputFileError(
-      trendsFile,
-      1,
-      undefined,
-      'the first column must be "metabolite", then one column per year',
-    );
-  const aggregates = trendRows.flatMap((cells, index) => {
-    const metabolite = metaboliteOf(trendsFile, index + 2, 'metabolite', cells[0]!);
-    return trendHeader.slice(1).map((yearText, i) => {
-      const { value } = load(trendsFile, index + 2, yearText, cells[i + 1] ?? '');
-      if (value === null) throw new InputFileError(trendsFile, index + 2, yearText, 'a value is required');
-      return {
-        release: eudaRelease,
-        values: [metabolite.code, year(trendsFile, 1, yearText, yearText), value] as SqlValue[],
-      };
-    });
-  });
-
   return {
     reference: [
       {
         table: TABLES.metabolites,
         key: 'code',
         columns: ['code', 'measured_as', 'substance_code'],
-        rows: metabolites.map((m) => [m.code, m.measuredAs, m.substance]),
+        rows: lookups.metabolites.map((m) => [m.code, m.measuredAs, m.substance]),
       },
-      { table: TABLES.sites, key: 'code', columns: SITE_COLUMNS, rows: sites.rows },
+      { table: TABLES.sites, key: 'code', columns: SITE_COLUMNS, rows: lookups.sites.rows },
     ],
     bundles: bundleByRelease(releases, [
       { table: TABLES.loads, columns: OBSERVATION_COLUMNS, rows: observations },
+      { table: TABLES.changes, columns: CHANGE_COLUMNS, rows: ofLayout('changes', (f) => changeRows(f, lookups)) },
       {
-        table: TABLES.changes,
-        columns: [
-          'site_code',
-          'metabolite_code',
-          'year_current',
-          'year_previous',
-          'value_current',
-          'value_previous',
-          'change_percent',
-          'change_class',
-        ],
-        rows: changes,
+        table: TABLES.aggregates,
+        columns: ['metabolite_code', 'year', 'value'],
+        rows: ofLayout('trends', (f) => aggregateRows(f, lookups)),
       },
-      { table: TABLES.aggregates, columns: ['metabolite_code', 'year', 'value'], rows: aggregates },
     ]),
   };
 }
