@@ -103,10 +103,10 @@ async function sendToHub(control: ControlEndpoint, command: CliCommand): Promise
     headers: { authorization: `Bearer ${control.secret}`, 'content-type': 'application/json' },
     body: JSON.stringify({ command, actor }),
   });
-  if (!response.ok) throw new Error(`the running hub refused the command (HTTP ${response.status}).`);
+  if (!response.ok || !response.body) throw new Error(`the running hub refused the command (HTTP ${response.status}).`);
   const decoder = new TextDecoder();
   let buffer = '';
-  const reader = response.body!.getReader();
+  const reader = response.body.getReader();
   const stopped = new Error('the running hub stopped before it answered; check whether the command took effect.');
   const read = () => reader.read().catch(() => Promise.reject(stopped));
   for (let chunk = await read(); !chunk.done; chunk = await read()) {

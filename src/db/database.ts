@@ -35,7 +35,8 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const embedded = options.url ? undefined : await startEmbeddedPostgres(options.dataDir, options.role ?? 'hub');
-  const connectionString = options.url ?? embedded!.connectionString;
+  const connectionString = options.url ?? embedded?.connectionString;
+  if (!connectionString) throw new Error('no database: neither DATABASE_URL nor the embedded database');
   // The embedded database is one session: its notifications arrive on the pool's own connection.
   const channels = new Map<string, ChannelHandlers>();
   const pool = new pg.Pool({

@@ -97,7 +97,7 @@ export async function loadCodelists(client: pg.ClientBase, dir = DIMENSIONS_DATA
     await upsertRows(
       client,
       list.table,
-      list.columns[0]!,
+      list.columns[0] ?? 'code',
       list.columns,
       rows.map((row) => (list.toColumns as (r: unknown) => SqlValue[])(row)),
     );

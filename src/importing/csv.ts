@@ -48,12 +48,17 @@ export function parseCsv<Shape extends z.ZodRawShape>(
     const record = Object.fromEntries(expected.map((column, i) => [column, cells[i] ?? '']));
     const parsed = rowSchema.safeParse(record);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
+      const issue = firstIssue(parsed.error);
       const column = String(issue.path[0]);
       throw new InputFileError(file, line, column, `${issue.message} (found "${record[column] ?? ''}")`);
     }
     return parsed.data;
   });
+}
+
+/** The first problem zod found (a failed parse has at least one). */
+export function firstIssue(error: z.ZodError): { path: readonly PropertyKey[]; message: string } {
+  return error.issues[0] ?? { path: [], message: 'invalid' };
 }
 
 export function readCsvFile<Shape extends z.ZodRawShape>(path: string, rowSchema: z.ZodObject<Shape>) {

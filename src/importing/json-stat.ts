@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputFileError } from './csv.ts';
+import { firstIssue, InputFileError } from './csv.ts';
 
 // JSON-stat 2.0 (https://json-stat.org/full/), the format of SSB's and FHI's statistics APIs:
 // a dataset of dimensions with coded categories and a flat value array in row-major order.
@@ -37,7 +37,7 @@ export function readJsonStat(text: string, file: string): { dimensions: string[]
   }
   const parsed = dataset.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = firstIssue(parsed.error);
     throw new InputFileError(
       file,
       undefined,
@@ -99,8 +99,9 @@ export function readJsonStat(text: string, file: string): { dimensions: string[]
     let rest = i;
     const categories: Record<string, string> = {};
     for (let d = id.length - 1; d >= 0; d--) {
-      categories[id[d]!] = codes[d]![rest % size[d]!]!;
-      rest = Math.floor(rest / size[d]!);
+      const dimensionSize = size[d] ?? 1;
+      categories[id[d] ?? ''] = codes[d]?.[rest % dimensionSize] ?? '';
+      rest = Math.floor(rest / dimensionSize);
     }
     cells.push({ index: i, categories, value: valueAt(i), status: statusAt(i) });
   }
@@ -168,7 +169,7 @@ export function jsonStatRows(text: string, file: string, mapping: JsonStatMappin
     const columns: Record<string, string> = { ...mapping.defaults };
     let field = 'value';
     for (const [name, code] of Object.entries(cell.categories)) {
-      const column = columnOf.get(name)!;
+      const column = columnOf.get(name) ?? name;
       if (pivot && column === pivot.column) {
         const target = pivot.fields[code.toLowerCase()];
         if (!target)

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import * as enums from '../db/generated/prisma/enums.ts';
-import { cell, InputFileError, readCsvFile } from './csv.ts';
+import { cell, firstIssue, InputFileError, readCsvFile } from './csv.ts';
 import type { ReleaseBundle, ReleaseRecord, SourceRecord } from './source-module.ts';
 
 export const DATA_DIR = join(import.meta.dirname, '../../prisma/data');
@@ -25,7 +25,7 @@ export function readSourceFile(dir: string): SourceRecord {
   const path = join(dir, 'source.json');
   const parsed = sourceFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = firstIssue(parsed.error);
     throw new InputFileError(path, undefined, issue.path.join('.'), issue.message);
   }
   return parsed.data;

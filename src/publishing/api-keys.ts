@@ -39,10 +39,10 @@ export async function revokeApiKey(prisma: PrismaClient, id: string, actor: stri
 /** Checks a bearer token: the key, or which problem it has. Compares hashes in constant time. */
 export async function verifyApiKey(prisma: PrismaClient, token: string | null): Promise<ApiKey | KeyProblem> {
   if (!token) return 'MISSING_API_KEY';
-  const match = TOKEN.exec(token.trim());
-  if (!match) return 'INVALID_API_KEY';
-  const key = await prisma.apiKey.findUnique({ where: { id: match[1]! } });
-  const presented = Buffer.from(hashOf(match[2]!), 'hex');
+  const [, id, secret] = TOKEN.exec(token.trim()) ?? [];
+  if (!id || !secret) return 'INVALID_API_KEY';
+  const key = await prisma.apiKey.findUnique({ where: { id } });
+  const presented = Buffer.from(hashOf(secret), 'hex');
   // Compare against a stand-in when the id is unknown, so both cases take the same time.
   const stored = Buffer.from(key?.secretHash ?? hashOf('unknown key'), 'hex');
   if (!timingSafeEqual(presented, stored) || !key) return 'INVALID_API_KEY';

@@ -49,7 +49,7 @@ export function createReleaseEvents(db: Database): ReleaseEvents {
     },
     async onListening() {
       const { rows } = await db.pool.query<{ version: string }>('SELECT version::text FROM data_version');
-      setVersion(rows[0]!.version);
+      setVersion(rows[0]?.version ?? '0');
     },
   });
   return Object.assign(pubSub, {

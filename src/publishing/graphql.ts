@@ -80,7 +80,7 @@ builder.mutationFields((t) => ({
           { argument: 'file' },
         );
       }
-      if (!ACCEPTED_TYPES.includes(args.file.type.split(';')[0]!.trim())) {
+      if (!ACCEPTED_TYPES.includes((args.file.type.split(';')[0] ?? '').trim())) {
         throw userError(
           'UNSUPPORTED_MEDIA_TYPE',
           `publishRelease: a file of type "${args.file.type}" cannot be read; send CSV (text/csv) or JSON-stat (application/json).`,

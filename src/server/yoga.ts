@@ -79,13 +79,14 @@ export function createHub(
     renderGraphiQL,
     plugins: [
       useExplorer(),
-      useDownloads(schema, async (document, url) =>
-        self!.fetch(new URL('/graphql', url), {
+      useDownloads(schema, async (document, url) => {
+        if (!self) throw new Error('the hub is not ready to answer downloads yet');
+        return self.fetch(new URL('/graphql', url), {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
           body: JSON.stringify({ query: document }),
-        }),
-      ),
+        });
+      }),
       useArgumentNamesInErrors(schema),
       useResponseCache({
         session: () => null,

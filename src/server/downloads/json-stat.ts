@@ -27,11 +27,11 @@ export function toJsonStat(table: DownloadTable, href: string) {
   const codesOf = (cell: DownloadCell) => [cell.period, ...cell.dimensions.map((d) => d.code)];
   const attributes = dependentFields(all, cells.map(codesOf));
   const kept = all.map((_, i) => i).filter((i) => !attributes.has(i));
-  const ids = kept.map((i) => all[i]!);
+  const ids = kept.map((i) => all[i] ?? '');
   const categories = kept.map((): Category => ({ index: [], label: {} }));
   const add = (position: number, code: string, label: string) => {
-    const category = categories[position]!;
-    if (!(code in category.label)) {
+    const category = categories[position];
+    if (category && !(code in category.label)) {
       category.index.push(code);
       category.label[code] = label;
     }
@@ -40,15 +40,17 @@ export function toJsonStat(table: DownloadTable, href: string) {
   for (const cell of periods) add(0, cell.period, cell.period);
   for (const cell of cells) {
     kept.slice(1).forEach((i, position) => {
-      const { code, label } = cell.dimensions[i - 1]!;
-      add(position + 1, code, label);
+      const dimension = cell.dimensions[i - 1];
+      if (dimension) add(position + 1, dimension.code, dimension.label);
     });
   }
   const size = categories.map((category) => category.index.length);
   const positions = categories.map((category) => new Map(category.index.map((code, i) => [code, i])));
 
   const indexOf = (cell: DownloadCell) =>
-    kept.map((i) => codesOf(cell)[i]!).reduce((index, code, i) => index * size[i]! + positions[i]!.get(code)!, 0);
+    kept
+      .map((i) => codesOf(cell)[i] ?? '')
+      .reduce((index, code, i) => index * (size[i] ?? 0) + (positions[i]?.get(code) ?? 0), 0);
   const value: Record<string, number | null> = {};
   const status: Record<string, string> = {};
   const extension: Record<string, CellExtension> = {};
@@ -69,7 +71,7 @@ export function toJsonStat(table: DownloadTable, href: string) {
   const total = size.reduce((product, n) => product * n, 1);
   const dense = cells.length === total;
   const asList = <T>(record: Record<string, T>) =>
-    dense ? Array.from({ length: total }, (_, i) => record[i]!) : record;
+    dense ? Array.from({ length: total }, (_, i) => record[i] ?? null) : record;
   const sourceLabel = table.sources.map((source) => source.attribution).join(' ');
   return {
     version: '2.0',
@@ -120,11 +122,16 @@ function dependentFields(ids: string[], rows: string[][]): Map<number, number> {
   const distinct = ids.map((_, i) => new Set(rows.map((row) => row[i])).size);
   const dependent = new Map<number, number>();
   for (let i = 1; i < ids.length; i++) {
-    if (distinct[i]! < 2) continue;
+    const distinctI = distinct[i] ?? 0;
+    if (distinctI < 2) continue;
     const of = ids.findIndex((_, j) => {
-      if (j === i || dependent.has(j) || distinct[j]! < distinct[i]!) return false;
-      const seen = new Map<string, string>();
-      return rows.every((row) => (seen.get(row[j]!) ?? seen.set(row[j]!, row[i]!).get(row[j]!)) === row[i]);
+      if (j === i || dependent.has(j) || (distinct[j] ?? 0) < distinctI) return false;
+      const seen = new Map<string, string | undefined>();
+      return rows.every((row) => {
+        const [key, value] = [row[j] ?? '', row[i]];
+        if (!seen.has(key)) seen.set(key, value);
+        return seen.get(key) === value;
+      });
     });
     if (of >= 0) dependent.set(i, of);
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SqlValue } from '../../db/bulk.ts';
 import * as enums from '../../db/generated/prisma/enums.ts';
 import { CODELIST_TABLES, readCodelistCodes } from '../../dimensions/codelists.ts';
-import { cell, InputFileError, parseCsv, readCsvFile } from '../../importing/csv.ts';
+import { cell, firstIssue, InputFileError, parseCsv, readCsvFile } from '../../importing/csv.ts';
 import { type JsonStatMapping, jsonStatRows, rejectUnknownCodes } from '../../importing/json-stat.ts';
 import {
   bundleByRelease,
@@ -202,7 +202,9 @@ function trendFromChart(entry: ChartManifestEntry, points: ChartPoint[]): Row[] 
     }
     years.set(point.dimensions.year, fields);
   }
-  const { substance, recall } = points[0]!.dimensions;
+  const [first] = points;
+  if (!first) return [];
+  const { substance, recall } = first.dimensions;
   return [...years].map(([year, fields]) => {
     const get = (field: (typeof TREND_FIELDS)[number], optional = false) => {
       const value = fields.get(field);
@@ -239,7 +241,7 @@ function distributionFromChart(entry: ChartManifestEntry, points: ChartPoint[], 
     const label = point.record.x_label ?? '';
     const category = entry.kind === 'DEBUT_AGE' ? label : labels.get(label);
     if (!category) throw new InputFileError(entry.file, point.line, 'x_label', `"${label}" is not in labels.csv`);
-    const value = chartNumber(point, entry.file, 'value', { required: true })!;
+    const value = chartNumber(point, entry.file, 'value', { required: true }) ?? 0;
     if (value < 0 || value > 100)
       throw new InputFileError(
         entry.file,
@@ -592,8 +594,8 @@ export function parseSurveyUpload(text: string, fileName: string, release: Relea
         throw new InputFileError(
           fileName,
           undefined,
-          String(parsed.error.issues[0]!.path[0]),
-          `cell ${index + 1}: ${parsed.error.issues[0]!.message}`,
+          String(firstIssue(parsed.error).path[0]),
+          `cell ${index + 1}: ${firstIssue(parsed.error).message}`,
         );
       return parsed.data;
     });

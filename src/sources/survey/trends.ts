@@ -49,7 +49,7 @@ async function loadTrends(
       test: null,
     };
     // Points come newest release first: keep only the newest release's series.
-    if (trend.points.length === 0 || trend.points[0]!.releaseId === point.releaseId) trend.points.push(point);
+    if (trend.points.length === 0 || trend.points[0]?.releaseId === point.releaseId) trend.points.push(point);
     trends.set(key, trend);
   }
   // One printed test covers every recall period its paragraph describes: each of those trends

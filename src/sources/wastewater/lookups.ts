@@ -4,7 +4,7 @@ import type { SqlValue } from '../../db/bulk.ts';
 import { CODELIST_TABLES, readCodelistCodes } from '../../dimensions/codelists.ts';
 import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
 import { codeOf } from '../../importing/source-files.ts';
-import { type FileRecord, field, orNull, SITE_TABLE_HEADER, splitFootnote } from './layouts.ts';
+import { type FileRecord, field, orNull, splitFootnote } from './layouts.ts';
 
 // The wastewater source's own codelists: EUDA's metabolites and sites, read from its files and
 // used both as reference rows (upserted on every start) and to check the codes of data files.
