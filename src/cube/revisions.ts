@@ -32,9 +32,11 @@ export async function findRevisions(prisma: PrismaClient, rows: readonly CubeRow
     const columns = cellColumns(cube);
     const cell = Prisma.join(columns.map(({ column }) => Prisma.sql`o.${identifier(column)}::text`));
     const tuples = group.map((row) => Prisma.sql`(${Prisma.join(cellValues(row))})`);
+    // The column the cube serves as `value` (people who inject drugs store it as `estimate`).
+    const value = cube.values.find(({ field }) => field === 'value')?.column ?? 'value';
     const revisions = await prisma.$queryRaw<(Revision & { cell: string[] })[]>`
       SELECT ARRAY[${cell}] AS cell,
-             o.value, o.status::text AS status, o.qualifier::text AS qualifier, o.reference,
+             o.${identifier(value)} AS value, o.status::text AS status, o.qualifier::text AS qualifier, o.reference,
              o.release_id AS "releaseId", r.published_at AS "publishedAt"
       FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
       WHERE (${cell}) IN (${Prisma.join(tuples)})

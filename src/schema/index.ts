@@ -13,6 +13,7 @@ import { sourceIds } from '../sources/registry.ts';
 // Each source's GraphQL module registers its types, in folder order: the order types are
 // registered in is the order schema.graphql prints.
 for (const id of sourceIds()) await import(`../sources/${id}/graphql.ts`);
+await import('./report-coverage.ts');
 
 // Definition order, not alphabetical: enum values keep their meaningful order (DAY, MONTH, YEAR).
 export const schema = builder.toSchema({ sortSchema: false });
