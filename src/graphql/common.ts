@@ -21,6 +21,12 @@ export function label(entry: Labelled, lang: LangValue | null | undefined): stri
   return lang === 'EN' ? entry.nameEn : entry.nameNb;
 }
 
+/**
+ * The label of an enum value in both languages, kept in the schema's `extensions` (where
+ * downloads read it) next to the value's description.
+ */
+export const labelled = (nb: string, en: string) => ({ extensions: { label: { NB: nb, EN: en } } });
+
 /** The `lang` argument of every `name` and label field. */
 export const langArgs = builder.args((t) => ({
   lang: t.field({ type: Lang, defaultValue: 'NB', description: 'Language of the label (default NB).' }),
@@ -30,9 +36,9 @@ export const Sex = builder.enumType(enums.Sex, {
   name: 'Sex',
   description: 'Sex as the sources publish it; ALL is the total.',
   values: {
-    ALL: { description: 'Both sexes (the total).' },
-    MALE: { description: 'Men.' },
-    FEMALE: { description: 'Women.' },
+    ALL: { description: 'Both sexes (the total).', ...labelled('Begge kjønn', 'Both sexes') },
+    MALE: { description: 'Men.', ...labelled('Menn', 'Men') },
+    FEMALE: { description: 'Women.', ...labelled('Kvinner', 'Women') },
   } as const,
 });
 

@@ -79,11 +79,11 @@ export function createHub(
     renderGraphiQL,
     plugins: [
       useExplorer(),
-      useDownloads(schema, async (document, url) => {
+      useDownloads(schema, async (document, url, headers) => {
         if (!self) throw new Error('the hub is not ready to answer downloads yet');
         return self.fetch(new URL('/graphql', url), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
           body: JSON.stringify({ query: document }),
         });
       }),

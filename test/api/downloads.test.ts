@@ -9,7 +9,7 @@ let hub: TestHub;
 beforeAll(async () => {
   hub = await startTestHub();
 });
-afterAll(() => hub.close());
+afterAll(() => hub?.close());
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   hub.hub.fetch(`http://rusdata.test${path}`, { headers });
@@ -126,6 +126,13 @@ describe('downloads: /data/X.csv and /data/X.json', () => {
     expect(en[0]!.region).toBe('0');
     expect(en[0]!.regionLabel).toBe('Norway');
     expect(nb[0]!.regionLabel).toBe('Hele landet');
+  });
+
+  it('enum dimensions carry their label in the language asked (sex MALE: Menn, Men)', async () => {
+    const nb = await csvRows('/data/drugDeaths.csv?from=2024&to=2024&sex=MALE');
+    const en = await csvRows('/data/drugDeaths.csv?from=2024&to=2024&sex=MALE&lang=en');
+    expect([nb[0]!.sexLabel, en[0]!.sexLabel]).toEqual(['Menn', 'Men']);
+    expect([nb[0]!.measureLabel, en[0]!.measureLabel]).toEqual(['Antall dødsfall', 'Number of deaths']);
   });
 
   it('asOf answers as published on a date: 2023 was 363 before the revision to 391', async () => {

@@ -1,5 +1,6 @@
 import {
   type GraphQLArgument,
+  type GraphQLEnumValue,
   type GraphQLField,
   type GraphQLInputType,
   GraphQLObjectType,
@@ -27,8 +28,8 @@ export interface DownloadDimension {
   /** For object dimensions: the field with the label, and whether it takes `lang`. */
   labelField?: string;
   labelTakesLang?: boolean;
-  /** For enums: each value's description, its label. */
-  enumLabels?: Map<string, string>;
+  /** For enums: each value's label per language (`extensions.label`, else its description). */
+  enumLabels?: Map<string, Record<DownloadLang, string>>;
 }
 
 /** A root field of Query that lists observations: what it downloads and how. */
@@ -70,7 +71,7 @@ function describe(field: GraphQLField<unknown, unknown>, type: GraphQLObjectType
     const named = getNamedType(child.type);
     if (child.name === PERIOD_START) hasPeriodStart = true;
     else if (isEnumType(named)) {
-      const enumLabels = new Map(named.getValues().map((v) => [v.name, (v.description ?? v.name).replace(/\.$/, '')]));
+      const enumLabels = new Map(named.getValues().map((v) => [v.name, enumLabel(v)]));
       dimensions.push({ field: child.name, kind: 'enum', enumLabels });
     } else if (isScalarType(named)) {
       if (named.name === 'Int' || named.name === 'Float') measures.push(child.name);
@@ -97,6 +98,13 @@ function describe(field: GraphQLField<unknown, unknown>, type: GraphQLObjectType
 }
 
 export type DownloadLang = 'NB' | 'EN';
+
+/** An enum value's label in both languages, as the schema gives it (see `labelled`). */
+function enumLabel(value: GraphQLEnumValue): Record<DownloadLang, string> {
+  const label = value.extensions.label as Record<DownloadLang, string> | undefined;
+  const fallback = (value.description ?? value.name).replace(/\.$/, '');
+  return label ?? { NB: fallback, EN: fallback };
+}
 
 /** A query parameter the hub cannot turn into an argument (an unusable name, a bad `lang`). */
 export class DownloadParameterError extends Error {

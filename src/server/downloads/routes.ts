@@ -8,8 +8,8 @@ import { type DownloadSource, downloadTable } from './table.ts';
 
 const ROUTE = /^\/data\/([A-Za-z_]\w*)\.(csv|json)$/;
 
-/** Runs a GraphQL document through the hub (its plugins, limits, cache and error masking). */
-export type ExecuteGraphQL = (document: string, url: URL) => Promise<Response>;
+/** Runs a GraphQL document through the hub (its plugins, limits, caching and error masking). */
+export type ExecuteGraphQL = (document: string, url: URL, headers: Record<string, string>) => Promise<Response>;
 
 interface GraphQLAnswer {
   data?: { rows: Record<string, unknown>[]; sources: DownloadSource[] } | null;
@@ -51,7 +51,15 @@ export function useDownloads(schema: GraphQLSchema, execute: ExecuteGraphQL): Pl
         endResponse(errorResponse(400, error.message, error.code));
         return;
       }
-      const answer = await execute(built.document, url);
+      const file = `${name}.${format}`;
+      // A download's ETag is its GraphQL answer's, marked with the format: the server's HTTP
+      // caching decides, and a revalidation is passed on to it.
+      const presented = tagsFor(request.headers.get('if-none-match'), format);
+      const answer = await execute(built.document, url, presented ? { 'if-none-match': presented } : {});
+      if (answer.status === 304) {
+        endResponse(new Response(null, { status: 304, headers: cacheHeaders(answer, format) }));
+        return;
+      }
       const body = (await answer.json()) as GraphQLAnswer;
       if (body.errors?.length || !body.data) {
         // Errors with a code are the caller's; others stay masked, as on /graphql.
@@ -69,7 +77,7 @@ export function useDownloads(schema: GraphQLSchema, execute: ExecuteGraphQL): Pl
       const content =
         format === 'csv' ? toCsv(table) : `${JSON.stringify(toJsonStat(table, url.toString()), null, 1)}\n`;
       const type = format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/json; charset=utf-8';
-      endResponse(cached(request, content, type, `${name}.${format}`));
+      endResponse(respond(request, answer, content, type, format, file));
     },
   };
 }
@@ -87,17 +95,49 @@ function errorResponse(status: number, message: string, code: string): Response 
   return Response.json({ errors: [{ message, extensions: { code } }] }, { status });
 }
 
-/** ETag over the content and 304 when the client has it; public answers, revalidated. */
-function cached(request: Request, content: string, type: string, fileName: string): Response {
-  const etag = `"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`;
-  const headers = {
+/** A download's ETag: its GraphQL answer's (quoted, as RFC 9110 wants), marked with the format. */
+const marked = (etag: string, format: string) => `"${etag.replace(/^(W\/)?"?|"$/g, '')}-${format}"`;
+const presents = (request: Request, etag: string) =>
+  (request.headers.get('if-none-match') ?? '').split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+
+/** The GraphQL answer's ETags among those a client presents for a download in `format`. */
+function tagsFor(header: string | null, format: string): string | undefined {
+  const suffix = `-${format}"`;
+  const tags = (header ?? '')
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .filter((tag) => tag.endsWith(suffix))
+    .map((tag) => `${tag.slice(0, -suffix.length)}"`);
+  return tags.length ? tags.join(', ') : undefined;
+}
+
+function cacheHeaders(answer: Response, format: string): Record<string, string> {
+  const etag = answer.headers.get('etag');
+  const headers: Record<string, string> = {
+    'cache-control': answer.headers.get('cache-control') ?? 'public, max-age=0, must-revalidate',
+  };
+  if (etag) headers.etag = marked(etag, format);
+  return headers;
+}
+
+/**
+ * The file, with the GraphQL answer's caching headers (where the server set no ETag, one over
+ * the content), or 304 when the client has it already.
+ */
+function respond(
+  request: Request,
+  answer: Response,
+  content: string,
+  type: string,
+  format: string,
+  fileName: string,
+): Response {
+  const headers: Record<string, string> = {
+    ...cacheHeaders(answer, format),
     'content-type': type,
-    etag,
-    'cache-control': 'public, max-age=0, must-revalidate',
     'content-disposition': `inline; filename="${fileName}"`,
   };
-  const wanted = request.headers.get('if-none-match');
-  if (wanted && wanted.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag))
-    return new Response(null, { status: 304, headers });
+  headers.etag ??= `"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`;
+  if (presents(request, headers.etag)) return new Response(null, { status: 304, headers });
   return new Response(request.method === 'HEAD' ? null : content, { headers });
 }

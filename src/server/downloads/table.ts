@@ -70,7 +70,7 @@ export function downloadTable(
           return { code, label: dimension.labelField ? String(object[dimension.labelField]) : code };
         }
         const code = String(raw);
-        return { code, label: dimension.enumLabels?.get(code) ?? code };
+        return { code, label: dimension.enumLabels?.get(code)?.[lang] ?? code };
       }),
       value: row.value as number | null,
       unit: row.unit as string,

@@ -10,7 +10,7 @@ import {
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { SubstanceType } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
-import { AS_OF_DESCRIPTION, Sex } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, labelled, Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape, type UnitValue } from '../../graphql/observation.ts';
 import { deathsCube } from './cubes.ts';
@@ -40,16 +40,32 @@ export const DeathMeasure = builder.enumType(enums.DeathMeasure, {
   name: 'DeathMeasure',
   description: 'What a drug-induced deaths figure measures.',
   values: {
-    DEATHS: { description: 'Number of deaths (the default).' },
-    PERCENT_OF_DEATHS: { description: 'Share of all deaths of the year in the same region, in percent, as printed.' },
-    MEAN_AGE: { description: 'Mean age at death, in years.' },
-    CHANGE_FROM_PREVIOUS_YEAR: { description: 'Change in the number of deaths from the previous year, as printed.' },
-    NOT_AUTOPSIED: { description: 'Number of deaths not autopsied.' },
-    PERCENT_NOT_AUTOPSIED: { description: 'Share of deaths not autopsied, in percent.' },
-    MEAN_DEATHS_PER_YEAR: { description: 'Mean number of deaths per year over the period yearFrom-year.' },
+    DEATHS: { description: 'Number of deaths (the default).', ...labelled('Antall dødsfall', 'Number of deaths') },
+    PERCENT_OF_DEATHS: {
+      description: 'Share of all deaths of the year in the same region, in percent, as printed.',
+      ...labelled('Andel av dødsfallene (prosent)', 'Share of deaths (percent)'),
+    },
+    MEAN_AGE: { description: 'Mean age at death, in years.', ...labelled('Gjennomsnittsalder', 'Mean age') },
+    CHANGE_FROM_PREVIOUS_YEAR: {
+      description: 'Change in the number of deaths from the previous year, as printed.',
+      ...labelled('Endring fra året før', 'Change from the previous year'),
+    },
+    NOT_AUTOPSIED: {
+      description: 'Number of deaths not autopsied.',
+      ...labelled('Antall ikke obduserte', 'Number not autopsied'),
+    },
+    PERCENT_NOT_AUTOPSIED: {
+      description: 'Share of deaths not autopsied, in percent.',
+      ...labelled('Andel ikke obduserte (prosent)', 'Share not autopsied (percent)'),
+    },
+    MEAN_DEATHS_PER_YEAR: {
+      description: 'Mean number of deaths per year over the period yearFrom-year.',
+      ...labelled('Gjennomsnittlig antall dødsfall per år', 'Mean deaths per year'),
+    },
     RATE_PER_100K: {
       description:
         'A death rate per 100 000 inhabitants that its source does not call age-standardised and prints without a standard population (e.g. 2001: 8.6). It may be crude or standardised to an unnamed population, so it is not among drugDeathRates and not comparable with them.',
+      ...labelled('Dødsfall per 100 000 (uten oppgitt standard)', 'Deaths per 100 000 (no standard stated)'),
     },
   } as const,
 });

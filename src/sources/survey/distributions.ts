@@ -2,7 +2,7 @@ import type { CubeRow } from '../../cube/definition.ts';
 import * as enums from '../../db/generated/prisma/enums.ts';
 import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { builder } from '../../graphql/builder.ts';
-import { AS_OF_DESCRIPTION, Sex } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, labelled, Sex } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { distributionCube } from './cubes.ts';
@@ -23,9 +23,16 @@ export const UseDistribution = builder.enumType('UseDistribution', {
   values: {
     CANNABIS_USE_FREQUENCY_12M: {
       description: 'Times cannabis was used in the last 12 months, among last-12-months users (1-5, 6-10, 11-50, >50).',
+      ...labelled('Antall ganger brukt cannabis siste 12 måneder', 'Times cannabis was used in the last 12 months'),
     },
-    CANNABIS_USE_DAYS_4W: { description: 'Days cannabis was used in the last 4 weeks, among last-4-weeks users.' },
-    CANNABIS_DEBUT_AGE: { description: 'Age at first use of cannabis, among those who reported a debut age.' },
+    CANNABIS_USE_DAYS_4W: {
+      description: 'Days cannabis was used in the last 4 weeks, among last-4-weeks users.',
+      ...labelled('Antall dager brukt cannabis siste 4 uker', 'Days cannabis was used in the last 4 weeks'),
+    },
+    CANNABIS_DEBUT_AGE: {
+      description: 'Age at first use of cannabis, among those who reported a debut age.',
+      ...labelled('Debutalder for cannabis', 'Age at first use of cannabis'),
+    },
   } as const,
 });
 
@@ -33,11 +40,14 @@ export const DistributionMeasure = builder.enumType(enums.DistributionMeasure, {
   name: 'DistributionMeasure',
   description: 'What a distribution figure is.',
   values: {
-    SHARE: { description: 'Percent of users in the category (the default).' },
-    MEAN: { description: 'The mean of the distribution (category ALL).' },
-    MINIMUM: { description: 'The lowest value reported (category ALL).' },
-    MAXIMUM: { description: 'The highest value reported (category ALL).' },
-    MODE: { description: 'The most common value (category ALL).' },
+    SHARE: {
+      description: 'Percent of users in the category (the default).',
+      ...labelled('Andel av brukerne (prosent)', 'Share of users (percent)'),
+    },
+    MEAN: { description: 'The mean of the distribution (category ALL).', ...labelled('Gjennomsnitt', 'Mean') },
+    MINIMUM: { description: 'The lowest value reported (category ALL).', ...labelled('Laveste', 'Minimum') },
+    MAXIMUM: { description: 'The highest value reported (category ALL).', ...labelled('Høyeste', 'Maximum') },
+    MODE: { description: 'The most common value (category ALL).', ...labelled('Typetall', 'Mode') },
   } as const,
 });
 

@@ -3,7 +3,7 @@ import * as enums from '../../db/generated/prisma/enums.ts';
 import { RegionType } from '../../dimensions/region.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
-import { AS_OF_DESCRIPTION } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, labelled } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
@@ -22,16 +22,19 @@ export const WastewaterStatistic = builder.enumType(enums.WastewaterStatistic, {
   name: 'WastewaterStatistic',
   description: 'Which published figure of a sampling week: a mean or one day.',
   values: {
-    DAILY_MEAN: { description: 'Mean of the days sampled, as EUDA published it (the default).' },
-    WEEKDAY_MEAN: { description: 'Weekday mean, as published.' },
-    WEEKEND_MEAN: { description: 'Weekend mean, as published.' },
-    MONDAY: { description: 'Monday.' },
-    TUESDAY: { description: 'Tuesday.' },
-    WEDNESDAY: { description: 'Wednesday.' },
-    THURSDAY: { description: 'Thursday.' },
-    FRIDAY: { description: 'Friday.' },
-    SATURDAY: { description: 'Saturday.' },
-    SUNDAY: { description: 'Sunday.' },
+    DAILY_MEAN: {
+      description: 'Mean of the days sampled, as EUDA published it (the default).',
+      ...labelled('Døgnmiddel', 'Daily mean'),
+    },
+    WEEKDAY_MEAN: { description: 'Weekday mean, as published.', ...labelled('Middel for ukedager', 'Weekday mean') },
+    WEEKEND_MEAN: { description: 'Weekend mean, as published.', ...labelled('Middel for helg', 'Weekend mean') },
+    MONDAY: { description: 'Monday.', ...labelled('Mandag', 'Monday') },
+    TUESDAY: { description: 'Tuesday.', ...labelled('Tirsdag', 'Tuesday') },
+    WEDNESDAY: { description: 'Wednesday.', ...labelled('Onsdag', 'Wednesday') },
+    THURSDAY: { description: 'Thursday.', ...labelled('Torsdag', 'Thursday') },
+    FRIDAY: { description: 'Friday.', ...labelled('Fredag', 'Friday') },
+    SATURDAY: { description: 'Saturday.', ...labelled('Lørdag', 'Saturday') },
+    SUNDAY: { description: 'Sunday.', ...labelled('Søndag', 'Sunday') },
   } as const,
 });
 
@@ -40,8 +43,11 @@ export const WastewaterCampaign = builder.enumType(enums.WastewaterCampaign, {
   description:
     'The sampling week of a year. EUDA samples one week in March-April, so its loads are SPRING; the report samples a spring and an autumn week in Bergen, Oslo and Trondheim. Always broken down: there is no total.',
   values: {
-    SPRING: { description: "The spring week (EUDA's week, March-April; the report's April week)." },
-    AUTUMN: { description: "The autumn week (the report's September week)." },
+    SPRING: {
+      description: "The spring week (EUDA's week, March-April; the report's April week).",
+      ...labelled('Vår', 'Spring'),
+    },
+    AUTUMN: { description: "The autumn week (the report's September week).", ...labelled('Høst', 'Autumn') },
   } as const,
 });
 
