@@ -77,9 +77,10 @@ interface ChartOnPage {
   id: string;
   state: string;
   marks: number;
-  csv: string;
+  csv: string[];
   graphiql: string;
-  values: string[];
+  /** Each table (one per query field of the chart) with the values of its value column. */
+  tables: { part: string; values: string[] }[];
 }
 
 const chartsOf = (page: Page) =>
@@ -90,11 +91,14 @@ const chartsOf = (page: Page) =>
         state: figure.dataset.state ?? '',
         // Plot draws each mark as a group of elements labelled by the mark (bar, line, dot, ...).
         marks: figure.querySelectorAll('.chart svg g[aria-label] > *').length,
-        csv: figure.querySelector<HTMLAnchorElement>('a.csv')?.href ?? '',
+        csv: [...figure.querySelectorAll<HTMLAnchorElement>('a.csv')].map((link) => link.href),
         graphiql: figure.querySelector<HTMLAnchorElement>('a.graphiql')?.href ?? '',
-        values: [...figure.querySelectorAll<HTMLElement>('table td[data-field="value"]')].map(
-          (cell) => cell.dataset.value ?? '',
-        ),
+        tables: [...figure.querySelectorAll<HTMLElement>('table')].map((table) => ({
+          part: table.dataset.part ?? '',
+          values: [...table.querySelectorAll<HTMLElement>('td[data-field="value"]')].map(
+            (cell) => cell.dataset.value ?? '',
+          ),
+        })),
       }),
     ),
   );
@@ -133,9 +137,14 @@ describe('/explore', () => {
     for (const chart of await chartsOf(nb.page)) {
       const query = new URL(chart.graphiql).searchParams.get('query')!;
       const answer = await hub.data<Record<string, { value: number | null }[]>>(query);
-      const rows = Object.values(answer)[0]!;
-      expect(rows.length, chart.id).toBeGreaterThan(0);
-      expect(chart.values, chart.id).toEqual(rows.map((row) => (row.value == null ? '' : String(row.value))));
+      expect(chart.tables.map((table) => table.part).sort(), chart.id).toEqual(Object.keys(answer).sort());
+      for (const table of chart.tables) {
+        const rows = answer[table.part]!;
+        expect(rows.length, chart.id).toBeGreaterThan(0);
+        expect(table.values, `${chart.id} ${table.part}`).toEqual(
+          rows.map((row) => (row.value == null ? '' : String(row.value))),
+        );
+      }
     }
   });
 
@@ -151,13 +160,16 @@ describe('/explore', () => {
     ]);
   });
 
-  it("links each chart's CSV download, with as many rows as its table", async () => {
+  it("links each chart's CSV downloads, each with as many rows as its table", async () => {
     for (const chart of await chartsOf(nb.page)) {
-      const response = await hub.hub.fetch(chart.csv);
-      expect(response.status, chart.id).toBe(200);
-      const lines = (await response.text()).trimEnd().split('\r\n');
-      // Quoted fields hold no line breaks in these tables: one line per row after the header.
-      expect(lines.length - 1, chart.id).toBe(chart.values.length);
+      expect(chart.csv.length, chart.id).toBe(chart.tables.length);
+      for (const [i, link] of chart.csv.entries()) {
+        const response = await hub.hub.fetch(link);
+        expect(response.status, chart.id).toBe(200);
+        const lines = (await response.text()).trimEnd().split('\r\n');
+        // Quoted fields hold no line breaks in these tables: one line per row after the header.
+        expect(lines.length - 1, chart.id).toBe(chart.tables[i]!.values.length);
+      }
     }
   });
 
@@ -179,6 +191,7 @@ describe('/explore', () => {
     expect(await nb.page.locator('#deaths-by-county h2').textContent()).toBe('Dødsfall per fylke, 2024');
     expect(await en.page.locator('#deaths-by-county h2').textContent()).toBe('Deaths by county, 2024');
     expect(await en.page.locator('#deaths-by-county a.csv').getAttribute('href')).toContain('lang=en');
+    expect(await en.page.locator('#wastewater-norway tbody td').nth(1).textContent()).toMatch(/^(Spring|Autumn)$/);
   });
 
   it('redraws the ranking for another substance', async () => {

@@ -256,39 +256,75 @@ const CHARTS = [
   },
   {
     id: 'wastewater-norway',
-    title: { nb: 'Rusmidler i avløpsvann i norske byer', en: "Drugs in wastewater in Norway's cities" },
+    title: {
+      nb: 'Rusmidler i avløpsvann i Bergen, Oslo og Trondheim, etter måleuke',
+      en: 'Drugs in wastewater in Bergen, Oslo and Trondheim, by sampling week',
+    },
     description: {
-      nb: 'Døgnmiddel i milligram per 1000 innbyggere per dag, per by og stoff (EUDA/SCORE). Data: © EUDA, CC BY 4.0.',
-      en: 'Daily mean in milligrams per 1000 inhabitants per day, by city and substance (EUDA/SCORE). Data: © EUDA, CC BY 4.0.',
+      nb: 'Døgnmiddel i milligram per 1000 innbyggere per dag, målt én uke om våren og én om høsten. Vårukene er EUDAs målinger (© EUDA, CC BY 4.0).',
+      en: "Daily mean in milligrams per 1000 inhabitants per day, measured one week in spring and one in autumn. The spring weeks are EUDA's measurements (© EUDA, CC BY 4.0).",
     },
     field: 'wastewater',
     args: { country: ['NO'] },
-    selection: `year site { code city } substance { code name(lang: ${LANG}) } value status`,
+    selection: `year campaign site { code city } substance { code name(lang: ${LANG}) } value status`,
     columns: [
       { label: TEXT.year, value: (row) => row.year, numeric: false },
+      { label: { nb: 'Uke', en: 'Week' }, value: (row) => campaignLabel(row.campaign), numeric: false },
       { label: { nb: 'By', en: 'City' }, value: (row) => row.site.city, numeric: false },
       { label: TEXT.substance, value: (row) => row.substance.name, numeric: false },
       { label: { nb: 'mg/1000/døgn', en: 'mg/1000/day' }, field: 'value' },
     ],
     plot: (rows, width) => {
+      // Two-line ticks ("Vår" over "2024") fit four periods in a third of the width.
+      const period = (row) => `${campaignLabel(row.campaign)}\n${row.year}`;
+      const periods = [...new Set(rows.map(period))];
       const cities = [...new Set(rows.map((row) => row.site.city))].sort();
+      const substances = d3.groupSort(
+        rows,
+        (group) => -d3.max(group, (row) => row.value),
+        (row) => row.substance.name,
+      );
+      const column = (row) => substances.indexOf(row.substance.name) % 3;
+      const line = (row) => Math.floor(substances.indexOf(row.substance.name) / 3);
       return Plot.plot({
         width,
-        height: 340,
-        marginLeft: 48,
-        fx: { label: null, padding: 0.12 },
-        x: { axis: null, domain: cities },
-        y: { grid: true, label: 'mg/1000/' + (lang === 'en' ? 'day' : 'døgn') },
+        height: 440,
+        marginLeft: 44,
+        marginTop: 24,
+        marginBottom: 36,
+        fx: { axis: null, padding: 0.08 },
+        fy: { axis: null, padding: 0.18 },
+        x: { domain: periods, label: null, padding: 0.3, tickSize: 0 },
+        // The unit is in the description: a y label would collide with the first panel's title.
+        y: { grid: true, label: null, ticks: 4 },
         color: { domain: cities, range: COLOURS, legend: true },
         marks: [
-          Plot.barY(rows, {
-            fx: (row) => row.substance.name,
-            x: (row) => row.site.city,
+          Plot.text(substances, {
+            fx: (_, i) => i % 3,
+            fy: (_, i) => Math.floor(i / 3),
+            frameAnchor: 'top-left',
+            dx: 4,
+            dy: -14,
+            text: (name) => name,
+            fontWeight: 600,
+          }),
+          Plot.lineY(rows, {
+            fx: column,
+            fy: line,
+            x: period,
+            y: 'value',
+            stroke: (row) => row.site.city,
+            z: (row) => row.site.city,
+          }),
+          Plot.dot(rows, {
+            fx: column,
+            fy: line,
+            x: period,
             y: 'value',
             fill: (row) => row.site.city,
-            title: (row) => `${row.site.city} ${row.year}: ${format(row.value)}`,
+            r: 2.5,
+            title: (row) => `${row.site.city}, ${campaignLabel(row.campaign)} ${row.year}: ${format(row.value)}`,
           }),
-          Plot.ruleY([0]),
         ],
       });
     },
@@ -367,11 +403,12 @@ const CHARTS = [
       en: 'Estimated number of people who inject drugs',
     },
     description: {
-      nb: 'Anslag med dødelighetsmultiplikatormetoden: punkt der et anslag er publisert, strek for intervallet.',
-      en: 'Estimates by the mortality multiplier method: a dot where an estimate was published, a line for its range.',
+      nb: 'Anslag med dødelighetsmultiplikatormetoden: punkt for årlige anslag, strek for intervall der bare det er publisert, linje for glidende gjennomsnitt over tre år.',
+      en: 'Estimates by the mortality multiplier method: dots for annual estimates, bars for ranges where only a range was published, a line for the three-year moving average.',
     },
     field: 'injectingDrugUseEstimates',
     args: {},
+    label: { nb: 'årlige anslag', en: 'annual estimates' },
     selection: 'year value low high qualifier',
     columns: [
       { label: TEXT.year, value: (row) => row.year, numeric: false },
@@ -379,25 +416,50 @@ const CHARTS = [
       { label: { nb: 'Lav', en: 'Low' }, value: (row) => row.low },
       { label: { nb: 'Høy', en: 'High' }, value: (row) => row.high },
     ],
-    plot: (rows, width) =>
+    also: [
+      {
+        alias: 'movingAverage',
+        label: { nb: 'glidende gjennomsnitt over tre år', en: 'three-year moving average' },
+        field: 'injectingDrugUseEstimates',
+        args: { series: enumValue('THREE_YEAR_MOVING_AVERAGE') },
+        selection: 'year value qualifier',
+        columns: [
+          { label: TEXT.year, value: (row) => row.year, numeric: false },
+          { label: { nb: 'Gjennomsnitt', en: 'Average' }, field: 'value' },
+        ],
+      },
+    ],
+    plot: (rows, width, data) =>
       Plot.plot({
         width,
         height: 320,
         marginLeft: 56,
         x: { label: null, tickFormat: 'd', inset: 12 },
         y: { grid: true, label: lang === 'en' ? 'Persons' : 'Personer', zero: true },
+        color: {
+          legend: true,
+          domain: ['range', 'annual', 'average'],
+          range: [COLOURS[0], COLOURS[1], COLOURS[2]],
+          tickFormat: (key) =>
+            ({
+              range: lang === 'en' ? 'Range' : 'Intervall',
+              annual: lang === 'en' ? 'Annual estimate' : 'Årlig anslag',
+              average: lang === 'en' ? '3-year moving average' : 'Glidende gjennomsnitt, 3 år',
+            })[key],
+        },
         marks: [
           Plot.ruleX(rows, {
             x: 'year',
             y1: 'low',
             y2: 'high',
-            stroke: COLOURS[0],
+            stroke: () => 'range',
             strokeWidth: 3,
             strokeOpacity: 0.5,
           }),
+          Plot.lineY(data.movingAverage, { x: 'year', y: 'value', stroke: () => 'average', strokeWidth: 2 }),
           Plot.dot(
             rows.filter((row) => row.value != null),
-            { x: 'year', y: 'value', fill: COLOURS[1], r: 4, title: (row) => `${row.year}: ${format(row.value)}` },
+            { x: 'year', y: 'value', fill: () => 'annual', r: 4, title: (row) => `${row.year}: ${format(row.value)}` },
           ),
           Plot.ruleY([0]),
         ],
@@ -419,6 +481,10 @@ const SEX_LABELS = {
 function recallLabel(code) {
   return RECALL_LABELS[code] ? t(RECALL_LABELS[code]) : code;
 }
+const CAMPAIGN_LABELS = { SPRING: { nb: 'Vår', en: 'Spring' }, AUTUMN: { nb: 'Høst', en: 'Autumn' } };
+function campaignLabel(code) {
+  return CAMPAIGN_LABELS[code] ? t(CAMPAIGN_LABELS[code]) : code;
+}
 function sexLabel(code) {
   return SEX_LABELS[code] ? t(SEX_LABELS[code]) : code;
 }
@@ -428,11 +494,20 @@ function firstPublished(row) {
   return row.revisions.at(-1);
 }
 
-function queryOf(chart, args) {
-  const list = Object.entries(args)
-    .map(([name, value]) => `${name}: ${literal(value)}`)
-    .join(', ');
-  return `# ${t(chart.title)}\n{\n  ${chart.field}${list ? `(${list})` : ''} {\n    ${chart.selection}\n  }\n}\n`;
+/** The chart's parts: its main query, and further series (`also`) under their aliases. */
+function partsOf(chart, args) {
+  return [{ ...chart, key: chart.field, args }, ...(chart.also ?? []).map((part) => ({ ...part, key: part.alias }))];
+}
+
+function queryOf(chart, parts) {
+  const fields = parts.map((part) => {
+    const list = Object.entries(part.args)
+      .map(([name, value]) => `${name}: ${literal(value)}`)
+      .join(', ');
+    const name = part.alias ? `${part.alias}: ${part.field}` : part.field;
+    return `  ${name}${list ? `(${list})` : ''} {\n    ${part.selection}\n  }\n`;
+  });
+  return `# ${t(chart.title)}\n{\n${fields.join('')}}\n`;
 }
 
 function downloadUrl(chart, args, format) {
@@ -449,7 +524,7 @@ async function fetchRows(query) {
   });
   const body = await response.json();
   if (body.errors?.length) throw new Error(body.errors.map((error) => error.message).join('; '));
-  return Object.values(body.data)[0];
+  return body.data;
 }
 
 function element(tag, attributes = {}, ...children) {
@@ -459,7 +534,7 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
-function tableOf(chart, rows) {
+function tableOf(chart, rows, caption) {
   const head = element(
     'tr',
     {},
@@ -482,8 +557,8 @@ function tableOf(chart, rows) {
   );
   return element(
     'table',
-    {},
-    element('caption', { class: 'visually-hidden' }, t(chart.title)),
+    { 'data-part': chart.key },
+    element('caption', { class: caption ? '' : 'visually-hidden' }, caption ?? t(chart.title)),
     element('thead', {}, head),
     element('tbody', {}, ...body),
   );
@@ -491,15 +566,25 @@ function tableOf(chart, rows) {
 
 async function draw(chart, figure, choice) {
   const args = typeof chart.args === 'function' ? chart.args(choice) : chart.args;
-  const query = queryOf(chart, args);
+  const parts = partsOf(chart, args);
+  const query = queryOf(chart, parts);
   const area = figure.querySelector('.chart');
   const links = figure.querySelector('.links');
   const details = figure.querySelector('details .table-wrap');
   figure.dataset.state = 'loading';
   area.replaceChildren(element('p', {}, t(TEXT.loading)));
   links.replaceChildren(
-    element('a', { href: downloadUrl(chart, args, 'csv'), class: 'csv', download: `${chart.field}.csv` }, t(TEXT.csv)),
-    element('a', { href: downloadUrl(chart, args, 'json'), class: 'json-stat' }, t(TEXT.jsonStat)),
+    ...parts.flatMap((part) => {
+      const suffix = part.label ? `: ${t(part.label)}` : '';
+      return [
+        element(
+          'a',
+          { href: downloadUrl(part, part.args, 'csv'), class: 'csv', download: `${part.field}.csv` },
+          t(TEXT.csv) + suffix,
+        ),
+        element('a', { href: downloadUrl(part, part.args, 'json'), class: 'json-stat' }, t(TEXT.jsonStat) + suffix),
+      ];
+    }),
     element(
       'a',
       { href: `/graphql?${new URLSearchParams({ query })}`, class: 'graphiql', target: '_blank', rel: 'noopener' },
@@ -507,10 +592,14 @@ async function draw(chart, figure, choice) {
     ),
   );
   try {
-    const rows = await fetchRows(query);
+    const data = await fetchRows(query);
     const width = Math.max(320, area.clientWidth || 560);
-    area.replaceChildren(chart.plot(rows, width));
-    details.replaceChildren(tableOf(chart, rows));
+    area.replaceChildren(chart.plot(data[chart.field], width, data));
+    details.replaceChildren(
+      ...parts.map((part) =>
+        tableOf(part, data[part.key], parts.length > 1 ? t(part.label ?? chart.title) : undefined),
+      ),
+    );
     figure.dataset.state = 'ready';
   } catch (error) {
     area.replaceChildren(element('p', { class: 'error' }, t(TEXT.failed) + error.message));
