@@ -19,6 +19,8 @@ const configSchema = z.object({
   MAX_COST: positiveInt(20000),
   /** How long a query's answer is cached (ms); 0 turns the cache off. Releases clear it at once. */
   RESPONSE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(300_000),
+  /** `Cache-Control: public, max-age=<this>` on public answers, for browsers and CDNs (seconds). */
+  CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Largest file publishRelease accepts, in bytes. */
   MAX_UPLOAD_BYTES: positiveInt(50_000_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

@@ -1,5 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { hashSHA256, useResponseCache } from '@graphql-yoga/plugin-response-cache';
+import { createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { Config } from '../config.ts';
@@ -15,10 +15,17 @@ import { useArgumentNamesInErrors } from './argument-errors.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 import { useExplorer } from './explore/routes.ts';
+import { useHttpCache } from './http-cache.ts';
 
 export type HubLimits = Pick<
   Config,
-  'MAX_QUERY_DEPTH' | 'MAX_ALIASES' | 'MAX_TOKENS' | 'MAX_COST' | 'MAX_UPLOAD_BYTES' | 'RESPONSE_CACHE_TTL_MS'
+  | 'MAX_QUERY_DEPTH'
+  | 'MAX_ALIASES'
+  | 'MAX_TOKENS'
+  | 'MAX_COST'
+  | 'MAX_UPLOAD_BYTES'
+  | 'RESPONSE_CACHE_TTL_MS'
+  | 'CACHE_MAX_AGE_SECONDS'
 >;
 
 export const DEFAULT_LIMITS: HubLimits = {
@@ -28,6 +35,7 @@ export const DEFAULT_LIMITS: HubLimits = {
   MAX_COST: 20000,
   MAX_UPLOAD_BYTES: 50_000_000,
   RESPONSE_CACHE_TTL_MS: 300_000,
+  CACHE_MAX_AGE_SECONDS: 60,
 };
 
 export interface HubOptions {
@@ -88,21 +96,14 @@ export function createHub(
         });
       }),
       useArgumentNamesInErrors(schema),
-      useResponseCache({
-        session: () => null,
-        // Requests with a key (the audit log, publishing) are never cached.
-        enabled: (request) =>
-          limits.RESPONSE_CACHE_TTL_MS > 0 &&
-          !request.headers.has('authorization') &&
-          !request.headers.has('x-api-key'),
-        ttl: limits.RESPONSE_CACHE_TTL_MS,
-        ignoredTypes: ['AuditEntry'],
-        invalidateViaMutation: false,
-        buildResponseCacheKey: ({ documentString, variableValues, operationName }) =>
-          hashSHA256(
-            `${events.version()}|${operationName ?? ''}|${JSON.stringify(variableValues ?? {})}|${documentString}`,
-          ),
+      // First: a repeated public request is answered before anything is parsed (see http-cache.ts).
+      useHttpCache({
+        version: events.version,
+        ttlMs: limits.RESPONSE_CACHE_TTL_MS,
+        maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
       }),
+      // Automatic persisted queries in Apollo's convention (a sha256Hash in extensions.persistedQuery).
+      useAPQ({ store: createInMemoryAPQStore({ max: 10_000, ttl: 24 * 3600_000 }) }),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.MAX_QUERY_DEPTH },
         maxAliases: { n: limits.MAX_ALIASES },

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHub, DEFAULT_LIMITS } from '../../src/server/yoga.ts';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { deathsFile, keyFor, upload } from '../helpers/publishing.ts';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub({ limits: { ...DEFAULT_LIMITS, CACHE_MAX_AGE_SECONDS: 120 } });
+});
+afterAll(() => hub.close());
+
+const QUERY = '{ drugDeaths(from: 2024, to: 2025) { year value } }';
+const get = (query: string, headers: Record<string, string> = {}, target = hub.hub) =>
+  target.fetch(`http://rusdata.test/graphql?${new URLSearchParams({ query })}`, {
+    headers: { accept: 'application/graphql-response+json', ...headers },
+  });
+const post = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  hub.hub.fetch('http://rusdata.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe('HTTP caching of public answers', () => {
+  it('gives a public GET answer an ETag and the configured Cache-Control', async () => {
+    const response = await get(QUERY);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toMatch(/^"[\w-]{43}"$/);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=120');
+  });
+
+  it('answers 304 without a body to a GET whose If-None-Match names the current ETag', async () => {
+    const etag = (await get(QUERY)).headers.get('etag')!;
+    const again = await get(QUERY, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('etag')).toBe(etag);
+  });
+
+  it('answers 304 to a POST whose If-None-Match names the current ETag', async () => {
+    const etag = (await post({ query: QUERY })).headers.get('etag')!;
+    expect(etag).toBeTruthy();
+    expect((await post({ query: QUERY }, { 'if-none-match': etag })).status).toBe(304);
+  });
+
+  it('never caches an answer to a request with a key publicly', async () => {
+    const token = await keyFor(hub, 'mortality');
+    const response = await get(QUERY, { authorization: `Bearer ${token}` });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+    expect(response.headers.get('etag')).toBeNull();
+  });
+
+  it('serves a repeated query from the cache without SQL, and a release changes its ETag and answer', async () => {
+    const first = await get(QUERY);
+    const etag = first.headers.get('etag')!;
+    expect(await first.json()).toEqual({ data: { drugDeaths: [{ year: 2024, value: 342 }] } });
+    hub.statements.length = 0;
+    expect((await get(QUERY)).status).toBe(200);
+    expect(hub.statements).toEqual([]);
+
+    const announced = hub.hub.events.subscribe('release:changed').next();
+    await upload(hub, { content: deathsFile([[2025, 351]]), token: await keyFor(hub, 'mortality') });
+    await announced;
+    const after = await get(QUERY, { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect(await after.json()).toEqual({
+      data: {
+        drugDeaths: [
+          { year: 2024, value: 342 },
+          { year: 2025, value: 351 },
+        ],
+      },
+    });
+  });
+
+  it('gives the same ETag on two hubs over one database (replicas agree), after a release too', async () => {
+    const replica = createHub(hub.db);
+    await replica.events.ready;
+    try {
+      const here = (await get(QUERY)).headers.get('etag');
+      const there = (await get(QUERY, {}, replica)).headers.get('etag');
+      expect(there).toBe(here);
+    } finally {
+      await replica.events.close();
+    }
+  });
+});
+
+describe('automatic persisted queries (Apollo convention)', () => {
+  const query = '{ sources { id } }';
+  const sha256Hash = createHash('sha256').update(query).digest('hex');
+  const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash } });
+
+  it('answers an unknown hash over GET with PersistedQueryNotFound', async () => {
+    const unknown = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } });
+    const response = await hub.hub.fetch(`http://rusdata.test/graphql?${new URLSearchParams({ extensions: unknown })}`);
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]).toMatchObject({
+      message: 'PersistedQueryNotFound',
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+    });
+  });
+
+  it('answers the hash alone over GET once the query was sent with it', async () => {
+    const registered = await post({ query, extensions: JSON.parse(extensions) });
+    expect(registered.status).toBe(200);
+    const response = await hub.hub.fetch(`http://rusdata.test/graphql?${new URLSearchParams({ extensions })}`);
+    const body = (await response.json()) as { data: { sources: { id: string }[] } };
+    expect(body.data.sources.map((source) => source.id)).toContain('mortality');
+    expect(response.headers.get('etag')).toBeTruthy();
+  });
+});
+
+describe('RESPONSE_CACHE_TTL_MS=0', () => {
+  it('keeps no answers: a repeated query runs its SQL again', async () => {
+    const uncached = createHub(hub.db, { limits: { ...DEFAULT_LIMITS, RESPONSE_CACHE_TTL_MS: 0 } });
+    await uncached.events.ready;
+    try {
+      await get('{ regions { code } }', {}, uncached);
+      hub.statements.length = 0;
+      await get('{ regions { code } }', {}, uncached);
+      expect(hub.statements.length).toBeGreaterThan(0);
+    } finally {
+      await uncached.events.close();
+    }
+  });
+});
