@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
+import { createApiKey } from '../../src/publishing/api-keys.ts';
 import { loadBundledData } from '../../src/publishing/bundled.ts';
 import { largeEudaFile } from '../helpers/fixtures.ts';
 import { openTestDatabase } from '../helpers/hub.ts';
@@ -149,5 +150,54 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
       .releases.map((release) => release.label);
     expect(labels).not.toContain('killed');
     expect(labels.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('leaves the database exactly as before when the hub is killed while it writes a multipart publish', async () => {
+    const count = async () =>
+      (
+        await db.pool.query<{ n: number; releases: number }>(
+          'SELECT (SELECT count(*)::int FROM wastewater_observation) AS n, (SELECT count(*)::int FROM release) AS releases',
+        )
+      ).rows[0]!;
+    const before = await count();
+    const hub = await startHubProcess({ DATABASE_URL: databaseUrl });
+    processes.push(hub);
+    const { token } = await createApiKey(db.prisma, 'EUDA', ['wastewater'], 'test');
+    const form = new FormData();
+    form.set(
+      'operations',
+      JSON.stringify({
+        query:
+          'mutation($file: File!) { publishRelease(source: "wastewater", file: $file, label: "killed hub", status: FINAL, publishedAt: "2026-11-04") { created } }',
+        variables: { file: null },
+      }),
+    );
+    form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+    form.set('0', new File([largeEudaFile(10_000)], 'big.csv', { type: 'text/csv' }));
+    const publish = fetch(hub.url, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+    publish.catch(() => {}); // the hub dies before it answers
+
+    // The hub is writing: its transaction holds the release row and is copying observations.
+    const database = new URL(databaseUrl).pathname.slice(1);
+    await within(60_000, async () => {
+      const { rows } = await db.pool.query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query LIKE 'COPY \"wastewater_observation\"%'",
+        [database],
+      );
+      return rows.length > 0;
+    });
+    hub.kill('SIGKILL');
+    await new Promise((resolve) => hub.child.once('exit', resolve));
+    await expect(publish).rejects.toThrow();
+
+    // PostgreSQL ends the dead connection's transaction: nothing of the release remains.
+    await within(10_000, async () => {
+      const { rows } = await db.pool.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'COPY%'", [
+        database,
+      ]);
+      return rows.length === 0;
+    });
+    expect(await count()).toEqual(before);
+    expect((await db.pool.query("SELECT id FROM release WHERE label = 'killed hub'")).rows).toEqual([]);
   });
 });
