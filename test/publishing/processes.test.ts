@@ -46,7 +46,7 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     for (const started of processes) started.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     await drop();
-  });
+  }, 180_000);
 
   it('a CLI publish reaches a running hub without Redis: its answers and its EventSource subscribers', async () => {
     const hub = await startHubProcess({ DATABASE_URL: databaseUrl, REDIS_URL: '' });
@@ -84,7 +84,7 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     console.log(`PostgreSQL: the hub answered the CLI's release ${Math.round(ms)} ms after the CLI exited`);
     expect(await events.next()).toEqual({ data: { releasePublished: { id: expect.any(String), label: 'CLI 2025' } } });
     await events.close();
-  });
+  }, 180_000);
 
   it('a withdrawal by a plain SQL statement reaches every running hub within a second', async () => {
     const env = { DATABASE_URL: databaseUrl };
@@ -101,7 +101,7 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     );
     for (const hub of hubs)
       await within(1000, async () => (await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths.length === 1);
-  });
+  }, 180_000);
 
   it('leaves the database exactly as before when a publish is killed while writing', async () => {
     // A 100 000-observation release in EUDA's layout (10 000 rows of 10 values).
@@ -150,7 +150,7 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
       .releases.map((release) => release.label);
     expect(labels).not.toContain('killed');
     expect(labels.length).toBeGreaterThanOrEqual(2);
-  });
+  }, 180_000);
 
   it('leaves the database exactly as before when the hub is killed while it writes a multipart publish', async () => {
     const count = async () =>
@@ -199,5 +199,5 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     });
     expect(await count()).toEqual(before);
     expect((await db.pool.query("SELECT id FROM release WHERE label = 'killed hub'")).rows).toEqual([]);
-  });
+  }, 180_000);
 });
