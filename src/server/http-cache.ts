@@ -97,7 +97,8 @@ export function useHttpCache({ version, ttlMs, maxAgeSeconds, maxEntries = 1000 
       response.headers.set('cache-control', publicControl);
       response.headers.set('vary', 'accept');
       if (ttlMs <= 0 || cachedVersion !== state.version) return;
-      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+      const oldest = cache.keys().next();
+      if (cache.size >= maxEntries && !oldest.done) cache.delete(oldest.value);
       cache.set(state.etag, { body, contentType, expires: Date.now() + ttlMs });
     },
   };
