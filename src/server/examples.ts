@@ -123,6 +123,39 @@ query Citations {
 }`,
   },
   {
+    name: 'Wastewater: spring and autumn',
+    query: `# Oslo's cannabis week means: EUDA's spring week and the report's spring and autumn weeks
+query WastewaterCampaigns {
+  wastewater(site: ["NO007"], substance: ["CANNABIS"], from: 2024, to: 2025, statistic: [DAILY_MEAN]) {
+    year
+    campaign
+    value
+    status
+    release { id status }
+    revisions { value release { id } }
+  }
+}`,
+  },
+  {
+    name: 'People who inject drugs: two series',
+    query: `# The report's annual estimates and their 3-year moving average (both PRELIMINARY)
+query InjectingDrugUse {
+  annual: injectingDrugUseEstimates(from: 2012, to: 2024) { year series value status revisions { value release { label } } }
+  movingAverage: injectingDrugUseEstimates(series: THREE_YEAR_MOVING_AVERAGE, from: 2012, to: 2024) { year value }
+}`,
+  },
+  {
+    name: 'What the report prints that the hub does not serve',
+    query: `query ReportCoverage {
+  reportCoverage {
+    chapter
+    title(lang: EN)
+    served { description query }
+    notServed { description kind reason }
+  }
+}`,
+  },
+  {
     name: 'Sources and releases',
     query: `query Sources {
   sources {

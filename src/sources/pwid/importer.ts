@@ -115,7 +115,7 @@ function readChartSeries(dir: string, releases: Map<string, ReleaseRecord>) {
   );
   return manifest.flatMap((entry) =>
     readCsvFile(
-      join(dir, 'report-2026-charts', entry.file),
+      join(dir, entry.file),
       z.object({
         year: cell.year,
         series: cell.text,

@@ -104,7 +104,7 @@ export function readCityCharts(
     z.object({ release: releaseOf(releases), file: cell.text, figure: cell.number }),
   );
   for (const chart of manifest) {
-    const path = join(dir, 'report-2026-charts', chart.file);
+    const path = join(dir, chart.file);
     readCsvFile(path, chartRow).forEach((row, index) => {
       const line = index + 2;
       const code = (kind: string, label: string | null, column: string) => {
