@@ -44,6 +44,8 @@ function isStable(body: string): boolean {
 export function useHttpCache({ version, ttlMs, maxAgeSeconds, maxEntries = 1000 }: HttpCacheOptions): Plugin {
   const cache = new Map<string, Entry>();
   const pending = new WeakMap<Request, Pending>();
+  // Requests answered here (cache hit, 304): onResponse sees those answers too and leaves them be.
+  const answered = new WeakSet<Request>();
   const publicControl = `public, max-age=${maxAgeSeconds}`;
   let cachedVersion = '';
   return {
@@ -59,6 +61,7 @@ export function useHttpCache({ version, ttlMs, maxAgeSeconds, maxEntries = 1000 
       const headers = { etag, 'cache-control': publicControl, vary: 'accept' };
       const presented = request.headers.get('if-none-match');
       if (presented?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+        answered.add(request);
         endResponse(new Response(null, { status: 304, headers }));
         return;
       }
@@ -68,6 +71,7 @@ export function useHttpCache({ version, ttlMs, maxAgeSeconds, maxEntries = 1000 
       }
       const hit = cache.get(etag);
       if (hit && hit.expires > Date.now()) {
+        answered.add(request);
         endResponse(new Response(hit.body, { status: 200, headers: { ...headers, 'content-type': hit.contentType } }));
         return;
       }
@@ -79,7 +83,7 @@ export function useHttpCache({ version, ttlMs, maxAgeSeconds, maxEntries = 1000 
       if (state) state.query = getOperationAST(args.document, args.operationName)?.operation === 'query';
     },
     async onResponse({ request, response }) {
-      if (new URL(request.url).pathname !== '/graphql') return;
+      if (answered.has(request) || new URL(request.url).pathname !== '/graphql') return;
       const state = pending.get(request);
       const contentType = response.headers.get('content-type') ?? '';
       if (contentType.includes('text/event-stream') || contentType.includes('text/html')) return;

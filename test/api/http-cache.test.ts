@@ -57,8 +57,11 @@ describe('HTTP caching of public answers', () => {
     const etag = first.headers.get('etag')!;
     expect(await first.json()).toEqual({ data: { drugDeaths: [{ year: 2024, value: 342 }] } });
     hub.statements.length = 0;
-    expect((await get(QUERY)).status).toBe(200);
+    const cached = await get(QUERY);
+    expect(cached.status).toBe(200);
     expect(hub.statements).toEqual([]);
+    expect(cached.headers.get('etag')).toBe(etag);
+    expect(cached.headers.get('cache-control')).toBe('public, max-age=120');
 
     const announced = hub.hub.events.subscribe('release:changed').next();
     await upload(hub, { content: deathsFile([[2025, 351]]), token: await keyFor(hub, 'mortality') });
