@@ -49,6 +49,10 @@ export interface CubeQuery {
   from?: number | null;
   to?: number | null;
   asOf?: Date | null;
+  /** Cells by value (largest or smallest first) instead of by year and dimensions. */
+  order?: 'VALUE_DESC' | 'VALUE_ASC' | null;
+  /** At most this many cells, after ordering. */
+  limit?: number | null;
 }
 
 /** Every row a cube query returns carries its release and publication date. */

@@ -1,10 +1,9 @@
-import type { PrismaClient } from '../db/database.ts';
-import { Prisma } from '../db/generated/prisma/client.ts';
-import { type CubeDefinition, type CubeDimension, type CubeQuery, type CubeRow, cellColumns } from './definition.ts';
+import type pg from 'pg';
+import type { CubeDefinition, CubeDimension, CubeQuery, CubeRow } from './definition.ts';
 import { CubeQueryError, listForMessage } from './errors.ts';
 import { breakdownKey, type CubeMetadata, seriesKey } from './metadata.ts';
 
-const identifier = (name: string) => Prisma.raw(`"${name}"`);
+const identifier = (name: string) => `"${name}"`;
 
 /** The dimensions a query breaks down: listed in `by:`, filtered with codes, or without a total. */
 function brokenDown(cube: CubeDefinition, query: CubeQuery): CubeDimension[] {
@@ -76,64 +75,111 @@ export function validateCubeQuery(cube: CubeDefinition, metadata: CubeMetadata, 
 }
 
 /**
+ * Parameters of one statement: `add` returns the placeholder of a value. They go to PostgreSQL
+ * untyped, so a code compares in its column's own type (an enum, text) and the column's indexes
+ * apply; a `column::text` comparison would rule them out.
+ */
+class Parameters {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+  /** `column = $n` for one code (keeps the index order usable), `column = ANY($n)` for several. */
+  oneOf(column: string, codes: readonly string[]): string {
+    return codes.length === 1 ? `${column} = ${this.add(codes[0])}` : `${column} = ANY(${this.add([...codes])})`;
+  }
+}
+
+/** A date column as the UTC midnight it means (pg would read it in the server's time zone). */
+export const utcDate = (text: string) => new Date(`${text}T00:00:00Z`);
+
+/**
  * The cells a query asks for, each from the latest release published by `asOf` (default: now)
  * and not withdrawn by then. "Latest" and `asOf` are one code path: DISTINCT ON the cell key.
- * Where one release prints a cell in several tables, the first one stored answers.
+ * Where one release prints a cell in several tables, the first one stored answers. One statement,
+ * sent with `pg` (the hot path of every cube field: no ORM in between).
  */
 export async function selectCells<Row extends CubeRow>(
-  prisma: PrismaClient,
+  pool: pg.Pool,
   cube: CubeDefinition,
   query: CubeQuery,
 ): Promise<Row[]> {
   const by = new Set(query.by ?? []);
-  const conditions: Prisma.Sql[] = [];
+  const params = new Parameters();
+  const conditions: string[] = [];
   for (const { column } of cube.series) {
-    conditions.push(Prisma.sql`o.${identifier(column)}::text = ${query.series[column]}`);
+    conditions.push(`o.${identifier(column)} = ${params.add(query.series[column])}`);
   }
   for (const dimension of cube.dimensions) {
-    const column = Prisma.sql`o.${identifier(dimension.column)}::text`;
+    const column = `o.${identifier(dimension.column)}`;
     const codes = query.filters[dimension.argument];
-    if (codes?.length) conditions.push(Prisma.sql`${column} = ANY(${[...codes]}::text[])`);
+    if (codes?.length) conditions.push(params.oneOf(column, codes));
     else if (dimension.total === undefined) continue;
     else if (by.has(dimension.name)) {
-      if (!dimension.totalIsReference) conditions.push(Prisma.sql`${column} <> ${dimension.total}`);
-    } else conditions.push(Prisma.sql`${column} = ${dimension.total}`);
+      if (!dimension.totalIsReference) conditions.push(`${column} <> ${params.add(dimension.total)}`);
+    } else conditions.push(`${column} = ${params.add(dimension.total)}`);
   }
-  const year = Prisma.sql`o.${identifier(cube.year.column)}`;
-  if (query.from != null) conditions.push(Prisma.sql`${year} >= ${query.from}`);
-  if (query.to != null) conditions.push(Prisma.sql`${year} <= ${query.to}`);
+  const year = `o.${identifier(cube.year.column)}`;
+  if (query.from != null) conditions.push(`${year} >= ${params.add(query.from)}`);
+  if (query.to != null) conditions.push(`${year} <= ${params.add(query.to)}`);
   if (query.asOf) {
-    conditions.push(Prisma.sql`r.published_at <= ${query.asOf}::date`);
-    conditions.push(Prisma.sql`(r.withdrawn_at IS NULL OR r.withdrawn_at::date > ${query.asOf}::date)`);
+    const asOf = params.add(query.asOf.toISOString().slice(0, 10));
+    conditions.push(
+      `r.published_at <= ${asOf}::date`,
+      `(r.withdrawn_at IS NULL OR r.withdrawn_at::date > ${asOf}::date)`,
+    );
   } else {
-    conditions.push(Prisma.sql`r.withdrawn_at IS NULL`);
+    conditions.push('r.withdrawn_at IS NULL');
   }
 
-  const cellKey = cellColumns(cube).map(({ column }) => Prisma.sql`o.${identifier(column)}`);
+  // The cell key in the order the answer is sorted by (year first).
+  const keyColumns = [cube.year, ...(cube.yearFrom ? [cube.yearFrom] : []), ...cube.series, ...cube.dimensions];
+  const cellKey = keyColumns.map(({ column }) => `o.${identifier(column)}`);
   const selected = [
     ...cube.series,
     ...(cube.yearFrom ? [cube.yearFrom] : []),
     cube.year,
     ...cube.dimensions,
     ...cube.values,
-  ].map(({ column, field }) => Prisma.sql`o.${identifier(column)} AS ${identifier(field)}`);
+  ].map(({ column, field }) => `o.${identifier(column)} AS ${identifier(field)}`);
+  const byValue = query.order === 'VALUE_DESC' || query.order === 'VALUE_ASC';
   const outerOrder = [
-    cube.year,
-    ...(cube.yearFrom ? [cube.yearFrom] : []),
-    ...cube.series,
-    ...(cube.order ?? []),
-    ...cube.dimensions,
-  ].map(({ field }) => Prisma.sql`cell.${identifier(field)}`);
+    ...(byValue ? [`cell.value ${query.order === 'VALUE_DESC' ? 'DESC' : 'ASC'} NULLS LAST`] : []),
+    ...[
+      cube.year,
+      ...(cube.yearFrom ? [cube.yearFrom] : []),
+      ...cube.series,
+      ...(cube.order ?? []),
+      ...cube.dimensions,
+    ].map(({ field }) => `cell.${identifier(field)}`),
+  ];
+  const limit = query.limit != null ? `LIMIT ${params.add(Math.max(0, query.limit))}` : '';
+  const picked = `${selected.join(', ')}, o.release_id AS "releaseId", r.source_id AS "sourceId",
+        to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt"`;
+  const from = `FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
+      WHERE ${conditions.join(' AND ')}`;
+  const latestFirst = 'r.published_at DESC, r.created_at DESC, r.id DESC, o.id';
 
-  const rows = await prisma.$queryRaw<Omit<Row, 'cube'>[]>`
-    SELECT * FROM (
-      SELECT DISTINCT ON (${Prisma.join(cellKey)})
-        ${Prisma.join(selected)}, o.release_id AS "releaseId", r.source_id AS "sourceId",
-        r.published_at AS "publishedAt"
-      FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
-      WHERE ${Prisma.join(conditions, ' AND ')}
-      ORDER BY ${Prisma.join(cellKey)}, r.published_at DESC, r.created_at DESC, r.id DESC, o.id
-    ) cell
-    ORDER BY ${Prisma.join(outerOrder)}`;
-  return rows.map((row) => ({ ...row, cube }) as Row);
+  // With a LIMIT on cells in key order, the first N distinct cells are the answer: read them in
+  // index order and stop, then pick each one's latest row (one index lookup per cell). Sorting
+  // every matching row by release first would cost the whole filter, whatever N is.
+  const streamable = limit && !byValue && !cube.order?.length;
+  const sql = streamable
+    ? `SELECT cell.* FROM (
+        SELECT DISTINCT ${cellKey.join(', ')} ${from}
+        ORDER BY ${cellKey.join(', ')} ${limit}
+      ) c CROSS JOIN LATERAL (
+        SELECT ${picked} ${from}
+          AND ${keyColumns.map(({ column }) => `o.${identifier(column)} = c.${identifier(column)}`).join(' AND ')}
+        ORDER BY ${latestFirst} LIMIT 1
+      ) cell
+      ORDER BY ${outerOrder.join(', ')}`
+    : `SELECT * FROM (
+        SELECT DISTINCT ON (${cellKey.join(', ')}) ${picked} ${from}
+        ORDER BY ${cellKey.join(', ')}, ${latestFirst}
+      ) cell
+      ORDER BY ${outerOrder.join(', ')} ${limit}`;
+  const { rows } = await pool.query<Omit<Row, 'cube' | 'publishedAt'> & { publishedAt: string }>(sql, params.values);
+  return rows.map((row) => ({ ...row, publishedAt: utcDate(row.publishedAt), cube }) as unknown as Row);
 }

@@ -1,6 +1,6 @@
-import type { PrismaClient } from '../db/database.ts';
-import { Prisma } from '../db/generated/prisma/client.ts';
+import type pg from 'pg';
 import { type CubeDefinition, type CubeRow, cellColumns } from './definition.ts';
+import { utcDate } from './query.ts';
 
 /** A value the same cell had in another release. */
 export interface Revision {
@@ -12,7 +12,7 @@ export interface Revision {
   publishedAt: Date;
 }
 
-const identifier = (name: string) => Prisma.raw(`"${name}"`);
+const identifier = (name: string) => `"${name}"`;
 const cellValues = (row: CubeRow) =>
   cellColumns(row.cube).map(({ field }) => String((row as unknown as Record<string, unknown>)[field]));
 
@@ -22,28 +22,43 @@ export const revisionKey = (row: CubeRow) => `${row.cube.table}|${row.releaseId}
 /**
  * The earlier values of each row's cell: the same cell in releases published before the one
  * that answers, newest first (withdrawn releases included; their release says so). One statement
- * per cube, whatever the number of rows.
+ * per cube, whatever the number of rows. The cells are matched column by column with untyped
+ * parameters, so the cube's index on its cell columns finds them (no scan of the table).
  */
-export async function findRevisions(prisma: PrismaClient, rows: readonly CubeRow[]): Promise<Revision[][]> {
+export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[]): Promise<Revision[][]> {
   const byCube = new Map<CubeDefinition, CubeRow[]>();
   for (const row of rows) byCube.set(row.cube, [...(byCube.get(row.cube) ?? []), row]);
   const found = new Map<string, Revision[]>();
   for (const [cube, group] of byCube) {
-    const columns = cellColumns(cube);
-    const cell = Prisma.join(columns.map(({ column }) => Prisma.sql`o.${identifier(column)}::text`));
-    const tuples = group.map((row) => Prisma.sql`(${Prisma.join(cellValues(row))})`);
+    const columns = cellColumns(cube).map(({ column }) => `o.${identifier(column)}`);
+    const values: unknown[] = [];
+    const cells = new Map(group.map((row) => [cellValues(row).join('|'), row as unknown as Record<string, unknown>]));
+    const tuples = [...cells.values()].map(
+      (row) =>
+        `(${cellColumns(cube)
+          .map(({ field }, index) => {
+            if (row[field] == null) return `${columns[index]} IS NULL`;
+            values.push(row[field]);
+            return `${columns[index]} = $${values.length}`;
+          })
+          .join(' AND ')})`,
+    );
     // The column the cube serves as `value` (people who inject drugs store it as `estimate`).
     const value = cube.values.find(({ field }) => field === 'value')?.column ?? 'value';
-    const revisions = await prisma.$queryRaw<(Revision & { cell: string[] })[]>`
-      SELECT ARRAY[${cell}] AS cell,
+    const { rows: revisions } = await pool.query<
+      Omit<Revision, 'publishedAt'> & { cell: string[]; publishedAt: string }
+    >(
+      `SELECT ARRAY[${columns.map((column) => `${column}::text`).join(', ')}] AS cell,
              o.${identifier(value)} AS value, o.status::text AS status, o.qualifier::text AS qualifier, o.reference,
-             o.release_id AS "releaseId", r.published_at AS "publishedAt"
+             o.release_id AS "releaseId", to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt"
       FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
-      WHERE (${cell}) IN (${Prisma.join(tuples)})
-      ORDER BY r.published_at DESC, r.created_at DESC`;
-    for (const revision of revisions) {
-      const key = `${cube.table}|${revision.cell.join('|')}`;
-      found.set(key, [...(found.get(key) ?? []), revision]);
+      WHERE ${tuples.join(' OR ')}
+      ORDER BY r.published_at DESC, r.created_at DESC`,
+      values,
+    );
+    for (const { cell, publishedAt, ...revision } of revisions) {
+      const key = `${cube.table}|${cell.join('|')}`;
+      found.set(key, [...(found.get(key) ?? []), { ...revision, publishedAt: utcDate(publishedAt) }]);
     }
   }
   return rows.map((row) =>

@@ -8,8 +8,8 @@ import { type ChannelHandlers, type Listener, listenOnDedicatedConnection } from
 
 export type { PrismaClient };
 
-/** Called with the text of every SQL statement sent to the database (tests count them). */
-export type StatementListener = (sql: string) => void;
+/** Called with the text and parameters of every SQL statement sent (tests count and EXPLAIN them). */
+export type StatementListener = (sql: string, values?: readonly unknown[]) => void;
 
 export interface Database {
   kind: 'embedded' | 'postgres';
@@ -80,8 +80,12 @@ function recordStatements(pool: pg.Pool, listener: StatementListener): void {
     const target = client as unknown as { query: (...args: unknown[]) => unknown };
     const send = target.query.bind(client);
     target.query = (...args: unknown[]) => {
-      const [statement] = args;
-      listener(typeof statement === 'string' ? statement : String((statement as { text?: string }).text));
+      const [statement, values] = args;
+      if (typeof statement === 'string') listener(statement, Array.isArray(values) ? values : undefined);
+      else {
+        const config = statement as { text?: string; values?: unknown[] };
+        listener(String(config.text), config.values ?? (Array.isArray(values) ? values : undefined));
+      }
       return send(...args);
     };
   });

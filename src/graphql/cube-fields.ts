@@ -14,7 +14,7 @@ export async function queryCube<Row extends CubeRow>(
   } catch (error) {
     throw asUserError(error);
   }
-  return selectCells<Row>(ctx.prisma, cube, query);
+  return selectCells<Row>(ctx.db.pool, cube, query);
 }
 
 /** Parents are keyed by their codes in a dimension: a region's code, the death causes of a substance. */
@@ -50,7 +50,7 @@ export function loadByParent<Row extends CubeRow, Args, Out>(
       }
     });
     const wanted = [...new Set(parents.filter((codes, index) => codes.length && !refused[index]).flat())];
-    const rows = wanted.length ? await selectCells<Row>(ctx.prisma, cube, withCodes(query, argument, wanted)) : [];
+    const rows = wanted.length ? await selectCells<Row>(ctx.db.pool, cube, withCodes(query, argument, wanted)) : [];
     return parents.map((codes, index) => {
       const ofParent = new Set(codes);
       return (

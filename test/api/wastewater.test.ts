@@ -133,6 +133,16 @@ describe('wastewater', () => {
     expect(wastewaterAggregates[0]).toEqual({ year: 2011, value: 340.93358925, metabolite: { code: 'cocaine' } });
   });
 
+  it('gives with `first: N` the first N cells of the whole answer, each from its latest release', async () => {
+    const fields = 'year site { code } statistic value release { id }';
+    const all = await data<{ wastewater: unknown[] }>(`{ wastewater(country: ["NO", "SE"]) { ${fields} } }`);
+    const first = await data<{ wastewater: unknown[] }>(
+      `{ wastewater(country: ["NO", "SE"], first: 25) { ${fields} } }`,
+    );
+    expect(all.wastewater.length).toBeGreaterThan(25);
+    expect(first.wastewater).toEqual(all.wastewater.slice(0, 25));
+  });
+
   it('names the valid codes for an unknown country', async () => {
     const response = await hub.query('{ wastewater(country: ["XX"]) { value } }');
     expect(response.errors![0]!.extensions?.code).toBe('UNKNOWN_CODE');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type Database, openDatabase } from '../../src/db/database.ts';
+import { type Database, openDatabase, type StatementListener } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { loadBundledData } from '../../src/publishing/bundled.ts';
 import { createHub, type Hub, type HubOptions } from '../../src/server/yoga.ts';
@@ -31,7 +31,7 @@ export interface TestHub {
  * (dropped on close), or else a new embedded database in a temporary directory.
  */
 export async function openTestDatabase(
-  onStatement?: (sql: string) => void,
+  onStatement?: StatementListener,
 ): Promise<{ db: Database; drop(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {

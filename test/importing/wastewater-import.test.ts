@@ -118,5 +118,12 @@ describe('re-importing', () => {
     expect((await query(', asOf: "2025-12-31"')).data!.wastewater).toEqual([
       { value: 15.53, release: { id: 'wastewater-euda-2025' } },
     ]);
+    // `first: N` reads cells in key order and stops: each cell still answers from its latest release.
+    expect((await query(', first: 1')).data!.wastewater).toEqual([
+      { value: 15.99, release: { id: 'wastewater-euda-2026' } },
+    ]);
+    expect((await query(', asOf: "2025-12-31", first: 1')).data!.wastewater).toEqual([
+      { value: 15.53, release: { id: 'wastewater-euda-2025' } },
+    ]);
   });
 });

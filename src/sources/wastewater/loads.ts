@@ -165,8 +165,16 @@ builder.queryFields((t) => ({
     description:
       "Drug loads in wastewater (EUDA/SCORE; for Bergen, Oslo and Trondheim also the report's spring and autumn weeks), mg per 1000 inhabitants per day. Site, country, substance, campaign and year are always broken down (filters narrow them); statistic defaults to DAILY_MEAN. Rank cities with `orderBy: VALUE_DESC, first: 10`.",
     args: loadArgs,
+    // Order and length go to SQL here (one list): a top 10 reads what the index gives, not every cell.
     resolve: async (_root, args, ctx) =>
-      present(await queryCube<LoadRow>(ctx, wastewaterCube, toCubeQuery(args)), args),
+      present(
+        await queryCube<LoadRow>(ctx, wastewaterCube, {
+          ...toCubeQuery(args),
+          order: args.orderBy === 'VALUE_DESC' || args.orderBy === 'VALUE_ASC' ? args.orderBy : null,
+          limit: args.first,
+        }),
+        args,
+      ),
   }),
 }));
 
