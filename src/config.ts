@@ -13,6 +13,10 @@ const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   /** Connections to PostgreSQL. The embedded database always uses exactly one (see docs/DESIGN.md). */
   DB_POOL_MAX: positiveInt(10),
+  /** Longest one SQL statement may run on PostgreSQL (ms); 0 means no limit. PGlite cannot enforce it. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Longest one GraphQL request may execute (ms) before it is answered with REQUEST_TIMEOUT; 0 means no limit. */
+  REQUEST_TIME_LIMIT_MS: z.coerce.number().int().min(0).default(30_000),
   MAX_QUERY_DEPTH: positiveInt(10),
   MAX_ALIASES: positiveInt(30),
   MAX_TOKENS: positiveInt(2000),

@@ -20,6 +20,7 @@ const db = await openDatabase({
   url: config.DATABASE_URL,
   dataDir: config.DATA_DIR,
   poolMax: config.DB_POOL_MAX,
+  statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
 }).catch((error: Error) => {
   if (!(error instanceof FolderInUseError)) throw error;
   console.error(`[rusdata] cannot start: ${error.message}`);

@@ -30,6 +30,8 @@ export interface DatabaseOptions {
   poolMax: number;
   /** Who opens the embedded folder, as the lock file tells others (default hub). */
   role?: LockHolder['role'];
+  /** Longest a statement may run on PostgreSQL (ms; 0 or unset: no limit). PGlite has no timer to enforce it. */
+  statementTimeoutMs?: number;
   onStatement?: StatementListener;
 }
 
@@ -42,6 +44,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const pool = new pg.Pool({
     connectionString,
     max: embedded ? 1 : options.poolMax,
+    // Sent when each connection starts (no extra statement); a runaway query fails with 57014.
+    statement_timeout: options.statementTimeoutMs || undefined,
     onConnect: embedded
       ? async (client) => {
           client.on('notification', (message) => channels.get(message.channel)?.onNotification(message.payload ?? ''));

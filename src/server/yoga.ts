@@ -16,6 +16,7 @@ import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 import { useExplorer } from './explore/routes.ts';
 import { useHttpCache } from './http-cache.ts';
+import { useRequestTimeLimit } from './time-limit.ts';
 
 export type HubLimits = Pick<
   Config,
@@ -26,6 +27,7 @@ export type HubLimits = Pick<
   | 'MAX_UPLOAD_BYTES'
   | 'RESPONSE_CACHE_TTL_MS'
   | 'CACHE_MAX_AGE_SECONDS'
+  | 'REQUEST_TIME_LIMIT_MS'
 >;
 
 export const DEFAULT_LIMITS: HubLimits = {
@@ -36,6 +38,7 @@ export const DEFAULT_LIMITS: HubLimits = {
   MAX_UPLOAD_BYTES: 50_000_000,
   RESPONSE_CACHE_TTL_MS: 300_000,
   CACHE_MAX_AGE_SECONDS: 60,
+  REQUEST_TIME_LIMIT_MS: 30_000,
 };
 
 export interface HubOptions {
@@ -102,6 +105,7 @@ export function createHub(
         ttlMs: limits.RESPONSE_CACHE_TTL_MS,
         maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
       }),
+      useRequestTimeLimit(limits.REQUEST_TIME_LIMIT_MS),
       // Automatic persisted queries in Apollo's convention (a sha256Hash in extensions.persistedQuery).
       useAPQ({ store: createInMemoryAPQStore({ max: 10_000, ttl: 24 * 3600_000 }) }),
       EnvelopArmorPlugin({
