@@ -178,10 +178,19 @@ describe('downloads: /data/X.csv and /data/X.json', () => {
     const first = await get('/data/drugDeaths.csv?from=2024&to=2024&by=REGION');
     const etag = first.headers.get('etag');
     expect(etag).toBeTruthy();
-    expect(first.headers.get('cache-control')).toContain('public');
     const again = await get('/data/drugDeaths.csv?from=2024&to=2024&by=REGION', { 'if-none-match': etag! });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
+  });
+
+  it('a download gets the Cache-Control of a GraphQL answer', async () => {
+    const download = await get('/data/drugDeaths.csv?from=2024&to=2024');
+    const answer = await hub.hub.fetch('http://rusdata.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query: '{ drugDeaths(from: 2024, to: 2024) { value } }' }),
+    });
+    expect(download.headers.get('cache-control')).toBe(answer.headers.get('cache-control'));
   });
 
   it('a release changes the ETag of a download whose answer it changes', async () => {

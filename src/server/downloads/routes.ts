@@ -113,9 +113,9 @@ function tagsFor(header: string | null, format: string): string | undefined {
 
 function cacheHeaders(answer: Response, format: string): Record<string, string> {
   const etag = answer.headers.get('etag');
-  const headers: Record<string, string> = {
-    'cache-control': answer.headers.get('cache-control') ?? 'public, max-age=0, must-revalidate',
-  };
+  const headers: Record<string, string> = {};
+  const control = answer.headers.get('cache-control');
+  if (control) headers['cache-control'] = control;
   if (etag) headers.etag = marked(etag, format);
   return headers;
 }
