@@ -52,6 +52,20 @@ describe('HTTP caching of public answers', () => {
     expect(response.headers.get('etag')).toBeNull();
   });
 
+  it('keeps a repeated answer (served from the cache) and a 304 public, with the same ETag', async () => {
+    const first = await post({ query: '{ drugDeaths(from: 2023, to: 2024) { year value } }' });
+    const repeated = await post({ query: '{ drugDeaths(from: 2023, to: 2024) { year value } }' });
+    const revalidated = await post(
+      { query: '{ drugDeaths(from: 2023, to: 2024) { year value } }' },
+      { 'if-none-match': first.headers.get('etag')! },
+    );
+    expect(first.headers.get('cache-control')).toBe('public, max-age=120');
+    expect(repeated.headers.get('cache-control')).toBe('public, max-age=120');
+    expect(repeated.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('cache-control')).toBe('public, max-age=120');
+  });
+
   it('serves a repeated query from the cache without SQL, and a release changes its ETag and answer', async () => {
     const first = await get(QUERY);
     const etag = first.headers.get('etag')!;
