@@ -47,7 +47,7 @@ builder.queryFields((t) => ({
       }),
     },
     resolve: async (query, _root, args, ctx) => {
-      const year = args.validIn ?? new Date().getUTCFullYear();
+      const year = args.validIn ?? ctx.now().getUTCFullYear();
       return ctx.prisma.region.findMany({
         ...query,
         where: {

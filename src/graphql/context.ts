@@ -10,4 +10,6 @@ export interface Context {
   prisma: PrismaClient;
   db: Database;
   cubes: CubeMetadataCache;
+  /** The time the request is answered at (e.g. the default year of `regions`); tests fix it. */
+  now(): Date;
 }

@@ -45,6 +45,8 @@ export interface HubOptions {
   limits?: HubLimits;
   /** Release events from PostgreSQL (LISTEN/NOTIFY); created on `db` when not given. */
   events?: ReleaseEvents;
+  /** The clock resolvers read (default: the system's); tests pass a fixed one. */
+  clock?: () => Date;
 }
 
 /**
@@ -53,7 +55,7 @@ export interface HubOptions {
  */
 export function createHub(
   db: Database,
-  { limits = DEFAULT_LIMITS, events = createReleaseEvents(db) }: HubOptions = {},
+  { limits = DEFAULT_LIMITS, events = createReleaseEvents(db), clock = () => new Date() }: HubOptions = {},
 ) {
   const cubes = new CubeMetadataCache(db.prisma);
   const migrations = readMigrations();
@@ -73,6 +75,7 @@ export function createHub(
         prisma: db.prisma,
         db,
         cubes,
+        now: clock,
         events,
         sources: sourceModules,
         maxUploadBytes: limits.MAX_UPLOAD_BYTES,

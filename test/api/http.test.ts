@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_OPERATIONS } from '../../src/server/examples.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 let hub: TestHub;
@@ -35,17 +34,6 @@ describe('HTTP routes', () => {
     expect(html).not.toMatch(/<link[^>]+href="https?:/);
     expect(html).toContain('DeathsByCounty');
   });
-});
-
-describe('example operations', () => {
-  for (const example of EXAMPLE_OPERATIONS) {
-    it(`"${example.name}" runs without errors and returns data`, async () => {
-      const response = await hub.query(example.query);
-      expect(response.errors).toBeUndefined();
-      const [firstField] = Object.values(response.data ?? {});
-      expect(Array.isArray(firstField) ? firstField.length : firstField).toBeTruthy();
-    });
-  }
 });
 
 describe('GraphQL over HTTP: GET', () => {
