@@ -148,7 +148,7 @@ const EXPECTED: Record<string, (data: Answer) => void> = {
   'Sources and releases': (data) => {
     const sources = rows(data, 'sources');
     expect(sources.map((s) => s.id)).toEqual(['mortality', 'pwid', 'survey', 'wastewater']);
-    expect((sources[0]?.releases as Row[])[0]).toEqual({
+    expect((sources[0]?.releases as Row[] | undefined)?.[0]).toEqual({
       id: 'mortality-report-2025',
       label: 'Tall om illegale rusmidler',
       status: 'FINAL',
