@@ -145,6 +145,36 @@ const EXPECTED: Record<string, (data: Answer) => void> = {
       },
     });
   },
+  'Wastewater: spring and autumn': (data) => {
+    expect(rows(data, 'wastewater').map((r) => [r.year, r.campaign, r.value, r.status])).toEqual([
+      [2024, 'SPRING', 163.11, 'NORMAL'],
+      [2024, 'AUTUMN', 148, 'PROVISIONAL'],
+      [2025, 'SPRING', 140, 'PROVISIONAL'],
+      [2025, 'AUTUMN', 142, 'PROVISIONAL'],
+    ]);
+    expect(rows(data, 'wastewater')[0]).toMatchObject({ release: { id: 'wastewater-euda-2025', status: 'FINAL' } });
+  },
+  'People who inject drugs: two series': (data) => {
+    expect(rows(data, 'annual').map((r) => r.value)).toEqual([
+      ...[11152, 10649, 11709, 12427, 11681, 10531, 11779],
+      ...[10933, 13449, 10249, 13864, 16136, 12979],
+    ]);
+    expect(rows(data, 'movingAverage').map((r) => r.value)).toEqual([
+      ...[11314, 11091, 11170, 11595, 11939, 11546, 11330],
+      ...[11081, 12054, 11544, 12521, 13416, 14326],
+    ]);
+    expect(rows(data, 'annual')[0]).toMatchObject({ year: 2012, revisions: [{ value: 8400 }] });
+  },
+  'What the report prints that the hub does not serve': (data) => {
+    const chapters = rows(data, 'reportCoverage');
+    expect(chapters.map((c) => c.chapter)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(chapters[0]).toMatchObject({
+      title: 'Introduction and main messages',
+      served: expect.arrayContaining([
+        expect.objectContaining({ description: 'Deaths 2024 and 2023 (342, 391), as in the main messages' }),
+      ]),
+    });
+  },
   'Sources and releases': (data) => {
     const sources = rows(data, 'sources');
     expect(sources.map((s) => s.id)).toEqual(['mortality', 'pwid', 'survey', 'wastewater']);
