@@ -39,7 +39,8 @@ function isStable(body: string): boolean {
  * release changes it. A repeated request is answered here, in `onRequest`, before Yoga parses,
  * validates or executes anything: from the memory cache, or with 304 when `If-None-Match` names
  * the current ETag. Only answers to queries are kept; requests with an API key are never
- * cached (`private, no-store`).
+ * cached (`private, no-store`). Not @graphql-yoga/plugin-response-cache: it answers only after
+ * parsing and validation, and sets no ETag that replicas agree on.
  */
 export function useHttpCache({ version, ttlMs, maxAgeSeconds, maxEntries = 1000 }: HttpCacheOptions): Plugin {
   const cache = new Map<string, Entry>();
