@@ -56,13 +56,14 @@ const statementKey = (figure: number, city: string, period: string, weekday: str
   [figure, city, period, weekday ?? ''].join('|');
 
 /**
- * A chart value that only rounds an earlier release's value is not a revision: the page rounded
- * to whole numbers, so a value within half a unit of the earlier one adds nothing to it.
+ * A chart value that only rounds an earlier release's value is not a revision: the page prints
+ * whole numbers, rounded or cut off (Bergen cocaine 515 for EUDA's 515.61), so a value less than
+ * one unit from the earlier one adds nothing to it.
  */
 export function onlyRounds(chart: number | null, earlier: EarlierValue | undefined): boolean {
   if (earlier === undefined) return false;
   if (chart === null || earlier.value === null) return chart === earlier.value;
-  return Math.abs(chart - earlier.value) <= 0.5 + 1e-9;
+  return Math.abs(chart - earlier.value) < 1;
 }
 
 /**
