@@ -69,6 +69,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         await pool.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
         await handlers.onListening();
       })();
+      // A database closed before LISTEN went through rejects `ready`: whoever awaits it hears of
+      // it (main.ts does); a hub closed early in a test must not leave an unhandled rejection.
+      ready.catch(() => {});
       return { ready, close: async () => void channels.delete(channel) };
     },
     async close() {
