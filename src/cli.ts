@@ -98,16 +98,17 @@ function showProgress(written: number, total: number): void {
 
 /** Hands the command to the hub that owns the embedded database, and prints what it reports. */
 async function sendToHub(control: ControlEndpoint, command: CliCommand): Promise<string> {
+  const stopped = new Error('the running hub stopped before it answered; check whether the command took effect.');
+  // A hub busy writing may not even send its headers before it dies: that, too, is "stopped".
   const response = await fetch(control.url, {
     method: 'POST',
     headers: { authorization: `Bearer ${control.secret}`, 'content-type': 'application/json' },
     body: JSON.stringify({ command, actor }),
-  });
+  }).catch(() => Promise.reject(stopped));
   if (!response.ok || !response.body) throw new Error(`the running hub refused the command (HTTP ${response.status}).`);
   const decoder = new TextDecoder();
   let buffer = '';
   const reader = response.body.getReader();
-  const stopped = new Error('the running hub stopped before it answered; check whether the command took effect.');
   const read = () => reader.read().catch(() => Promise.reject(stopped));
   for (let chunk = await read(); !chunk.done; chunk = await read()) {
     buffer += decoder.decode(chunk.value, { stream: true });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { type LockHolder, lockFileOf, readLockHolder } from '../../src/db/folder-lock.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
 import { largeEudaFile } from '../helpers/fixtures.ts';
 import {
   DEATHS_2024_2025,
@@ -37,6 +38,32 @@ const publishArgs = (file: string, label: string, publishedAt: string) => [
   publishedAt,
 ];
 
+/**
+ * On a quiet machine PGlite stores 100 000 rows in well under a second, faster than a kill can
+ * follow the first progress line. A row trigger that burns a little CPU (about 0.3 ms a row) on
+ * the made-up years of big.csv makes its publish take seconds, so the kill lands mid-write; the
+ * bundled data (real years) is not slowed.
+ */
+/** How long after a publish starts its (slowed) write is surely under way and not yet done. */
+const WRITE_UNDER_WAY_MS = 8000;
+
+async function slowDownMadeUpYears(dataDir: string): Promise<void> {
+  const db = await openDatabase({ dataDir, poolMax: 1, role: 'cli' });
+  try {
+    await applyMigrations(db.pool);
+    await db.pool.query(
+      'CREATE FUNCTION test_slow_row() RETURNS trigger LANGUAGE plpgsql AS ' +
+        '$$ BEGIN PERFORM count(*) FROM generate_series(1, 1000); RETURN NEW; END $$',
+    );
+    await db.pool.query(
+      'CREATE TRIGGER test_slow_made_up_years BEFORE INSERT ON wastewater_observation ' +
+        'FOR EACH ROW WHEN (NEW.year < 1990) EXECUTE FUNCTION test_slow_row()',
+    );
+  } finally {
+    await db.close();
+  }
+}
+
 describe.runIf(embedded)('hub and CLI processes on one embedded data folder', () => {
   let dir: string;
   let dataDir: string;
@@ -66,6 +93,7 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
     writeFileSync(join(dir, 'deaths-2025.csv'), DEATHS_2025);
     // 100 000 observations in EUDA's layout, at made-up years from 1000 (test data only).
     writeFileSync(join(dir, 'big.csv'), largeEudaFile(10_000));
+    await slowDownMadeUpYears(dataDir);
     hub = await startHubProcess(env);
     processes.push(hub);
   });
@@ -110,7 +138,10 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
   it('keeps no partial release when the hub is killed with -9 in the middle of a publish', async () => {
     const cli = startScript('src/cli.ts', publishArgs(join(dir, 'big.csv'), 'killed hub', '2026-11-02'), env);
     processes.push(cli);
-    await waitFor(cli, /writing \d{4,}\/100000/, 120_000); // the hub is well into the writes
+    // PGlite runs in the hub's own thread, so progress lines only leave it after the write: kill by
+    // time instead, well inside the slowed write (parsing takes a second or two, the write 15 s+).
+    await waitFor(cli, /handing the command to it/, 120_000);
+    await new Promise((resolve) => setTimeout(resolve, WRITE_UNDER_WAY_MS));
     hub.kill('SIGKILL');
     await new Promise((resolve) => cli.child.once('exit', resolve));
     expect(cli.output(), 'the publish must have been killed before it finished').not.toContain('published release');
@@ -122,7 +153,8 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
   it('keeps no partial release when the CLI that owns the folder is killed with -9 in the middle of a publish', async () => {
     const cli = startScript('src/cli.ts', publishArgs(join(dir, 'big.csv'), 'killed cli', '2026-11-03'), env);
     processes.push(cli);
-    await waitFor(cli, /writing \d{4,}\/100000/, 120_000);
+    await within(120_000, async () => readLockHolder(dataDir)?.role === 'cli');
+    await new Promise((resolve) => setTimeout(resolve, WRITE_UNDER_WAY_MS));
     cli.kill('SIGKILL');
     await new Promise((resolve) => cli.child.once('exit', resolve));
     expect(cli.output()).not.toContain('published release');
