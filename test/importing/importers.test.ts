@@ -97,6 +97,33 @@ describe('survey importer', () => {
     expect(() => readSurveyReleases(dir)).toThrow(/line 2, column "raw_grp": "Noen ganger" is not in labels\.csv/);
   });
 
+  it('reads a new release of chart data from a row in releases.csv and rows in charts.csv alone', () => {
+    const dir = copyOf(SURVEY_DATA_DIR);
+    const release = 'survey-report-2027-charts';
+    const releases = readFileSync(join(dir, 'releases.csv'), 'utf8');
+    writeFileSync(
+      join(dir, 'releases.csv'),
+      `${releases.trimEnd()}\n${release},Test release,FINAL,2027-02-01,DAY,Helsedirektoratet,,\n`,
+    );
+    const manifest = readFileSync(join(dir, 'charts.csv'), 'utf8').trimEnd().split('\n');
+    const fig4 = manifest.find((line) => line.includes('r2026_04_fig04'))!;
+    writeFileSync(join(dir, 'charts.csv'), `${[...manifest, fig4.replace(/^[^,]*/, release)].join('\n')}\n`);
+    const bundle = readSurveyReleases(dir).find((b) => b.release.id === release)!;
+    const prevalence = bundle.observations.find((table) => table.table === 'survey_prevalence')!;
+    expect(prevalence.rows.length).toBeGreaterThan(0);
+    // A FINAL release's chart values are NORMAL, a PRELIMINARY one's PROVISIONAL.
+    const status = prevalence.columns.indexOf('status');
+    expect(new Set(prevalence.rows.map((row) => row[status]))).toEqual(new Set(['NORMAL']));
+  });
+
+  it('rejects a chart whose release is not in releases.csv', () => {
+    const dir = copyOf(SURVEY_DATA_DIR);
+    editLine(join(dir, 'charts.csv'), 2, 'survey-report-2026-charts', 'survey-report-2099-charts');
+    expect(() => readSurveyReleases(dir)).toThrow(
+      /charts\.csv, line 2, column "release": not a release id listed in releases\.csv/,
+    );
+  });
+
   it('rejects a negative count', () => {
     const dir = copyOf(SURVEY_DATA_DIR);
     editLine(join(dir, 'charts', 'r2026_04_fig04_utvikling-i-cannabis-2013-2025.csv'), 2, ',1784,411,', ',1784,-411,');

@@ -3,26 +3,32 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { cell, InputFileError, readCsvFile } from '../../importing/csv.ts';
+import { releaseOf } from '../../importing/source-files.ts';
+import type { ReleaseRecord } from '../../importing/source-module.ts';
 
 // Reads the chart-data layout of the report's web page: one CSV per chart, a row per chart
-// point, with `raw_*` columns that differ by chart. charts.csv says, per file, where each
-// dimension comes from: a fixed code, or `column:<name>` mapped through labels.csv.
+// point, with `raw_*` columns that differ by chart. charts.csv says, per file, the release it
+// belongs to and where each dimension comes from: a fixed code, or `column:<name>` mapped
+// through labels.csv.
 
-const manifestRow = z.object({
-  file: cell.text,
-  kind: cell.oneOf(['PREVALENCE', 'TREND', 'DEBUT_AGE', 'USE_FREQUENCY']),
-  figure: cell.text,
-  year: cell.text,
-  substance: cell.text,
-  recall: cell.text,
-  sex: cell.text,
-  age_group: cell.text,
-});
+const manifestRow = (releases: Map<string, ReleaseRecord>) =>
+  z.object({
+    release: releaseOf(releases),
+    file: cell.text,
+    kind: cell.oneOf(['PREVALENCE', 'TREND', 'DEBUT_AGE', 'USE_FREQUENCY']),
+    figure: cell.text,
+    year: cell.text,
+    substance: cell.text,
+    recall: cell.text,
+    sex: cell.text,
+    age_group: cell.text,
+  });
 
-export type ChartManifestEntry = z.infer<typeof manifestRow>;
+export type ChartManifestEntry = z.infer<ReturnType<typeof manifestRow>>;
 
-export function readChartManifest(dir: string): ChartManifestEntry[] {
-  return readCsvFile(join(dir, 'charts.csv'), manifestRow);
+/** Reads charts.csv; each chart's release must be listed in releases.csv. */
+export function readChartManifest(dir: string, releases: Map<string, ReleaseRecord>): ChartManifestEntry[] {
+  return readCsvFile(join(dir, 'charts.csv'), manifestRow(releases));
 }
 
 export function readLabels(dir: string): Map<string, string> {

@@ -1,6 +1,7 @@
 import type { SourceModule } from '../../importing/source-module.ts';
-import { parseSurveyUpload, readSurveyReleases, readSurveySource, SURVEY_UPLOAD_LAYOUT } from './importer.ts';
+import { readSurveyReleases, readSurveySource } from './importer.ts';
 import { TABLES } from './tables.ts';
+import { parseSurveyUpload, SURVEY_UPLOAD_LAYOUT } from './upload.ts';
 
 /** Rus- og tobakksundersøkelsen (SSB): prevalence with uncertainty, distributions among users, trend tests, method. */
 export const source: SourceModule = {

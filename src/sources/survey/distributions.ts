@@ -5,8 +5,8 @@ import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, labelled, Sex } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
+import type { DISTRIBUTIONS } from './cells.ts';
 import { distributionCube } from './cubes.ts';
-import type { DISTRIBUTIONS } from './importer.ts';
 
 interface DistributionRow extends CubeRow, ObservationShape {
   distribution: (typeof DISTRIBUTIONS)[number];
