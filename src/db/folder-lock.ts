@@ -22,7 +22,9 @@ export class FolderInUseError extends Error {
     readonly holder: LockHolder,
   ) {
     super(
-      `the data folder ${dataDir} is in use by process ${holder.pid} (${holder.role === 'hub' ? 'a hub, npm start' : 'the CLI, npm run cli'}, since ${holder.startedAt}); only one process may open the embedded database. Stop that process, or set DATA_DIR to another folder.`,
+      `the data folder ${dataDir} is in use by process ${holder.pid} (${holder.role === 'hub' ? 'a hub, npm start' : 'the CLI, npm run cli'}, ` +
+        `since ${holder.startedAt}); only one process may open the embedded database. Stop that process, ` +
+        `or set DATA_DIR to another folder.`,
     );
   }
 }

@@ -92,7 +92,8 @@ function assertIntact(migration: Migration, applied: AppliedRow): void {
   }
   if (applied.checksum !== migration.checksum) {
     throw new Error(
-      `Migration ${migration.name} was modified after it was applied (checksum ${applied.checksum} in the database, ${migration.checksum} on disk). Add a new migration instead of editing an applied one.`,
+      `Migration ${migration.name} was modified after it was applied (checksum ${applied.checksum} in ` +
+        `the database, ${migration.checksum} on disk). Add a new migration instead of editing an applied one.`,
     );
   }
 }

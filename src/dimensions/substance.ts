@@ -8,7 +8,8 @@ export const substancesByCode = byCode((codes, ctx) =>
 
 export const SubstanceType = builder.prismaObject('Substance', {
   description:
-    'One substance taxonomy across sources: the survey asks about it, deaths are grouped by it, wastewater measures it. Sources add their own fields (prevalence, drugDeaths, wastewater).',
+    'One substance taxonomy across sources: the survey asks about it, deaths are grouped by it, wastewater ' +
+    'measures it. Sources add their own fields (prevalence, drugDeaths, wastewater).',
   fields: (t) => ({
     code: t.exposeID('code', { description: 'Stable code, e.g. CANNABIS, COCAINE, AMPHETAMINES.' }),
     name: t.string({

@@ -66,7 +66,8 @@ export const ValueStatus = builder.enumType(enums.ValueStatus, {
     MISSING: { description: 'Not available (e.g. no sample that day); value is null.' },
     DOUBTFUL: {
       description:
-        'Printed by the source but doubtful (e.g. one composite sample copied to several days); the note says why. Leave these out where only sound measurements will do.',
+        'Printed by the source but doubtful (e.g. one composite sample copied to several days); the note ' +
+        'says why. Leave these out where only sound measurements will do.',
     },
   } as const,
 });
@@ -104,4 +105,7 @@ export const Qualifier = builder.enumType(enums.Qualifier, {
  * with that placeholder: one rule for every source.
  */
 export const AS_OF_DESCRIPTION =
-  'Answer as published on this date (default: the latest releases, withdrawn ones left out). A release counts from its publishedAt. Where its day is not known (Release.publishedAtPrecision), publishedAt is a placeholder: the 1st of the month (MONTH), 1 January (YEAR), or 1 January of the year after its latest data (UNKNOWN); asOf compares with that placeholder, so such a release counts as published from then.';
+  'Answer as published on this date (default: the latest releases, withdrawn ones left out). A release ' +
+  'counts from its publishedAt. Where its day is not known (Release.publishedAtPrecision), publishedAt ' +
+  'is a placeholder: the 1st of the month (MONTH), 1 January (YEAR), or 1 January of the year after its ' +
+  'latest data (UNKNOWN); asOf compares with that placeholder, so such a release counts as published from then.';

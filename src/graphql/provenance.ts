@@ -52,7 +52,8 @@ export const SourceType = builder.prismaObject('Source', {
     licence: t.exposeString('licence', {
       nullable: true,
       description:
-        'The licence the publisher states for the data (e.g. "CC BY 4.0"); null where the stored material states none (reuse then follows the publisher\'s terms; credit it as `attribution` says).',
+        'The licence the publisher states for the data (e.g. "CC BY 4.0"); null where the stored material ' +
+        "states none (reuse then follows the publisher's terms; credit it as `attribution` says).",
     }),
     licenceUrl: t.exposeString('licenceUrl', { nullable: true, description: 'The text of the licence.' }),
     attribution: t.exposeString('attribution', {
@@ -97,13 +98,15 @@ export const ReleaseType = builder.prismaObject('Release', {
     publishedAtPrecision: t.expose('publishedAtPrecision', {
       type: DatePrecision,
       description:
-        'How precisely publishedAt is known. Unless DAY, publishedAt is a placeholder (see DatePrecision) and every asOf argument compares with that placeholder.',
+        'How precisely publishedAt is known. Unless DAY, publishedAt is a placeholder (see DatePrecision) ' +
+        'and every asOf argument compares with that placeholder.',
     }),
     publisher: t.exposeString('publisher', { description: 'Who published it.' }),
     url: t.exposeString('url', { nullable: true, description: 'Where it was published.' }),
     citation: t.string({
       description:
-        'A reference to paste into a paper: publisher, year, title and URL, e.g. "Helsedirektoratet (2025). Tall om illegale rusmidler. https://...". The year is "n.d." where the publication date is unknown.',
+        'A reference to paste into a paper: publisher, year, title and URL, e.g. "Helsedirektoratet (2025). ' +
+        'Tall om illegale rusmidler. https://...". The year is "n.d." where the publication date is unknown.',
       resolve: (release) => citation(release),
     }),
     note: t.exposeString('note', {

@@ -61,7 +61,9 @@ builder.mutationFields((t) => ({
   publishRelease: t.field({
     type: PublishResultType,
     description:
-      "Publishes a new release of a source from a file in the source's own layout (multipart upload). The file is validated completely, then written in one transaction; the same input twice (same Idempotency-Key header or same content) returns the first result. Needs an API key with the source in its scopes.",
+      "Publishes a new release of a source from a file in the source's own layout (multipart upload). " +
+      'The file is validated completely, then written in one transaction; the same input twice (same ' +
+      'Idempotency-Key header or same content) returns the first result. Needs an API key with the source in its scopes.',
     args: {
       source: t.arg.id({ required: true, description: 'The source: mortality, wastewater, ...' }),
       file: t.arg({ type: 'File', required: true, description: 'The data file.' }),

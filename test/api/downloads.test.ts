@@ -283,7 +283,8 @@ describe('citations and licences', () => {
       '{ drugDeaths(from: 2024, to: 2024) { release { citation } } }',
     );
     expect(data.drugDeaths[0]!.release.citation).toBe(
-      'Helsedirektoratet (data: Dødsårsaksregisteret, FHI) (2025). Tall om illegale rusmidler. https://www.helsedirektoratet.no/rapporter/tall-om-illegale-rusmidler',
+      'Helsedirektoratet (data: Dødsårsaksregisteret, FHI) (2025). Tall om illegale rusmidler. ' +
+        'https://www.helsedirektoratet.no/rapporter/tall-om-illegale-rusmidler',
     );
   });
 

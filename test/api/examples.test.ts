@@ -141,7 +141,8 @@ const EXPECTED: Record<string, (data: Answer) => void> = {
     expect(sources[0]).toMatchObject({
       latestRelease: {
         citation:
-          'Helsedirektoratet (data: Dødsårsaksregisteret, FHI) (2025). Tall om illegale rusmidler. https://www.helsedirektoratet.no/rapporter/tall-om-illegale-rusmidler',
+          'Helsedirektoratet (data: Dødsårsaksregisteret, FHI) (2025). Tall om illegale rusmidler. ' +
+          'https://www.helsedirektoratet.no/rapporter/tall-om-illegale-rusmidler',
       },
     });
   },

@@ -93,7 +93,10 @@ describe('prevalence', () => {
   it('reaches the method facts of the survey year from each observation', async () => {
     const { prevalence } = await data<{ prevalence: { wave: Record<string, unknown> | null }[] }>(`{
       prevalence(substance: ["CANNABIS"], from: 2025, to: 2025) {
-        wave { year drawnSample sampleAgeFrom sampleAgeTo removals grossSample respondents responseRate webShare phoneShare nonContactShare fieldworkStart fieldworkEnd }
+        wave {
+          year drawnSample sampleAgeFrom sampleAgeTo removals grossSample respondents responseRate webShare phoneShare
+          nonContactShare fieldworkStart fieldworkEnd
+        }
       }
     }`);
     expect(prevalence[0]!.wave).toEqual({

@@ -37,7 +37,10 @@ describe('wastewater', () => {
   it('stores the published means as published, even where they do not follow the days', async () => {
     // As EUDA published them, before the report's charts of 2026.
     const { wastewater } = await data<{ wastewater: Load[] }>(`{
-      wastewater(site: ["NO001"], substance: ["MDMA"], from: 2024, to: 2024, asOf: "2025-12-31", statistic: [DAILY_MEAN, WEEKDAY_MEAN, WEEKEND_MEAN, MONDAY, SATURDAY]) { statistic value status }
+      wastewater(
+        site: ["NO001"], substance: ["MDMA"], from: 2024, to: 2024, asOf: "2025-12-31",
+        statistic: [DAILY_MEAN, WEEKDAY_MEAN, WEEKEND_MEAN, MONDAY, SATURDAY]
+      ) { statistic value status }
     }`);
     expect(wastewater).toEqual([
       { statistic: 'DAILY_MEAN', value: 36.65, status: 'NORMAL' },
@@ -76,7 +79,9 @@ describe('wastewater', () => {
 
   it('flags the VEAS weekend days that carry one copied value as DOUBTFUL, not NORMAL', async () => {
     const { wastewater } = await data<{ wastewater: (Load & { note: string; release: { id: string } })[] }>(`{
-      wastewater(site: ["NO-OSLO-VEAS"], substance: ["COCAINE"], from: 2017, to: 2017, statistic: [THURSDAY, FRIDAY, SATURDAY, SUNDAY]) { statistic value status note release { id } }
+      wastewater(
+        site: ["NO-OSLO-VEAS"], substance: ["COCAINE"], from: 2017, to: 2017, statistic: [THURSDAY, FRIDAY, SATURDAY, SUNDAY]
+      ) { statistic value status note release { id } }
     }`);
     expect(wastewater.map(({ statistic, value, status }) => [statistic, value, status])).toEqual([
       ['THURSDAY', 97.43, 'NORMAL'],

@@ -22,7 +22,8 @@ describe('migrations', () => {
     expect(await applyMigrations(db.pool)).toEqual(migrations.map((m) => m.name));
 
     const { rows } = await db.pool.query(
-      'SELECT id, checksum, migration_name, finished_at, rolled_back_at, started_at, applied_steps_count, logs FROM "_prisma_migrations" ORDER BY migration_name',
+      'SELECT id, checksum, migration_name, finished_at, rolled_back_at, started_at, applied_steps_count, ' +
+        'logs FROM "_prisma_migrations" ORDER BY migration_name',
     );
     expect(rows).toHaveLength(migrations.length);
     for (const [index, row] of rows.entries()) {

@@ -4,7 +4,8 @@
  */
 export function largeEudaFile(rows: number): string {
   const header =
-    '"Year","Metabolite","Site ID","Country","City","Wednesday","Thursday","Friday","Saturday","Sunday","Monday","Tuesday","Weekday mean","Weekend mean","Daily mean"';
+    '"Year","Metabolite","Site ID","Country","City",' +
+    '"Wednesday","Thursday","Friday","Saturday","Sunday","Monday","Tuesday","Weekday mean","Weekend mean","Daily mean"';
   const metabolites = ['cocaine', 'MDMA', 'amphetamine', 'methamphetamine', 'cannabis'];
   const lines = Array.from(
     { length: rows },

@@ -78,7 +78,8 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
     const db = await openDatabase({ dataDir, poolMax: 1, role: 'cli' });
     try {
       const { rows } = await db.pool.query<{ observations: number; releases: number }>(
-        "SELECT (SELECT count(*)::int FROM wastewater_observation WHERE year NOT BETWEEN 1990 AND 2030) AS observations, (SELECT count(*)::int FROM release WHERE label LIKE 'killed%') AS releases",
+        'SELECT (SELECT count(*)::int FROM wastewater_observation WHERE year NOT BETWEEN 1990 AND 2030) ' +
+          "AS observations, (SELECT count(*)::int FROM release WHERE label LIKE 'killed%') AS releases",
       );
       return rows[0];
     } finally {

@@ -168,7 +168,8 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
       'operations',
       JSON.stringify({
         query:
-          'mutation($file: File!) { publishRelease(source: "wastewater", file: $file, label: "killed hub", status: FINAL, publishedAt: "2026-11-04") { created } }',
+          'mutation($file: File!) { publishRelease(source: "wastewater", file: $file, label: "killed ' +
+          'hub", status: FINAL, publishedAt: "2026-11-04") { created } }',
         variables: { file: null },
       }),
     );

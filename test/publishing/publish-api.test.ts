@@ -123,7 +123,8 @@ describe('every source takes its own layout', () => {
   it('publishes survey prevalence with CI and counts, checked like the chart data', async () => {
     const token = await keyFor(hub, 'survey');
     const file =
-      'year,substance,recall,sex,age_group,value,ci_low,ci_high,respondents,users,qualifier,reference,note\n2026,CANNABIS,LIFETIME,ALL,16-64,27.1,25.4,28.8,3800,1040,EXACT,SSB table 1,\n';
+      'year,substance,recall,sex,age_group,value,ci_low,ci_high,respondents,users,qualifier,reference,note\n' +
+      '2026,CANNABIS,LIFETIME,ALL,16-64,27.1,25.4,28.8,3800,1040,EXACT,SSB table 1,\n';
     const { body } = await upload(hub, { source: 'survey', content: file, token, publishedAt: '2026-11-15' });
     expect(body.data!.publishRelease.created).toBe(true);
     const { prevalence } = await hub.data<{ prevalence: unknown[] }>(
@@ -137,7 +138,8 @@ describe('every source takes its own layout', () => {
   it('rejects survey figures whose CI does not contain the value', async () => {
     const token = await keyFor(hub, 'survey');
     const file =
-      'year,substance,recall,sex,age_group,value,ci_low,ci_high,respondents,users,qualifier,reference,note\n2026,COCAINE,LIFETIME,ALL,16-64,8.5,8.6,9.9,,,EXACT,SSB table 1,\n';
+      'year,substance,recall,sex,age_group,value,ci_low,ci_high,respondents,users,qualifier,reference,note\n' +
+      '2026,COCAINE,LIFETIME,ALL,16-64,8.5,8.6,9.9,,,EXACT,SSB table 1,\n';
     const { body } = await upload(hub, { source: 'survey', content: file, token });
     expect(body.errors![0]!.message).toContain(
       'line 2, column "ci_low": the lower confidence limit 8.6 is above the value 8.5',

@@ -64,7 +64,9 @@ export const DeathMeasure = builder.enumType(enums.DeathMeasure, {
     },
     RATE_PER_100K: {
       description:
-        'A death rate per 100 000 inhabitants that its source does not call age-standardised and prints without a standard population (e.g. 2001: 8.6). It may be crude or standardised to an unnamed population, so it is not among drugDeathRates and not comparable with them.',
+        'A death rate per 100 000 inhabitants that its source does not call age-standardised and prints ' +
+        'without a standard population (e.g. 2001: 8.6). It may be crude or standardised to an unnamed ' +
+        'population, so it is not among drugDeathRates and not comparable with them.',
       ...labelled('Dødsfall per 100 000 (uten oppgitt standard)', 'Deaths per 100 000 (no standard stated)'),
     },
   } as const,
@@ -173,7 +175,9 @@ builder.queryFields((t) => ({
   drugDeaths: t.field({
     type: [DrugDeathObservation],
     description:
-      'Drug-induced deaths. Each dimension defaults to its total and is broken down when listed in `by:` or filtered with codes; the year is always broken down. E.g. `drugDeaths(from: 2024, to: 2024, by: [REGION])` is the 15 counties in 2024.',
+      'Drug-induced deaths. Each dimension defaults to its total and is broken down when listed in `by:` ' +
+      'or filtered with codes; the year is always broken down. E.g. `drugDeaths(from: 2024, to: 2024, ' +
+      'by: [REGION])` is the 15 counties in 2024.',
     args: deathsArgs,
     resolve: async (_root, args, ctx) => withUnits(await queryCube<DeathRow>(ctx, deathsCube, toCubeQuery(args))),
   }),

@@ -135,7 +135,10 @@ export function readMortalityReleases(dir = MORTALITY_DATA_DIR): ReleaseBundle[]
   ]);
 }
 
-export const MORTALITY_UPLOAD_LAYOUT = `CSV with the header ${Object.keys(deathColumns(new Map())).join(',')} (the layout of prisma/data/mortality/deaths.csv without its release column), or a JSON-stat 2.0 dataset with dimensions year/Tid and region/fylke (and optionally sex/Kjonn, age/alder, cause, intent, measure)`;
+export const MORTALITY_UPLOAD_LAYOUT =
+  `CSV with the header ${Object.keys(deathColumns(new Map())).join(',')} (the layout of prisma/data/mortality/deaths.csv ` +
+  `without its release column), or a JSON-stat 2.0 dataset with dimensions year/Tid and region/fylke (and ` +
+  `optionally sex/Kjonn, age/alder, cause, intent, measure)`;
 
 /** Reads an uploaded deaths file (CSV, or JSON-stat 2.0 when it is JSON) as the observations of a new release. */
 export function parseMortalityUpload(text: string, fileName: string, release: ReleaseRecord): ReleaseBundle {

@@ -28,7 +28,10 @@ export const DeathRateDimension = builder.enumType('DeathRateDimension', {
 
 export const DrugDeathRateObservation = builder.objectRef<RateRow>('DrugDeathRateObservation').implement({
   description:
-    'An age-standardised rate of drug-induced deaths per 100 000 inhabitants: only rates their source calls age-standardised (others are drugDeaths with measure RATE_PER_100K). A rate always names its standard population, and standardPopulationOrigin says whether the source printed it or the hub inferred it; rates with different standards are not comparable.',
+    'An age-standardised rate of drug-induced deaths per 100 000 inhabitants: only rates their source ' +
+    'calls age-standardised (others are drugDeaths with measure RATE_PER_100K). A rate always names its ' +
+    'standard population, and standardPopulationOrigin says whether the source printed it or the hub ' +
+    'inferred it; rates with different standards are not comparable.',
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'standardCode' in row,
   fields: (t) => ({
@@ -48,7 +51,9 @@ export const DrugDeathRateObservation = builder.objectRef<RateRow>('DrugDeathRat
     standardPopulationOrigin: t.field({
       type: AttributeOrigin,
       description:
-        "PRINTED when the source names the standard population; INFERRED when it does not and the hub filed the rate under the standard the registry used at the time (Eurostat's ESP2013 before 2025, report kap. 8).",
+        'PRINTED when the source names the standard population; INFERRED when it does not and the hub ' +
+        "filed the rate under the standard the registry used at the time (Eurostat's ESP2013 before 2025, " +
+        'report kap. 8).',
       resolve: (row) => row.standardOrigin,
     }),
   }),
@@ -91,7 +96,9 @@ builder.queryFields((t) => ({
   drugDeathRates: t.field({
     type: [DrugDeathRateObservation],
     description:
-      'Age-standardised rates of drug-induced deaths per 100 000, by default for Norway with the standard the registry uses now (NOR_MEAN_2024). Only rates their source calls age-standardised; a rate printed without that word is drugDeaths(measure: RATE_PER_100K).',
+      'Age-standardised rates of drug-induced deaths per 100 000, by default for Norway with the standard ' +
+      'the registry uses now (NOR_MEAN_2024). Only rates their source calls age-standardised; a rate ' +
+      'printed without that word is drugDeaths(measure: RATE_PER_100K).',
     args: ratesArgs,
     resolve: async (_root, args, ctx) => withUnit(await queryCube<RateRow>(ctx, ratesCube, toCubeQuery(args))),
   }),

@@ -51,7 +51,8 @@ export const InjectingDrugUseSeries = builder.enumType(enums.InjectingDrugUseSer
 
 export const InjectingDrugUseEstimate = builder.objectRef<EstimateRow>('InjectingDrugUseEstimate').implement({
   description:
-    'An estimate of the number of people who inject drugs in Norway (mortality multiplier method): the estimate where published (value), and its range. Some years were published only as a range.',
+    'An estimate of the number of people who inject drugs in Norway (mortality multiplier method): the ' +
+    'estimate where published (value), and its range. Some years were published only as a range.',
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'method' in row && 'ratePer1000' in row,
   fields: (t) => ({
@@ -74,7 +75,8 @@ builder.queryFields((t) => ({
   injectingDrugUseEstimates: t.field({
     type: [InjectingDrugUseEstimate],
     description:
-      'Estimated number of people who inject drugs, per year, each from its latest publication by `asOf`: the annual estimates by default, or the 3-year moving average (`series`).',
+      'Estimated number of people who inject drugs, per year, each from its latest publication by `asOf`: ' +
+      'the annual estimates by default, or the 3-year moving average (`series`).',
     args: {
       series: t.arg({
         type: InjectingDrugUseSeries,

@@ -100,7 +100,9 @@ builder.queryFields((t) => ({
   useDistribution: t.field({
     type: [UseDistributionObservation],
     description:
-      'Distributions among users: frequency of cannabis use, days of use, debut age. SHARE figures come per category; MEAN, MINIMUM, MAXIMUM and MODE are statistics of the whole. Sex defaults to ALL and age group to 16-64.',
+      'Distributions among users: frequency of cannabis use, days of use, debut age. SHARE figures come ' +
+      'per category; MEAN, MINIMUM, MAXIMUM and MODE are statistics of the whole. Sex defaults to ALL ' +
+      'and age group to 16-64.',
     args: {
       distribution: t.arg({ type: UseDistribution, required: true, description: 'Which distribution.' }),
       measure: t.arg({

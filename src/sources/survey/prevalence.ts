@@ -45,7 +45,8 @@ export const PrevalenceDimension = builder.enumType('PrevalenceDimension', {
 
 export const PrevalenceObservation = builder.objectRef<PrevalenceRow>('PrevalenceObservation').implement({
   description:
-    'The share of respondents who used a substance (Rus- og tobakksundersøkelsen, SSB): a weighted percentage with its 95 % confidence interval and unweighted counts.',
+    'The share of respondents who used a substance (Rus- og tobakksundersøkelsen, SSB): a weighted percentage ' +
+    'with its 95 % confidence interval and unweighted counts.',
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'recall' in row && 'substanceCode' in row,
   fields: (t) => ({
@@ -135,7 +136,10 @@ builder.queryFields((t) => ({
   prevalence: t.field({
     type: [PrevalenceObservation],
     description:
-      'Use of illegal drugs in the population (Rus- og tobakksundersøkelsen). Substance and year are always broken down; recall defaults to LIFETIME, sex to ALL and age group to 16-64, each broken down when listed in `by:` or filtered. Where two releases give a cell, the latest answers (`asOf` for earlier ones).',
+      'Use of illegal drugs in the population (Rus- og tobakksundersøkelsen). Substance and year are ' +
+      'always broken down; recall defaults to LIFETIME, sex to ALL and age group to 16-64, each broken ' +
+      'down when listed in `by:` or filtered. Where two releases give a cell, the latest answers (`asOf` ' +
+      'for earlier ones).',
     args: prevalenceArgs,
     resolve: async (_root, args, ctx) =>
       withUnit(await queryCube<PrevalenceRow>(ctx, prevalenceCube, toCubeQuery(args))),

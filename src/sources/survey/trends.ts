@@ -104,7 +104,8 @@ const TrendPointType = builder.objectRef<SurveyTrendPoint & { release: Release }
 
 const TrendTestType = builder.objectRef<SurveyTrendTest & { release: Release }>('PrevalenceTrendTest').implement({
   description:
-    'The result of a statistical test of the trend, as the report states it: one printed statement is one test, however many recall periods its paragraph describes.',
+    'The result of a statistical test of the trend, as the report states it: one printed statement is ' +
+    'one test, however many recall periods its paragraph describes.',
   fields: (t) => ({
     id: t.id({
       description:
@@ -155,7 +156,8 @@ const TrendType = builder.objectRef<Trend>('PrevalenceTrend').implement({
       type: TrendTestType,
       nullable: true,
       description:
-        'The test whose paragraph covers this series, where the report states one; a test covering several recall periods is the same test (same id) under each.',
+        'The test whose paragraph covers this series, where the report states one; a test covering several ' +
+        'recall periods is the same test (same id) under each.',
       resolve: (trend) => trend.test,
     }),
   }),

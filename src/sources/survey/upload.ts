@@ -24,7 +24,10 @@ const UPLOAD_COLUMNS = [
   'reference',
   'note',
 ];
-export const SURVEY_UPLOAD_LAYOUT = `CSV with the header ${UPLOAD_COLUMNS.join(',')} (weighted percentages; CI and unweighted counts may be empty), or a JSON-stat 2.0 dataset with dimensions year/Tid and substance/Rusmiddel (optionally recall/Tidsrom, sex/Kjonn, age/Alder, and ContentsCode with value, ci_low, ci_high, respondents, users)`;
+export const SURVEY_UPLOAD_LAYOUT =
+  `CSV with the header ${UPLOAD_COLUMNS.join(',')} (weighted percentages; CI and unweighted counts may ` +
+  `be empty), or a JSON-stat 2.0 dataset with dimensions year/Tid and substance/Rusmiddel (optionally recall/Tidsrom, ` +
+  `sex/Kjonn, age/Alder, and ContentsCode with value, ci_low, ci_high, respondents, users)`;
 
 const count = z
   .string()

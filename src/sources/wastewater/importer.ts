@@ -106,7 +106,8 @@ function perDayObservations({ rows, file, release }: ReleaseFile, lookups: Looku
       const doubtful = copied !== null && WEEKEND_DAYS.includes(day);
       const cellValues = [y, site, country, metabolite.code, metabolite.substance, 'SPRING', statistic, value];
       const note = doubtful
-        ? `Friday, Saturday and Sunday all read ${copied}: probably one composite weekend sample copied to three days by the third-party conversion, not a measurement of each day`
+        ? `Friday, Saturday and Sunday all read ${copied}: probably one composite weekend sample copied ` +
+          `to three days by the third-party conversion, not a measurement of each day`
         : null;
       return {
         release,
@@ -231,7 +232,9 @@ const CHANGE_COLUMNS = [
   'change_class',
 ];
 
-export const WASTEWATER_UPLOAD_LAYOUT = `CSV in the layout of EUDA's ww2025-all-data.csv: ${EUDA_DATA_HEADER.join(',')} (sites and metabolites as in the bundled site table)`;
+export const WASTEWATER_UPLOAD_LAYOUT =
+  `CSV in the layout of EUDA's ww2025-all-data.csv: ${EUDA_DATA_HEADER.join(',')} (sites and metabolites ` +
+  `as in the bundled site table)`;
 
 /** Reads an uploaded file in EUDA's data layout as the observations of a new release. */
 export function parseWastewaterUpload(

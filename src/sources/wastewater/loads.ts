@@ -41,7 +41,8 @@ export const WastewaterStatistic = builder.enumType(enums.WastewaterStatistic, {
 export const WastewaterCampaign = builder.enumType(enums.WastewaterCampaign, {
   name: 'WastewaterCampaign',
   description:
-    'The sampling week of a year. EUDA samples one week in March-April, so its loads are SPRING; the report samples a spring and an autumn week in Bergen, Oslo and Trondheim. Always broken down: there is no total.',
+    'The sampling week of a year. EUDA samples one week in March-April, so its loads are SPRING; the ' +
+    'report samples a spring and an autumn week in Bergen, Oslo and Trondheim. Always broken down: there is no total.',
   values: {
     SPRING: {
       description: "The spring week (EUDA's week, March-April; the report's April week).",
@@ -62,7 +63,9 @@ export const WastewaterOrder = builder.enumType('WastewaterOrder', {
 
 export const WastewaterObservation = builder.objectRef<LoadRow>('WastewaterObservation').implement({
   description:
-    "A published wastewater load in mg per 1000 inhabitants per day (EUDA/SCORE, or the report's city charts): a day of a sampling week or a published mean, never recomputed. A blank day is MISSING; a published 0 is BELOW_LOQ (in the report's charts only where its text says so); copied values are DOUBTFUL.",
+    "A published wastewater load in mg per 1000 inhabitants per day (EUDA/SCORE, or the report's city " +
+    'charts): a day of a sampling week or a published mean, never recomputed. A blank day is MISSING; ' +
+    "a published 0 is BELOW_LOQ (in the report's charts only where its text says so); copied values are DOUBTFUL.",
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'siteCode' in row,
   fields: (t) => ({
@@ -163,7 +166,10 @@ builder.queryFields((t) => ({
   wastewater: t.field({
     type: [WastewaterObservation],
     description:
-      "Drug loads in wastewater (EUDA/SCORE; for Bergen, Oslo and Trondheim also the report's spring and autumn weeks), mg per 1000 inhabitants per day. Site, country, substance, campaign and year are always broken down (filters narrow them); statistic defaults to DAILY_MEAN. Rank cities with `orderBy: VALUE_DESC, first: 10`.",
+      "Drug loads in wastewater (EUDA/SCORE; for Bergen, Oslo and Trondheim also the report's spring " +
+      'and autumn weeks), mg per 1000 inhabitants per day. Site, country, substance, campaign and year ' +
+      'are always broken down (filters narrow them); statistic defaults to DAILY_MEAN. Rank cities with ' +
+      '`orderBy: VALUE_DESC, first: 10`.',
     args: loadArgs,
     // Order and length go to SQL here (one list): a top 10 reads what the index gives, not every cell.
     resolve: async (_root, args, ctx) =>

@@ -13,7 +13,9 @@ const TEXT = {
   title: { nb: 'Tall om illegale rusmidler — utforsk dataene', en: 'Figures on illegal drugs — explore the data' },
   intro: {
     nb: 'Figurene i Helsedirektoratets rapport, tegnet på nytt fra rusdata-APIet. Hver figur har tallene som tabell, en CSV-fil og spørringen i GraphiQL.',
-    en: "The figures of the Norwegian Directorate of Health's report, redrawn live from the rusdata API. Each figure has its numbers as a table, a CSV file and its query in GraphiQL.",
+    en:
+      "The figures of the Norwegian Directorate of Health's report, redrawn live from the rusdata API. " +
+      'Each figure has its numbers as a table, a CSV file and its query in GraphiQL.',
   },
   footer: {
     nb: 'Alle tall som publisert, med kilde og utgivelse (se CSV-filene). Nedlastinger av alle tabeller: /data. Avløpsvannsdata: © EUDA, CC BY 4.0.',
@@ -49,8 +51,12 @@ const CHARTS = [
     id: 'deaths-per-year',
     title: { nb: 'Narkotikautløste dødsfall per år, 2001–2024', en: 'Drug-induced deaths per year, 2001–2024' },
     description: {
-      nb: 'Siste publiserte tall. Åpne sirkler er tall slik de først ble publisert: 2023 ble først publisert som 363 og revidert til 391. År uten publiserte tall står tomme.',
-      en: 'Latest published figures. Open circles are figures as first published: 2023 was first published as 363 and revised to 391. Years without published figures are left empty.',
+      nb:
+        'Siste publiserte tall. Åpne sirkler er tall slik de først ble publisert: 2023 ble først publisert ' +
+        'som 363 og revidert til 391. År uten publiserte tall står tomme.',
+      en:
+        'Latest published figures. Open circles are figures as first published: 2023 was first published ' +
+        'as 363 and revised to 391. Years without published figures are left empty.',
     },
     field: 'drugDeaths',
     args: { from: 2001, to: 2024 },
@@ -262,7 +268,9 @@ const CHARTS = [
     },
     description: {
       nb: 'Døgnmiddel i milligram per 1000 innbyggere per dag, målt én uke om våren og én om høsten. Vårukene er EUDAs målinger (© EUDA, CC BY 4.0).',
-      en: "Daily mean in milligrams per 1000 inhabitants per day, measured one week in spring and one in autumn. The spring weeks are EUDA's measurements (© EUDA, CC BY 4.0).",
+      en:
+        'Daily mean in milligrams per 1000 inhabitants per day, measured one week in spring and one in ' +
+        "autumn. The spring weeks are EUDA's measurements (© EUDA, CC BY 4.0).",
     },
     field: 'wastewater',
     args: { country: ['NO'] },
@@ -337,7 +345,9 @@ const CHARTS = [
     },
     description: {
       nb: 'Døgnmiddel for valgt stoff i 2024: de 30 høyeste og de norske byene (uthevet). Tabellen har alle byene. Data: © EUDA, CC BY 4.0.',
-      en: 'Daily mean of the chosen substance in 2024: the 30 highest and the Norwegian cities (highlighted). The table lists every city. Data: © EUDA, CC BY 4.0.',
+      en:
+        'Daily mean of the chosen substance in 2024: the 30 highest and the Norwegian cities (highlighted). ' +
+        'The table lists every city. Data: © EUDA, CC BY 4.0.',
     },
     choice: {
       label: TEXT.substance,
@@ -375,7 +385,7 @@ const CHARTS = [
         height: 18 * shown.length + 40,
         marginLeft: 170,
         marginRight: 48,
-        x: { grid: true, label: 'mg/1000/' + (lang === 'en' ? 'day' : 'døgn') },
+        x: { grid: true, label: `mg/1000/${lang === 'en' ? 'day' : 'døgn'}` },
         y: { label: null, domain: shown.map(name) },
         marks: [
           Plot.barX(shown, {
@@ -403,8 +413,12 @@ const CHARTS = [
       en: 'Estimated number of people who inject drugs',
     },
     description: {
-      nb: 'Anslag med dødelighetsmultiplikatormetoden: punkt for årlige anslag, strek for intervall der bare det er publisert, linje for glidende gjennomsnitt over tre år.',
-      en: 'Estimates by the mortality multiplier method: dots for annual estimates, bars for ranges where only a range was published, a line for the three-year moving average.',
+      nb:
+        'Anslag med dødelighetsmultiplikatormetoden: punkt for årlige anslag, strek for intervall der bare ' +
+        'det er publisert, linje for glidende gjennomsnitt over tre år.',
+      en:
+        'Estimates by the mortality multiplier method: dots for annual estimates, bars for ranges where ' +
+        'only a range was published, a line for the three-year moving average.',
     },
     field: 'injectingDrugUseEstimates',
     args: {},
