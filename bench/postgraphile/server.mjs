@@ -1,7 +1,11 @@
 // `npm run bench`: PostGraphile 4 as the hub's peer, in its own process, serving the schema
 // `bench_peer` (views.sql) at POST /graphql. It runs with the dependencies of this folder
-// (graphql 15: PostGraphile 4 does not run on the hub's graphql 16) and the options PostGraphile's
-// docs recommend for production, less what this schema does not use (no subscriptions, no JWT).
+// (graphql 15: PostGraphile 4 does not run on the hub's graphql 16) and the option set PostGraphile's
+// docs recommend for production (no GraphiQL, no query log, no watch, dynamic JSON, non-null setof
+// rows, RBAC respected, connections without legacy list relations, errcode in errors), less
+// subscriptions (none here) and pg-simplify-inflector (it only renames: `allRegions` to `regions`);
+// no default mutations (the views are read-only data here); fail at once if the database is not
+// ready rather than retry.
 //   PORT          the port on 127.0.0.1 (default 5000)
 //   DATABASE_URL  the database holding the hub's tables and views.sql
 //   PG_POOL_MAX   connections in the pool (default 10, as the hub's bench pool)
@@ -28,7 +32,7 @@ const middleware = postgraphile(pool, 'bench_peer', {
   extendedErrors: ['errcode'],
   showErrorStack: false,
   retryOnInitFail: false,
-  enableQueryBatching: false,
+  enableQueryBatching: true,
 });
 
 const server = createServer(middleware);
