@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { largeEudaFile } from './fixtures.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -88,3 +90,49 @@ export const DEATHS_2025 =
   'measure,year,year_from,region,sex,age_group,cause,intent,value,qualifier,reference,note\nDEATHS,2025,,0,ALL,ALL,ALL,ALL,355,EXACT,test file,\n';
 export const DEATHS_2024_2025 = '{ drugDeaths(from: 2024, to: 2025) { year value } }';
 export type Deaths = { drugDeaths: { year: number; value: number }[] };
+
+/** A hub's answer to DEATHS_2024_2025: 2024 alone, and 2025 too once DEATHS_2025 is published. */
+export async function deathsOf(url: string): Promise<Deaths['drugDeaths']> {
+  return (await getQuery<Deaths>(url, DEATHS_2024_2025)).data!.drugDeaths;
+}
+
+/**
+ * The files the process tests publish, written into `dir`: DEATHS_2025, and `big.csv`, 100 000
+ * observations in EUDA's layout (10 000 rows of 10 values) at made-up years from 1000.
+ */
+export function writePublishFiles(dir: string): { deaths: string; big: string } {
+  const files = { deaths: join(dir, 'deaths-2025.csv'), big: join(dir, 'big.csv') };
+  writeFileSync(files.deaths, DEATHS_2025);
+  writeFileSync(files.big, largeEudaFile(10_000));
+  return files;
+}
+
+/** The arguments of `npm run cli -- publish`: a file of a source as a new release. */
+export function publishArgs(
+  source: string,
+  file: string,
+  release: { label: string; status: 'FINAL' | 'PRELIMINARY'; publishedAt: string },
+): string[] {
+  return [
+    'publish',
+    source,
+    file,
+    '--label',
+    release.label,
+    '--status',
+    release.status,
+    '--published-at',
+    release.publishedAt,
+  ];
+}
+
+/** The labels of the releases a hub lists (of one source, or of all). */
+export async function releaseLabels(url: string, source?: string): Promise<string[]> {
+  const answer = await getQuery<{ sources: { id: string; releases: { label: string }[] }[] }>(
+    url,
+    '{ sources { id releases { label } } }',
+  );
+  return answer
+    .data!.sources.filter((entry) => source === undefined || entry.id === source)
+    .flatMap((entry) => entry.releases.map((release) => release.label));
+}

@@ -1,16 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { type LockHolder, lockFileOf, readLockHolder } from '../../src/db/folder-lock.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
-import { largeEudaFile } from '../helpers/fixtures.ts';
 import {
-  DEATHS_2024_2025,
-  DEATHS_2025,
-  type Deaths,
-  getQuery,
+  deathsOf,
+  publishArgs,
+  releaseLabels,
   runCli,
   type Started,
   startHubProcess,
@@ -18,6 +16,7 @@ import {
   subscribeOverGet,
   waitFor,
   within,
+  writePublishFiles,
 } from '../helpers/processes.ts';
 import { readEvents } from '../helpers/sse.ts';
 
@@ -25,18 +24,6 @@ import { readEvents } from '../helpers/sse.ts';
 // one process owns the folder, the CLI writes through the running hub, and a process killed in
 // the middle of a publish leaves a folder that opens without the release.
 const embedded = !process.env.DATABASE_URL;
-
-const publishArgs = (file: string, label: string, publishedAt: string) => [
-  'publish',
-  file.endsWith('big.csv') ? 'wastewater' : 'mortality',
-  file,
-  '--label',
-  label,
-  '--status',
-  'FINAL',
-  '--published-at',
-  publishedAt,
-];
 
 /**
  * On a quiet machine PGlite stores 100 000 rows in well under a second, faster than a kill can
@@ -68,6 +55,7 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
   let dir: string;
   let dataDir: string;
   let env: Record<string, string>;
+  let files: { deaths: string; big: string };
   let hub: Started & { url: string };
   const processes: Started[] = [];
 
@@ -91,9 +79,7 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
     dir = mkdtempSync(join(tmpdir(), 'rusdata-embedded-processes-'));
     dataDir = join(dir, 'data');
     env = { DATABASE_URL: '', DATA_DIR: dataDir };
-    writeFileSync(join(dir, 'deaths-2025.csv'), DEATHS_2025);
-    // 100 000 observations in EUDA's layout, at made-up years from 1000 (test data only).
-    writeFileSync(join(dir, 'big.csv'), largeEudaFile(10_000));
+    files = writePublishFiles(dir);
     await slowDownMadeUpYears(dataDir);
     hub = await startHubProcess(env);
     processes.push(hub);
@@ -118,16 +104,14 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
     const subscription = await subscribeOverGet(hub.url, 'subscription { releasePublished { label } }');
     const events = readEvents(subscription, 30_000);
     await events.started();
-    expect((await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths).toEqual([{ year: 2024, value: 342 }]);
+    expect(await deathsOf(hub.url)).toEqual([{ year: 2024, value: 342 }]);
 
-    const cli = await runCli(publishArgs(join(dir, 'deaths-2025.csv'), 'CLI 2025', '2026-06-15'), env);
+    const release = { label: 'CLI 2025', status: 'FINAL', publishedAt: '2026-06-15' } as const;
+    const cli = await runCli(publishArgs('mortality', files.deaths, release), env);
     expect(cli.output).toContain('handing the command to it');
     expect(cli.output).toMatch(/published release \S+: 1 observations/);
     expect(cli.code).toBe(0);
-    const ms = await within(
-      1000,
-      async () => (await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths.length === 2,
-    );
+    const ms = await within(1000, async () => (await deathsOf(hub.url)).length === 2);
     console.log(`embedded: the hub answered the CLI's release ${Math.round(ms)} ms after the CLI exited`);
     expect(await events.next()).toEqual({ data: { releasePublished: { label: 'CLI 2025' } } });
     await events.close();
@@ -137,7 +121,8 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
   }, 180_000);
 
   it('keeps no partial release when the hub is killed with -9 in the middle of a publish', async () => {
-    const cli = startScript('src/cli.ts', publishArgs(join(dir, 'big.csv'), 'killed hub', '2026-11-02'), env);
+    const release = { label: 'killed hub', status: 'FINAL', publishedAt: '2026-11-02' } as const;
+    const cli = startScript('src/cli.ts', publishArgs('wastewater', files.big, release), env);
     processes.push(cli);
     // PGlite runs in the hub's own thread, so progress lines only leave it after the write: kill by
     // time instead, well inside the slowed write (parsing takes a second or two, the write 15 s+).
@@ -152,7 +137,8 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
   }, 300_000);
 
   it('keeps no partial release when the CLI that owns the folder is killed with -9 in the middle of a publish', async () => {
-    const cli = startScript('src/cli.ts', publishArgs(join(dir, 'big.csv'), 'killed cli', '2026-11-03'), env);
+    const release = { label: 'killed cli', status: 'FINAL', publishedAt: '2026-11-03' } as const;
+    const cli = startScript('src/cli.ts', publishArgs('wastewater', files.big, release), env);
     processes.push(cli);
     await within(120_000, async () => readLockHolder(dataDir)?.role === 'cli');
     await new Promise((resolve) => setTimeout(resolve, WRITE_UNDER_WAY_MS));
@@ -164,11 +150,7 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
     // A hub started afterwards takes over the stale lock and serves, without the release.
     const restarted = await startHubProcess(env);
     processes.push(restarted);
-    const answer = await getQuery<{ sources: { releases: { label: string }[] }[] }>(
-      restarted.url,
-      '{ sources { releases { label } } }',
-    );
-    const labels = answer.data!.sources.flatMap((source) => source.releases.map((release) => release.label));
+    const labels = await releaseLabels(restarted.url);
     expect(labels).toContain('CLI 2025');
     expect(labels.filter((label) => label.startsWith('killed'))).toEqual([]);
   }, 300_000);

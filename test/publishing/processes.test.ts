@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,10 +10,9 @@ import { loadBundledData } from '../../src/publishing/bundled.ts';
 import { largeEudaFile } from '../helpers/fixtures.ts';
 import { openTestDatabase } from '../helpers/hub.ts';
 import {
-  DEATHS_2024_2025,
-  DEATHS_2025,
-  type Deaths,
-  getQuery,
+  deathsOf,
+  publishArgs,
+  releaseLabels,
   runCli,
   type Started,
   startHubProcess,
@@ -21,6 +20,7 @@ import {
   subscribeOverGet,
   waitFor,
   within,
+  writePublishFiles,
 } from '../helpers/processes.ts';
 import { readEvents } from '../helpers/sse.ts';
 
@@ -28,11 +28,15 @@ import { readEvents } from '../helpers/sse.ts';
 // database, writers of every kind publish, and a publish may be killed half-way.
 const serverUrl = process.env.DATABASE_URL;
 
+const COUNTS =
+  'SELECT (SELECT count(*)::int FROM wastewater_observation) AS n, (SELECT count(*)::int FROM release) AS releases';
+
 describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
   let db: Database;
   let drop: () => Promise<void>;
   let databaseUrl: string;
   let dir: string;
+  let files: { deaths: string; big: string };
   const processes: Started[] = [];
 
   beforeAll(async () => {
@@ -41,6 +45,7 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     await applyMigrations(db.pool);
     await loadBundledData(db);
     dir = mkdtempSync(join(tmpdir(), 'rusdata-processes-'));
+    files = writePublishFiles(dir);
   });
   afterAll(async () => {
     for (const started of processes) started.kill('SIGKILL');
@@ -57,30 +62,15 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     );
     const events = readEvents(subscription, 20_000);
     await events.started();
-    expect((await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths).toEqual([{ year: 2024, value: 342 }]);
+    expect(await deathsOf(hub.url)).toEqual([{ year: 2024, value: 342 }]);
 
-    const file = join(dir, 'deaths-2025.csv');
-    writeFileSync(file, DEATHS_2025);
-    const args = [
-      'publish',
-      'mortality',
-      file,
-      '--label',
-      'CLI 2025',
-      '--status',
-      'PRELIMINARY',
-      '--published-at',
-      '2026-06-15',
-    ];
-    const cli = await runCli(args, { DATABASE_URL: databaseUrl });
+    const release = { label: 'CLI 2025', status: 'PRELIMINARY', publishedAt: '2026-06-15' } as const;
+    const cli = await runCli(publishArgs('mortality', files.deaths, release), { DATABASE_URL: databaseUrl });
     expect(cli.output).toMatch(/published release \S+: 1 observations/);
     expect(cli.code).toBe(0);
 
     // The hub cached the old answer; NOTIFY from the CLI's commit clears it within a second.
-    const ms = await within(
-      1000,
-      async () => (await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths.length === 2,
-    );
+    const ms = await within(1000, async () => (await deathsOf(hub.url)).length === 2);
     console.log(`PostgreSQL: the hub answered the CLI's release ${Math.round(ms)} ms after the CLI exited`);
     expect(await events.next()).toEqual({ data: { releasePublished: { id: expect.any(String), label: 'CLI 2025' } } });
     await events.close();
@@ -90,36 +80,23 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     const env = { DATABASE_URL: databaseUrl };
     const hubs = await Promise.all([startHubProcess(env), startHubProcess(env)]);
     processes.push(...hubs);
-    for (const hub of hubs)
-      expect((await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths).toContainEqual({
-        year: 2025,
-        value: 355,
-      });
+    for (const hub of hubs) expect(await deathsOf(hub.url)).toContainEqual({ year: 2025, value: 355 });
 
     await db.pool.query(
       "UPDATE release SET withdrawn_at = now(), withdrawn_reason = 'by SQL' WHERE label = 'CLI 2025'",
     );
-    for (const hub of hubs)
-      await within(1000, async () => (await getQuery<Deaths>(hub.url, DEATHS_2024_2025)).data!.drugDeaths.length === 1);
+    for (const hub of hubs) await within(1000, async () => (await deathsOf(hub.url)).length === 1);
   }, 180_000);
 
   it('leaves the database exactly as before when a publish is killed while writing', async () => {
-    // A 100 000-observation release in EUDA's layout (10 000 rows of 10 values).
-    const file = join(dir, 'big.csv');
-    writeFileSync(file, largeEudaFile(10_000));
     const count = async (client: pg.Pool | pg.Client) =>
-      (
-        await client.query<{ n: number; releases: number }>(
-          'SELECT (SELECT count(*)::int FROM wastewater_observation) AS n, (SELECT count(*)::int FROM release) AS releases',
-        )
-      ).rows[0]!;
+      (await client.query<{ n: number; releases: number }>(COUNTS)).rows[0]!;
     const before = await count(db.pool);
 
-    const cli = startScript(
-      'src/cli.ts',
-      ['publish', 'wastewater', file, '--label', 'killed', '--status', 'FINAL', '--published-at', '2026-11-02'],
-      { DATABASE_URL: databaseUrl },
-    );
+    const release = { label: 'killed', status: 'FINAL', publishedAt: '2026-11-02' } as const;
+    const cli = startScript('src/cli.ts', publishArgs('wastewater', files.big, release), {
+      DATABASE_URL: databaseUrl,
+    });
     processes.push(cli);
     await waitFor(cli, /writing (\d{4,}|[1-9]\d{3})\/100000/); // well into the writes
     cli.kill('SIGKILL');
@@ -138,27 +115,13 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     // And a hub started afterwards migrates, loads and serves as before, without the release.
     const restarted = await startHubProcess({ DATABASE_URL: databaseUrl });
     processes.push(restarted);
-    const answer = (await (
-      await fetch(restarted.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ sources { id releases { label } } }' }),
-      })
-    ).json()) as { data: { sources: { id: string; releases: { label: string }[] }[] } };
-    const labels = answer.data.sources
-      .find((source) => source.id === 'wastewater')!
-      .releases.map((release) => release.label);
+    const labels = await releaseLabels(restarted.url, 'wastewater');
     expect(labels).not.toContain('killed');
     expect(labels.length).toBeGreaterThanOrEqual(2);
   }, 180_000);
 
   it('leaves the database exactly as before when the hub is killed while it writes a multipart publish', async () => {
-    const count = async () =>
-      (
-        await db.pool.query<{ n: number; releases: number }>(
-          'SELECT (SELECT count(*)::int FROM wastewater_observation) AS n, (SELECT count(*)::int FROM release) AS releases',
-        )
-      ).rows[0]!;
+    const count = async () => (await db.pool.query<{ n: number; releases: number }>(COUNTS)).rows[0]!;
     const before = await count();
     const hub = await startHubProcess({ DATABASE_URL: databaseUrl });
     processes.push(hub);
