@@ -27,19 +27,39 @@ export function label(entry: Labelled, lang: LangValue | null | undefined): stri
  */
 export const labelled = (nb: string, en: string) => ({ extensions: { label: { NB: nb, EN: en } } });
 
+/** What the schema says of one enum value: its description, or its description and labels. */
+type ValueDescription = string | { description: string; extensions?: Record<string, unknown> };
+
+/**
+ * A GraphQL enum over an enum of the Prisma schema (values and their order are the database's),
+ * with its description and each value's: a value's entry is its description, or an object with
+ * its description and `labelled(...)`. Every value must be described.
+ */
+export function describedEnum<const Values extends Record<string, string>>(
+  values: Values,
+  name: string,
+  description: string,
+  descriptions: { [Value in keyof Values]: ValueDescription },
+) {
+  const config = Object.fromEntries(
+    Object.entries(descriptions).map(([value, entry]: [string, ValueDescription]) => [
+      value,
+      typeof entry === 'string' ? { description: entry } : entry,
+    ]),
+  );
+  // Pothos cannot check options against a generic enum; the signature above checks them instead.
+  return builder.enumType(values, { name, description, values: config } as never);
+}
+
 /** The `lang` argument of every `name` and label field. */
 export const langArgs = builder.args((t) => ({
   lang: t.field({ type: Lang, defaultValue: 'NB', description: 'Language of the label (default NB).' }),
 }));
 
-export const Sex = builder.enumType(enums.Sex, {
-  name: 'Sex',
-  description: 'Sex as the sources publish it; ALL is the total.',
-  values: {
-    ALL: { description: 'Both sexes (the total).', ...labelled('Begge kjønn', 'Both sexes') },
-    MALE: { description: 'Men.', ...labelled('Menn', 'Men') },
-    FEMALE: { description: 'Women.', ...labelled('Kvinner', 'Women') },
-  } as const,
+export const Sex = describedEnum(enums.Sex, 'Sex', 'Sex as the sources publish it; ALL is the total.', {
+  ALL: { description: 'Both sexes (the total).', ...labelled('Begge kjønn', 'Both sexes') },
+  MALE: { description: 'Men.', ...labelled('Menn', 'Men') },
+  FEMALE: { description: 'Women.', ...labelled('Kvinner', 'Women') },
 });
 
 export const Unit = builder.enumType('Unit', {
@@ -55,49 +75,45 @@ export const Unit = builder.enumType('Unit', {
   } as const,
 });
 
-export const ValueStatus = builder.enumType(enums.ValueStatus, {
-  name: 'ValueStatus',
-  description: 'Status of a value as the source gives it.',
-  values: {
-    NORMAL: { description: 'A published value.' },
-    PROVISIONAL: { description: 'Published as provisional; it may be revised.' },
-    SUPPRESSED: { description: 'Withheld by the source (e.g. small numbers); value is null.' },
-    BELOW_LOQ: { description: 'Below the limit of quantification (published as 0).' },
-    MISSING: { description: 'Not available (e.g. no sample that day); value is null.' },
-    DOUBTFUL: {
-      description:
-        'Printed by the source but doubtful (e.g. one composite sample copied to several days); the note ' +
-        'says why. Leave these out where only sound measurements will do.',
-    },
-  } as const,
-});
+export const ValueStatus = describedEnum(
+  enums.ValueStatus,
+  'ValueStatus',
+  'Status of a value as the source gives it.',
+  {
+    NORMAL: 'A published value.',
+    PROVISIONAL: 'Published as provisional; it may be revised.',
+    SUPPRESSED: 'Withheld by the source (e.g. small numbers); value is null.',
+    BELOW_LOQ: 'Below the limit of quantification (published as 0).',
+    MISSING: 'Not available (e.g. no sample that day); value is null.',
+    DOUBTFUL:
+      'Printed by the source but doubtful (e.g. one composite sample copied to several days); the note ' +
+      'says why. Leave these out where only sound measurements will do.',
+  },
+);
 
-export const AttributeOrigin = builder.enumType(enums.AttributeOrigin, {
-  name: 'AttributeOrigin',
-  description: 'Whether an attribute of a value (e.g. the standard population of a rate) was printed by its source.',
-  values: {
-    PRINTED: { description: 'The source prints it.' },
-    INFERRED: {
-      description:
-        "The source does not print it; the hub inferred it (e.g. from the publisher's practice at the time).",
-    },
-  } as const,
-});
+export const AttributeOrigin = describedEnum(
+  enums.AttributeOrigin,
+  'AttributeOrigin',
+  'Whether an attribute of a value (e.g. the standard population of a rate) was printed by its source.',
+  {
+    PRINTED: 'The source prints it.',
+    INFERRED: "The source does not print it; the hub inferred it (e.g. from the publisher's practice at the time).",
+  },
+);
 
-export const Qualifier = builder.enumType(enums.Qualifier, {
-  name: 'Qualifier',
-  description: 'How exact a printed figure is, as the source worded it.',
-  values: {
-    EXACT: { description: 'Printed as an exact figure.' },
-    ABOUT: { description: '"om lag", "rundt", "cirka": about.' },
-    NEARLY: { description: '"nærmere": nearly (the true value is a little lower).' },
-    JUST_OVER: { description: '"i overkant av": just over.' },
-    LESS_THAN: { description: '"under": less than.' },
-    ABOUT_OR_LESS: {
-      description: '"rundt ... eller mindre": about this value or less (an upper bound, roughly).',
-    },
-  } as const,
-});
+export const Qualifier = describedEnum(
+  enums.Qualifier,
+  'Qualifier',
+  'How exact a printed figure is, as the source worded it.',
+  {
+    EXACT: 'Printed as an exact figure.',
+    ABOUT: '"om lag", "rundt", "cirka": about.',
+    NEARLY: '"nærmere": nearly (the true value is a little lower).',
+    JUST_OVER: '"i overkant av": just over.',
+    LESS_THAN: '"under": less than.',
+    ABOUT_OR_LESS: '"rundt ... eller mindre": about this value or less (an upper bound, roughly).',
+  },
+);
 
 /**
  * The `asOf` argument of every field that answers from releases. A release whose day is not

@@ -1,7 +1,7 @@
 import type { Release, Source } from '../db/generated/prisma/client.ts';
 import * as enums from '../db/generated/prisma/enums.ts';
 import { builder } from './builder.ts';
-import { label, langArgs } from './common.ts';
+import { describedEnum, label, langArgs } from './common.ts';
 import type { Context } from './context.ts';
 
 /** Sources by id, for `t.loadable` fields. */
@@ -16,27 +16,27 @@ export const releasesById = {
   sort: (release: Release) => release.id,
 };
 
-export const ReleaseStatus = builder.enumType(enums.ReleaseStatus, {
-  name: 'ReleaseStatus',
-  description: 'Whether the source considers a release final.',
-  values: {
-    PRELIMINARY: { description: 'Provisional figures that the source expects to revise.' },
-    FINAL: { description: 'Figures the source published as final (they may still be revised later).' },
-  } as const,
-});
+export const ReleaseStatus = describedEnum(
+  enums.ReleaseStatus,
+  'ReleaseStatus',
+  'Whether the source considers a release final.',
+  {
+    PRELIMINARY: 'Provisional figures that the source expects to revise.',
+    FINAL: 'Figures the source published as final (they may still be revised later).',
+  },
+);
 
-export const DatePrecision = builder.enumType(enums.DatePrecision, {
-  name: 'DatePrecision',
-  description: 'How precisely the source dates a publication.',
-  values: {
-    DAY: { description: 'The exact day is known.' },
-    MONTH: { description: 'Only year and month are known; publishedAt is the 1st of that month.' },
-    YEAR: { description: 'Only the year is known; publishedAt is 1 January.' },
-    UNKNOWN: {
-      description: 'The source gives no date; publishedAt is 1 January of the year after its latest data (see note).',
-    },
-  } as const,
-});
+export const DatePrecision = describedEnum(
+  enums.DatePrecision,
+  'DatePrecision',
+  'How precisely the source dates a publication.',
+  {
+    DAY: 'The exact day is known.',
+    MONTH: 'Only year and month are known; publishedAt is the 1st of that month.',
+    YEAR: 'Only the year is known; publishedAt is 1 January.',
+    UNKNOWN: 'The source gives no date; publishedAt is 1 January of the year after its latest data (see note).',
+  },
+);
 
 export const SourceType = builder.prismaObject('Source', {
   description: 'A statistical source the hub serves (the survey, the Cause of Death Registry, ...).',

@@ -10,7 +10,7 @@ import {
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { SubstanceType } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
-import { AS_OF_DESCRIPTION, labelled, Sex } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape, type UnitValue } from '../../graphql/observation.ts';
 import { deathsCube } from './cubes.ts';
@@ -36,10 +36,11 @@ const UNIT_OF_MEASURE: Record<enums.DeathMeasure, UnitValue> = {
   RATE_PER_100K: 'PER_100K',
 };
 
-export const DeathMeasure = builder.enumType(enums.DeathMeasure, {
-  name: 'DeathMeasure',
-  description: 'What a drug-induced deaths figure measures.',
-  values: {
+export const DeathMeasure = describedEnum(
+  enums.DeathMeasure,
+  'DeathMeasure',
+  'What a drug-induced deaths figure measures.',
+  {
     DEATHS: { description: 'Number of deaths (the default).', ...labelled('Antall dødsfall', 'Number of deaths') },
     PERCENT_OF_DEATHS: {
       description: 'Share of all deaths of the year in the same region, in percent, as printed.',
@@ -69,8 +70,8 @@ export const DeathMeasure = builder.enumType(enums.DeathMeasure, {
         'population, so it is not among drugDeathRates and not comparable with them.',
       ...labelled('Dødsfall per 100 000 (uten oppgitt standard)', 'Deaths per 100 000 (no standard stated)'),
     },
-  } as const,
-});
+  },
+);
 
 export const DeathDimension = builder.enumType('DeathDimension', {
   description: 'Dimensions of drug-induced deaths that `by:` can break down (each defaults to its total).',

@@ -1,7 +1,7 @@
 import type { CubeDefinition, CubeRow } from '../../cube/definition.ts';
 import * as enums from '../../db/generated/prisma/enums.ts';
 import { builder } from '../../graphql/builder.ts';
-import { AS_OF_DESCRIPTION, labelled } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { TABLES } from './tables.ts';
@@ -33,10 +33,11 @@ const estimatesCube: CubeDefinition = {
   ],
 };
 
-export const InjectingDrugUseSeries = builder.enumType(enums.InjectingDrugUseSeries, {
-  name: 'InjectingDrugUseSeries',
-  description: 'Which series of estimates: each year its own estimate, or the moving average of three.',
-  values: {
+export const InjectingDrugUseSeries = describedEnum(
+  enums.InjectingDrugUseSeries,
+  'InjectingDrugUseSeries',
+  'Which series of estimates: each year its own estimate, or the moving average of three.',
+  {
     ANNUAL_ESTIMATE: {
       description: "The year's own estimate (the default; every earlier publication's figures).",
       ...labelled('Årlig anslag', 'Annual estimate'),
@@ -46,8 +47,8 @@ export const InjectingDrugUseSeries = builder.enumType(enums.InjectingDrugUseSer
         'The 3-year moving average of the annual estimates, as the report charts it (never recomputed by the hub).',
       ...labelled('Glidende gjennomsnitt over tre år', 'Three-year moving average'),
     },
-  } as const,
-});
+  },
+);
 
 export const InjectingDrugUseEstimate = builder.objectRef<EstimateRow>('InjectingDrugUseEstimate').implement({
   description:

@@ -2,7 +2,7 @@ import type { CubeRow } from '../../cube/definition.ts';
 import * as enums from '../../db/generated/prisma/enums.ts';
 import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { builder } from '../../graphql/builder.ts';
-import { AS_OF_DESCRIPTION, labelled, Sex } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import type { DISTRIBUTIONS } from './cells.ts';
@@ -36,10 +36,11 @@ export const UseDistribution = builder.enumType('UseDistribution', {
   } as const,
 });
 
-export const DistributionMeasure = builder.enumType(enums.DistributionMeasure, {
-  name: 'DistributionMeasure',
-  description: 'What a distribution figure is.',
-  values: {
+export const DistributionMeasure = describedEnum(
+  enums.DistributionMeasure,
+  'DistributionMeasure',
+  'What a distribution figure is.',
+  {
     SHARE: {
       description: 'Percent of users in the category (the default).',
       ...labelled('Andel av brukerne (prosent)', 'Share of users (percent)'),
@@ -48,8 +49,8 @@ export const DistributionMeasure = builder.enumType(enums.DistributionMeasure, {
     MINIMUM: { description: 'The lowest value reported (category ALL).', ...labelled('Laveste', 'Minimum') },
     MAXIMUM: { description: 'The highest value reported (category ALL).', ...labelled('Høyeste', 'Maximum') },
     MODE: { description: 'The most common value (category ALL).', ...labelled('Typetall', 'Mode') },
-  } as const,
-});
+  },
+);
 
 export const DistributionDimension = builder.enumType('DistributionDimension', {
   description: 'Dimensions of a distribution that `by:` can break down.',

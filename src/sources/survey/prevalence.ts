@@ -3,7 +3,7 @@ import * as enums from '../../db/generated/prisma/enums.ts';
 import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
-import { AS_OF_DESCRIPTION, labelled, Sex } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { prevalenceCube } from './cubes.ts';
@@ -20,17 +20,13 @@ interface PrevalenceRow extends CubeRow, ObservationShape {
   users: number | null;
 }
 
-export const Recall = builder.enumType(enums.Recall, {
-  name: 'Recall',
-  description: 'The period a survey question asks about.',
-  values: {
-    LIFETIME: { description: 'Ever used ("noen gang"); the default.', ...labelled('Noen gang', 'Ever') },
-    LAST_12_MONTHS: {
-      description: 'Used in the last 12 months.',
-      ...labelled('Siste 12 måneder', 'Last 12 months'),
-    },
-    LAST_4_WEEKS: { description: 'Used in the last 4 weeks.', ...labelled('Siste 4 uker', 'Last 4 weeks') },
-  } as const,
+export const Recall = describedEnum(enums.Recall, 'Recall', 'The period a survey question asks about.', {
+  LIFETIME: { description: 'Ever used ("noen gang"); the default.', ...labelled('Noen gang', 'Ever') },
+  LAST_12_MONTHS: {
+    description: 'Used in the last 12 months.',
+    ...labelled('Siste 12 måneder', 'Last 12 months'),
+  },
+  LAST_4_WEEKS: { description: 'Used in the last 4 weeks.', ...labelled('Siste 4 uker', 'Last 4 weeks') },
 });
 
 export const PrevalenceDimension = builder.enumType('PrevalenceDimension', {

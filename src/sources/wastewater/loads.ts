@@ -3,7 +3,7 @@ import * as enums from '../../db/generated/prisma/enums.ts';
 import { RegionType } from '../../dimensions/region.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
-import { AS_OF_DESCRIPTION, labelled } from '../../graphql/common.ts';
+import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
@@ -18,10 +18,11 @@ interface LoadRow extends CubeRow, ObservationShape {
   statistic: enums.WastewaterStatistic;
 }
 
-export const WastewaterStatistic = builder.enumType(enums.WastewaterStatistic, {
-  name: 'WastewaterStatistic',
-  description: 'Which published figure of a sampling week: a mean or one day.',
-  values: {
+export const WastewaterStatistic = describedEnum(
+  enums.WastewaterStatistic,
+  'WastewaterStatistic',
+  'Which published figure of a sampling week: a mean or one day.',
+  {
     DAILY_MEAN: {
       description: 'Mean of the days sampled, as EUDA published it (the default).',
       ...labelled('Døgnmiddel', 'Daily mean'),
@@ -35,22 +36,22 @@ export const WastewaterStatistic = builder.enumType(enums.WastewaterStatistic, {
     FRIDAY: { description: 'Friday.', ...labelled('Fredag', 'Friday') },
     SATURDAY: { description: 'Saturday.', ...labelled('Lørdag', 'Saturday') },
     SUNDAY: { description: 'Sunday.', ...labelled('Søndag', 'Sunday') },
-  } as const,
-});
+  },
+);
 
-export const WastewaterCampaign = builder.enumType(enums.WastewaterCampaign, {
-  name: 'WastewaterCampaign',
-  description:
-    'The sampling week of a year. EUDA samples one week in March-April, so its loads are SPRING; the ' +
+export const WastewaterCampaign = describedEnum(
+  enums.WastewaterCampaign,
+  'WastewaterCampaign',
+  'The sampling week of a year. EUDA samples one week in March-April, so its loads are SPRING; the ' +
     'report samples a spring and an autumn week in Bergen, Oslo and Trondheim. Always broken down: there is no total.',
-  values: {
+  {
     SPRING: {
       description: "The spring week (EUDA's week, March-April; the report's April week).",
       ...labelled('Vår', 'Spring'),
     },
     AUTUMN: { description: "The autumn week (the report's September week).", ...labelled('Høst', 'Autumn') },
-  } as const,
-});
+  },
+);
 
 export const WastewaterOrder = builder.enumType('WastewaterOrder', {
   description: 'How to order wastewater loads.',
