@@ -106,6 +106,14 @@ export async function loadCodelists(client: pg.ClientBase, dir = DIMENSIONS_DATA
   return counts;
 }
 
+/** The labels of one codelist's codes in both languages, as bundled (the database holds the same). */
+export function readCodelistLabels(table: string, dir = DIMENSIONS_DATA_DIR): Map<string, { nb: string; en: string }> {
+  const list = CODELISTS.find((entry) => entry.table === table);
+  if (!list) throw new Error(`no codelist for table ${table}`);
+  const rows = readCsvFile(join(dir, list.file), list.row as z.ZodObject<typeof labels & { code: typeof cell.text }>);
+  return new Map(rows.map((row) => [row.code, { nb: row.name_nb, en: row.name_en }]));
+}
+
 /** The codes of every codelist, by table, as bundled (importers validate codes against them). */
 export function readCodelistCodes(dir = DIMENSIONS_DATA_DIR): Map<string, string[]> {
   return new Map(

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'graphql-yoga';
+import { schema } from '../../schema/index.ts';
+import { labelsModule } from './labels.ts';
 
 const require = createRequire(import.meta.url);
 // From the project root, so that the compiled hub (dist/server/explore/) finds them too.
@@ -29,8 +31,7 @@ interface Asset {
   etag: string;
 }
 
-function asset(path: string): Asset {
-  const body = readFileSync(path, 'utf8');
+function asset(path: string, body = readFileSync(path, 'utf8')): Asset {
   const extension = path.slice(path.lastIndexOf('.') + 1);
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   return { body, type: TYPES[extension] ?? 'application/octet-stream', etag };
@@ -38,13 +39,16 @@ function asset(path: string): Asset {
 
 /**
  * `/explore`: the report's figures redrawn live from the API with Observable Plot. The page and
- * its scripts are files read once at start; each chart queries `/graphql` from the browser.
+ * its scripts (every file in assets/) are read once at start, with `labels.js` made from the
+ * schema's labels; each chart queries `/graphql` from the browser.
  */
 export function useExplorer(): Plugin {
   const files = new Map<string, Asset>([
     ['/explore', asset(join(ASSETS, 'index.html'))],
-    ['/explore/explore.js', asset(join(ASSETS, 'explore.js'))],
-    ['/explore/explore.css', asset(join(ASSETS, 'explore.css'))],
+    ...readdirSync(ASSETS)
+      .filter((name) => name !== 'index.html')
+      .map((name): [string, Asset] => [`/explore/${name}`, asset(join(ASSETS, name))]),
+    ['/explore/labels.js', asset('labels.js', labelsModule(schema))],
     ...Object.entries(VENDOR).map(([name, path]): [string, Asset] => [`/explore/vendor/${name}`, asset(path)]),
   ]);
   return {
