@@ -131,6 +131,20 @@ export interface JsonStatMapping {
   pivot?: { column: string; fields: Record<string, string> };
 }
 
+/**
+ * The names SSB's and FHI's JSON-stat datasets (and ours) give the dimensions several sources
+ * share, lower-cased, each with the column it fills; a source's mapping spreads those it has.
+ */
+export const SHARED_DIMENSIONS = {
+  year: { year: 'year', tid: 'year', aar: 'year', år: 'year' },
+  sexAndAge: { sex: 'sex', kjonn: 'sex', kjønn: 'sex', age: 'age_group', alder: 'age_group', age_group: 'age_group' },
+  /** SSB's ContentsCode, the dimension whose categories are measures: `column` says which column it fills. */
+  contents: (column: string) => ({ contentscode: column, statistikkvariabel: column }),
+};
+
+/** SSB's codes of sex: 0 both, 1 men, 2 women. */
+export const SSB_SEX_CODES = { '0': 'ALL', '1': 'MALE', '2': 'FEMALE' };
+
 /** One row of a JSON-stat dataset in a source's columns: codes as strings, values as numbers. */
 export interface JsonStatRow {
   columns: Record<string, string>;

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import * as enums from '../../db/generated/prisma/enums.ts';
 import { CODELIST_TABLES, readCodelistCodes } from '../../dimensions/codelists.ts';
 import { cell, parseCsv, readCsvFile } from '../../importing/csv.ts';
-import { type JsonStatMapping, jsonStatRows, rejectUnknownCodes } from '../../importing/json-stat.ts';
+import {
+  type JsonStatMapping,
+  jsonStatRows,
+  rejectUnknownCodes,
+  SHARED_DIMENSIONS,
+  SSB_SEX_CODES,
+} from '../../importing/json-stat.ts';
 import {
   bundleByRelease,
   codeOf,
@@ -153,26 +159,17 @@ export function parseMortalityUpload(text: string, fileName: string, release: Re
 // JSON-stat dimension names (SSB's and FHI's, and ours); SSB codes sex 0 (both), 1 (men), 2 (women).
 const JSON_STAT: JsonStatMapping = {
   dimensions: {
-    year: 'year',
-    tid: 'year',
-    aar: 'year',
-    år: 'year',
+    ...SHARED_DIMENSIONS.year,
     region: 'region',
     fylke: 'region',
     geo: 'region',
-    sex: 'sex',
-    kjonn: 'sex',
-    kjønn: 'sex',
-    age: 'age_group',
-    alder: 'age_group',
-    age_group: 'age_group',
+    ...SHARED_DIMENSIONS.sexAndAge,
     cause: 'cause',
     stofftype: 'cause',
     intent: 'intent',
     intensjon: 'intent',
     measure: 'measure',
-    contentscode: 'measure',
-    statistikkvariabel: 'measure',
+    ...SHARED_DIMENSIONS.contents('measure'),
   },
   required: ['year', 'region'],
   defaults: {
@@ -185,7 +182,7 @@ const JSON_STAT: JsonStatMapping = {
     qualifier: 'EXACT',
     note: '',
   },
-  codes: { sex: { '0': 'ALL', '1': 'MALE', '2': 'FEMALE' } },
+  codes: { sex: SSB_SEX_CODES },
 };
 
 /**

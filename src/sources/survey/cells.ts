@@ -34,38 +34,6 @@ export const categoryPosition = (category: string) => Number(/\d+/.exec(category
 /** The status of a value its release printed: provisional while the release is preliminary. */
 export const statusOf = (release: ReleaseRecord) => (release.status === 'PRELIMINARY' ? 'PROVISIONAL' : 'NORMAL');
 
-export const PREVALENCE_COLUMNS = [
-  'year',
-  'substance_code',
-  'recall',
-  'sex',
-  'age_group_code',
-  'value',
-  'ci_low',
-  'ci_high',
-  'respondents',
-  'users',
-  'status',
-  'qualifier',
-  'reference',
-  'note',
-];
-export const DISTRIBUTION_COLUMNS = [
-  'distribution',
-  'measure',
-  'year',
-  'sex',
-  'age_group_code',
-  'category',
-  'position',
-  'value',
-  'count',
-  'status',
-  'qualifier',
-  'reference',
-  'note',
-];
-
 /** One prevalence cell, its numbers parsed. */
 export interface PrevalenceCell {
   substance: string;
@@ -77,6 +45,78 @@ export interface PrevalenceCell {
   ciHigh: number | null;
   respondents: number | null;
   users: number | null;
+}
+
+/** One row of the prevalence table, by meaning. */
+export interface PrevalenceRow extends PrevalenceCell {
+  year: number;
+  status: string;
+  qualifier: string;
+  reference: string;
+  note: string | null;
+}
+
+/** The prevalence table's columns, each with the field of a PrevalenceRow that fills it. */
+const PREVALENCE_FIELDS = {
+  year: 'year',
+  substance_code: 'substance',
+  recall: 'recall',
+  sex: 'sex',
+  age_group_code: 'ageGroup',
+  value: 'value',
+  ci_low: 'ciLow',
+  ci_high: 'ciHigh',
+  respondents: 'respondents',
+  users: 'users',
+  status: 'status',
+  qualifier: 'qualifier',
+  reference: 'reference',
+  note: 'note',
+} as const satisfies Record<string, keyof PrevalenceRow>;
+
+export const PREVALENCE_COLUMNS = Object.keys(PREVALENCE_FIELDS);
+/** A prevalence row's values in the order of PREVALENCE_COLUMNS. */
+export const prevalenceValues = (row: PrevalenceRow): SqlValue[] =>
+  Object.values(PREVALENCE_FIELDS).map((field) => row[field]);
+
+/** One row of the distribution table, by meaning (its position follows from its category). */
+export interface DistributionRow {
+  distribution: string;
+  measure: string;
+  year: number;
+  sex: string;
+  ageGroup: string;
+  category: string;
+  value: number;
+  count: number | null;
+  status: string;
+  qualifier: string;
+  reference: string;
+  note: string | null;
+}
+
+/** The distribution table's columns, each with the field of a DistributionRow that fills it. */
+const DISTRIBUTION_FIELDS = {
+  distribution: 'distribution',
+  measure: 'measure',
+  year: 'year',
+  sex: 'sex',
+  age_group_code: 'ageGroup',
+  category: 'category',
+  position: 'position',
+  value: 'value',
+  count: 'count',
+  status: 'status',
+  qualifier: 'qualifier',
+  reference: 'reference',
+  note: 'note',
+} as const satisfies Record<string, keyof DistributionRow | 'position'>;
+
+export const DISTRIBUTION_COLUMNS = Object.keys(DISTRIBUTION_FIELDS);
+/** A distribution row's values in the order of DISTRIBUTION_COLUMNS. */
+export function distributionValues(row: DistributionRow): SqlValue[] {
+  const withPosition = { ...row, position: categoryPosition(row.category) };
+  return Object.values(DISTRIBUTION_FIELDS).map((field) => withPosition[field]);
 }
 
 /** Checks one prevalence cell: a percentage, inside its confidence interval, with sane counts and known codes. */

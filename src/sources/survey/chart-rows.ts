@@ -1,6 +1,6 @@
 import { InputFileError } from '../../importing/csv.ts';
 import type { ReleaseRecord } from '../../importing/source-module.ts';
-import { type Codes, categoryPosition, checkPrevalence, type Row, statusOf } from './cells.ts';
+import { type Codes, checkPrevalence, distributionValues, prevalenceValues, type Row, statusOf } from './cells.ts';
 import {
   type ChartManifestEntry,
   type ChartPoint,
@@ -54,25 +54,15 @@ function prevalenceFromChart(entry: ChartManifestEntry, points: ChartPoint[], co
       sex: entry.sex,
       ageGroup: entry.age_group,
     });
-    const d = point.dimensions;
     return {
       release: entry.release,
-      values: [
-        d.year,
-        d.substance,
-        d.recall,
-        d.sex,
-        d.ageGroup,
-        cellValues.value,
-        cellValues.ciLow,
-        cellValues.ciHigh,
-        cellValues.respondents,
-        cellValues.users,
+      values: prevalenceValues({
+        ...cellValues,
         status,
-        'EXACT',
-        referenceOf(entry, point),
-        null,
-      ],
+        qualifier: 'EXACT',
+        reference: referenceOf(entry, point),
+        note: null,
+      }),
     };
   });
 }
@@ -160,24 +150,23 @@ function distributionFromChart(
     const count = chartNumber(point, entry.file, countColumn, { integer: true });
     if (count !== null && count < 0)
       throw new InputFileError(entry.file, point.line, countColumn, 'a count must not be negative');
-    const d = point.dimensions;
+    const { year, sex, ageGroup } = point.dimensions;
     return {
       release: entry.release,
-      values: [
+      values: distributionValues({
         distribution,
-        'SHARE',
-        d.year,
-        d.sex,
-        d.ageGroup,
+        measure: 'SHARE',
+        year,
+        sex,
+        ageGroup,
         category,
-        categoryPosition(category),
         value,
         count,
         status,
-        'EXACT',
-        referenceOf(entry, point),
-        null,
-      ],
+        qualifier: 'EXACT',
+        reference: referenceOf(entry, point),
+        note: null,
+      }),
     };
   });
 }

@@ -5,7 +5,7 @@ import * as enums from '../../db/generated/prisma/enums.ts';
 import { cell, readCsvFile } from '../../importing/csv.ts';
 import { codeOf, releaseOf } from '../../importing/source-files.ts';
 import type { ReleaseRecord } from '../../importing/source-module.ts';
-import { type Codes, categoryPosition, DISTRIBUTIONS, type Row } from './cells.ts';
+import { type Codes, DISTRIBUTIONS, distributionValues, prevalenceValues, type Row } from './cells.ts';
 
 // The survey files transcribed by hand from the report's text and from earlier publications
 // (README-text.md says how): each row names its release.
@@ -56,24 +56,17 @@ export function readPrintedPrevalence(dir: string, releases: Map<string, Release
     note: cell.optionalText,
   });
   return ['report-text.csv', 'published-points.csv'].flatMap((file) =>
-    readCsvFile(join(dir, file), printedPrevalence).map((row) => ({
-      release: row.release,
-      values: [
-        row.year,
-        row.substance,
-        row.recall,
-        row.sex,
-        row.age_group,
-        row.value,
-        null,
-        null,
-        null,
-        null,
-        'NORMAL',
-        row.qualifier,
-        row.reference,
-        row.note,
-      ],
+    readCsvFile(join(dir, file), printedPrevalence).map(({ release, age_group, ...row }) => ({
+      release,
+      values: prevalenceValues({
+        ...row,
+        ageGroup: age_group,
+        ciLow: null,
+        ciHigh: null,
+        respondents: null,
+        users: null,
+        status: 'NORMAL',
+      }),
     })),
   );
 }
@@ -93,24 +86,12 @@ export function readPrintedDistributions(dir: string, releases: Map<string, Rele
     reference: cell.text,
     note: cell.optionalText,
   });
-  return readCsvFile(join(dir, 'report-distributions.csv'), printedDistribution).map((row) => ({
-    release: row.release,
-    values: [
-      row.distribution,
-      row.measure,
-      row.year,
-      row.sex,
-      row.age_group,
-      row.category,
-      categoryPosition(row.category),
-      row.value,
-      null,
-      'NORMAL',
-      row.qualifier,
-      row.reference,
-      row.note,
-    ],
-  }));
+  return readCsvFile(join(dir, 'report-distributions.csv'), printedDistribution).map(
+    ({ release, age_group, ...row }) => ({
+      release,
+      values: distributionValues({ ...row, ageGroup: age_group, count: null, status: 'NORMAL' }),
+    }),
+  );
 }
 
 /** The report's trend tests (trend-tests.csv). */

@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import * as enums from '../../db/generated/prisma/enums.ts';
 import { cell, firstIssue, InputFileError, parseCsv } from '../../importing/csv.ts';
-import { type JsonStatMapping, jsonStatRows, rejectUnknownCodes } from '../../importing/json-stat.ts';
+import {
+  type JsonStatMapping,
+  jsonStatRows,
+  rejectUnknownCodes,
+  SHARED_DIMENSIONS,
+  SSB_SEX_CODES,
+} from '../../importing/json-stat.ts';
 import type { ReleaseBundle, ReleaseRecord } from '../../importing/source-module.ts';
-import { checkPrevalence, PREVALENCE_COLUMNS, RECALLS, readCodes, SEXES, statusOf } from './cells.ts';
+import { checkPrevalence, PREVALENCE_COLUMNS, prevalenceValues, RECALLS, readCodes, SEXES, statusOf } from './cells.ts';
 import { TABLES } from './tables.ts';
 
 // A new release of prevalence figures uploaded through the publish API: CSV, or JSON-stat 2.0
@@ -52,28 +58,19 @@ const uploadRow = z.object({
 
 const SURVEY_JSON_STAT: JsonStatMapping = {
   dimensions: {
-    year: 'year',
-    tid: 'year',
-    aar: 'year',
-    år: 'year',
+    ...SHARED_DIMENSIONS.year,
     substance: 'substance',
     rusmiddel: 'substance',
     stoff: 'substance',
     recall: 'recall',
     tidsrom: 'recall',
     periode: 'recall',
-    sex: 'sex',
-    kjonn: 'sex',
-    kjønn: 'sex',
-    age: 'age_group',
-    alder: 'age_group',
-    age_group: 'age_group',
-    contentscode: 'contents',
-    statistikkvariabel: 'contents',
+    ...SHARED_DIMENSIONS.sexAndAge,
+    ...SHARED_DIMENSIONS.contents('contents'),
   },
   required: ['year', 'substance'],
   defaults: { recall: 'LIFETIME', sex: 'ALL', age_group: '16-64', qualifier: 'EXACT', note: '' },
-  codes: { sex: { '0': 'ALL', '1': 'MALE', '2': 'FEMALE' } },
+  codes: { sex: SSB_SEX_CODES },
   pivot: {
     column: 'contents',
     fields: {
@@ -154,22 +151,8 @@ export function parseSurveyUpload(text: string, fileName: string, release: Relea
             ageGroup: 'age_group',
           });
           const status = row.value === null ? 'MISSING' : statusOf(release);
-          return [
-            row.year,
-            row.substance,
-            row.recall,
-            row.sex,
-            row.age_group,
-            row.value,
-            row.ci_low,
-            row.ci_high,
-            row.respondents,
-            row.users,
-            status,
-            row.qualifier,
-            row.reference,
-            row.note,
-          ];
+          const { year, qualifier, reference } = row;
+          return prevalenceValues({ ...prevalence, year, status, qualifier, reference, note: row.note });
         }),
       },
     ],
