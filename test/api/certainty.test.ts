@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestHub } from '../helpers/hub.ts';
 
 // Nothing is served as more certain than its source: inferred attributes say so, a rate not
 // called age-standardised is not one, copied values are flagged, placeholder dates are
 // described, qualifiers keep their wording, and one printed sentence is one figure.
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-});
-afterAll(() => hub.close());
+const hub = useTestHub();
 
 const data = <Data>(query: string) => hub.data<Data>(query);
 

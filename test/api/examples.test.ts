@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXAMPLE_OPERATIONS } from '../../src/server/examples.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { useTestHub } from '../helpers/hub.ts';
 
 // The GraphiQL tabs (src/server/examples.ts) answer with the figures of the bundled data; each
 // example's answer is pinned here, so a tab that stops showing the report's numbers fails.
@@ -189,11 +189,7 @@ const EXPECTED: Record<string, (data: Answer) => void> = {
   },
 };
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-});
-afterAll(() => hub.close());
+const hub = useTestHub();
 
 describe('the GraphiQL example operations', () => {
   it('each have their expected answer written down here', () => {

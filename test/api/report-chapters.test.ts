@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestHub } from '../helpers/hub.ts';
 
 // The report's chapters 6 (wastewater in Bergen, Oslo and Trondheim) and 7 (people who inject
 // drugs), served from the chart data of its preliminary pages.
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-});
-afterAll(() => hub.close());
+const hub = useTestHub();
 
 const data = <Data>(query: string) => hub.data<Data>(query);
 

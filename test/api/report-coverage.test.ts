@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestHub } from '../helpers/hub.ts';
 
 // The report's coverage, chapter by chapter: what the hub serves and what it does not.
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-});
-afterAll(() => hub.close());
+const hub = useTestHub();
 
 interface Chapter {
   chapter: number;

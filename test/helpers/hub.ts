@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { type Database, openDatabase, type StatementListener } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { loadBundledData } from '../../src/publishing/bundled.ts';
@@ -99,4 +100,22 @@ export async function startTestHub(options: HubOptions = {}): Promise<TestHub> {
       await drop();
     },
   };
+}
+
+/**
+ * The hub of one test file: started before its tests (startTestHub) and closed after them. The
+ * returned object stands for that hub; using it outside a test or hook is an error.
+ */
+export function useTestHub(options: HubOptions = {}): TestHub {
+  let started: TestHub | undefined;
+  beforeAll(async () => {
+    started = await startTestHub(options);
+  });
+  afterAll(() => started?.close());
+  return new Proxy({} as TestHub, {
+    get(_target, key) {
+      if (!started) throw new Error('the test hub starts in beforeAll: use it inside a test or hook');
+      return Reflect.get(started, key);
+    },
+  });
 }

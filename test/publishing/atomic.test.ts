@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { publishRelease } from '../../src/publishing/publish.ts';
 import { sourceModules } from '../../src/sources/registry.ts';
 import { largeEudaFile } from '../helpers/fixtures.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { useTestHub } from '../helpers/hub.ts';
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-});
-afterAll(() => hub.close());
+const hub = useTestHub();
 
 const state = async () =>
   (

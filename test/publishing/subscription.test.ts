@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { expect, it } from 'vitest';
+import { useTestHub } from '../helpers/hub.ts';
 import { deathsFile, keyFor, upload } from '../helpers/publishing.ts';
 import { readEvents } from '../helpers/sse.ts';
 
-let hub: TestHub;
-beforeAll(async () => {
-  hub = await startTestHub();
-});
-afterAll(() => hub.close());
+const hub = useTestHub();
 
 it('announces a published release to subscribers of its source over server-sent events', async () => {
   const response = await hub.hub.fetch('http://rusdata.test/graphql', {
