@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { keyFor, upload } from '../helpers/publishing.ts';
+import { keyFor, type Upload, upload } from '../helpers/publishing.ts';
 
 // A dataset shaped like SSB's and FHI's API answers: dimensions Region, Kjonn and Tid.
 const dataset = (overrides: Record<string, unknown> = {}) =>
@@ -27,15 +27,13 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
+/** Publishes a JSON-stat document (a mortality one with the mortality key unless told otherwise). */
+const uploadJsonStat = (fileName: string, content: string, options: Omit<Upload, 'content' | 'fileName'> = {}) =>
+  upload(hub, { content, fileName, type: 'application/json', token, ...options });
+
 describe('publishing JSON-stat 2.0', () => {
   it('maps SSB dimension names and codes to ours, and keeps suppressed cells as SUPPRESSED', async () => {
-    const { body } = await upload(hub, {
-      content: dataset(),
-      fileName: 'deaths.json',
-      type: 'application/json',
-      token,
-      publishedAt: '2026-11-20',
-    });
+    const { body } = await uploadJsonStat('deaths.json', dataset(), { publishedAt: '2026-11-20' });
     expect(body.errors).toBeUndefined();
     expect(body.data!.publishRelease.observations).toBe(4);
     const { drugDeaths } = await hub.data<{ drugDeaths: unknown[] }>(
@@ -57,24 +55,19 @@ describe('publishing JSON-stat 2.0', () => {
         Tid: { category: { index: ['2025'] } },
       },
     });
-    const { body } = await upload(hub, { content, fileName: 'bad.json', type: 'application/json', token });
+    const { body } = await uploadJsonStat('bad.json', content);
     expect(body.errors![0]!.extensions!.code).toBe('INVALID_FILE');
     expect(body.errors![0]!.message).toContain('region: "99"; sex: "7"');
   });
 
   it('rejects a dataset without a year dimension', async () => {
     const content = dataset({ id: ['Region', 'Kjonn'], size: [2, 2], value: [1, 2, 3, 4], status: undefined });
-    const { body } = await upload(hub, { content, fileName: 'noyear.json', type: 'application/json', token });
+    const { body } = await uploadJsonStat('noyear.json', content);
     expect(body.errors![0]!.message).toContain('missing dimension year; the dataset has Region, Kjonn');
   });
 
   it('rejects a document that is not JSON-stat', async () => {
-    const { body } = await upload(hub, {
-      content: '{"class":"collection"}',
-      fileName: 'x.json',
-      type: 'application/json',
-      token,
-    });
+    const { body } = await uploadJsonStat('x.json', '{"class":"collection"}');
     expect(body.errors![0]!.message).toContain('not a JSON-stat 2.0 dataset');
   });
 });
@@ -95,11 +88,8 @@ describe('publishing survey figures as JSON-stat 2.0', () => {
       },
       value: [6.3, 5.1, 7.5],
     });
-    const { body } = await upload(hub, {
+    const { body } = await uploadJsonStat('ssb.json', content, {
       source: 'survey',
-      content,
-      fileName: 'ssb.json',
-      type: 'application/json',
       token: surveyToken,
       publishedAt: '2026-11-21',
     });
@@ -122,13 +112,7 @@ describe('publishing survey figures as JSON-stat 2.0', () => {
       dimension: { Rusmiddel: { category: { index: ['Hasj', 'Kokain'] } }, Tid: { category: { index: ['2026'] } } },
       value: [20, 8],
     });
-    const { body } = await upload(hub, {
-      source: 'survey',
-      content,
-      fileName: 'ssb.json',
-      type: 'application/json',
-      token: surveyToken,
-    });
+    const { body } = await uploadJsonStat('ssb.json', content, { source: 'survey', token: surveyToken });
     expect(body.errors![0]!.message).toContain('substance: "Hasj", "Kokain"');
   });
 });
