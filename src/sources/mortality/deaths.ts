@@ -11,8 +11,9 @@ import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { SubstanceType } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
-import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { loadByParent } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape, type UnitValue } from '../../graphql/observation.ts';
+import { cubeFieldWithRegions } from './cube-field.ts';
 import { deathsCube } from './cubes.ts';
 
 interface DeathRow extends CubeRow, ObservationShape {
@@ -172,29 +173,19 @@ function toCubeQuery(args: DeathsArgs): CubeQuery {
   };
 }
 
-builder.queryFields((t) => ({
-  drugDeaths: t.field({
-    type: [DrugDeathObservation],
-    description:
-      'Drug-induced deaths. Each dimension defaults to its total and is broken down when listed in `by:` ' +
-      'or filtered with codes; the year is always broken down. E.g. `drugDeaths(from: 2024, to: 2024, ' +
-      'by: [REGION])` is the 15 counties in 2024.',
-    args: deathsArgs,
-    resolve: async (_root, args, ctx) => withUnits(await queryCube<DeathRow>(ctx, deathsCube, toCubeQuery(args))),
-  }),
-}));
-
-builder.objectField(RegionType, 'drugDeaths', (t) =>
-  t.loadableList({
-    type: DrugDeathObservation,
-    description: 'Drug-induced deaths in this region (same arguments as Query.drugDeaths).',
-    args: (({ region: _region, ...rest }) => rest)(deathsArgs),
-    byPath: true,
-    load: loadByParent(deathsCube, 'region', toCubeQuery, withUnits),
-    loaderOptions: parentCodesKey,
-    resolve: (region) => [region.code],
-  }),
-);
+cubeFieldWithRegions({
+  name: 'drugDeaths',
+  type: DrugDeathObservation,
+  description:
+    'Drug-induced deaths. Each dimension defaults to its total and is broken down when listed in `by:` ' +
+    'or filtered with codes; the year is always broken down. E.g. `drugDeaths(from: 2024, to: 2024, ' +
+    'by: [REGION])` is the 15 counties in 2024.',
+  regionDescription: 'Drug-induced deaths in this region (same arguments as Query.drugDeaths).',
+  args: deathsArgs,
+  cube: deathsCube,
+  toCubeQuery,
+  present: withUnits,
+});
 
 const deathsByCause = loadByParent(deathsCube, 'cause', toCubeQuery, withUnits);
 

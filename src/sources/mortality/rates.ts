@@ -4,8 +4,8 @@ import { StandardPopulationType, standardPopulationsByCode } from '../../dimensi
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, AttributeOrigin, Sex } from '../../graphql/common.ts';
-import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape } from '../../graphql/observation.ts';
+import { cubeFieldWithRegions } from './cube-field.ts';
 import { ratesCube } from './cubes.ts';
 
 interface RateRow extends CubeRow, ObservationShape {
@@ -92,26 +92,16 @@ function toCubeQuery(args: RatesArgs): CubeQuery {
   };
 }
 
-builder.queryFields((t) => ({
-  drugDeathRates: t.field({
-    type: [DrugDeathRateObservation],
-    description:
-      'Age-standardised rates of drug-induced deaths per 100 000, by default for Norway with the standard ' +
-      'the registry uses now (NOR_MEAN_2024). Only rates their source calls age-standardised; a rate ' +
-      'printed without that word is drugDeaths(measure: RATE_PER_100K).',
-    args: ratesArgs,
-    resolve: async (_root, args, ctx) => withUnit(await queryCube<RateRow>(ctx, ratesCube, toCubeQuery(args))),
-  }),
-}));
-
-builder.objectField(RegionType, 'drugDeathRates', (t) =>
-  t.loadableList({
-    type: DrugDeathRateObservation,
-    description: 'Age-standardised death rates in this region (same arguments as Query.drugDeathRates).',
-    args: (({ region: _region, ...rest }) => rest)(ratesArgs),
-    byPath: true,
-    load: loadByParent(ratesCube, 'region', toCubeQuery, withUnit),
-    loaderOptions: parentCodesKey,
-    resolve: (region) => [region.code],
-  }),
-);
+cubeFieldWithRegions({
+  name: 'drugDeathRates',
+  type: DrugDeathRateObservation,
+  description:
+    'Age-standardised rates of drug-induced deaths per 100 000, by default for Norway with the standard ' +
+    'the registry uses now (NOR_MEAN_2024). Only rates their source calls age-standardised; a rate ' +
+    'printed without that word is drugDeaths(measure: RATE_PER_100K).',
+  regionDescription: 'Age-standardised death rates in this region (same arguments as Query.drugDeathRates).',
+  args: ratesArgs,
+  cube: ratesCube,
+  toCubeQuery,
+  present: withUnit,
+});
