@@ -4,15 +4,9 @@ import { byCode } from '../graphql/loaders.ts';
 
 // Codelists of the Cause of Death Registry's drug-induced deaths (EUDA "Selection B").
 
-export const deathCausesByCode = byCode((codes, ctx) =>
-  ctx.prisma.deathCause.findMany({ where: { code: { in: codes } } }),
-);
-export const deathIntentsByCode = byCode((codes, ctx) =>
-  ctx.prisma.deathIntent.findMany({ where: { code: { in: codes } } }),
-);
-export const standardPopulationsByCode = byCode((codes, ctx) =>
-  ctx.prisma.standardPopulation.findMany({ where: { code: { in: codes } } }),
-);
+export const deathCausesByCode = byCode((_codes, ctx) => ctx.codelists.deathCauses());
+export const deathIntentsByCode = byCode((_codes, ctx) => ctx.codelists.deathIntents());
+export const standardPopulationsByCode = byCode((_codes, ctx) => ctx.codelists.standardPopulations());
 
 export const DeathCauseType = builder.prismaObject('DeathCause', {
   description: 'The substance type ("stofftype") a drug-induced death is grouped by; ALL is the total.',

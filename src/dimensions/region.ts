@@ -3,7 +3,7 @@ import { builder } from '../graphql/builder.ts';
 import { label, langArgs } from '../graphql/common.ts';
 import { byCode } from '../graphql/loaders.ts';
 
-export const regionsByCode = byCode((codes, ctx) => ctx.prisma.region.findMany({ where: { code: { in: codes } } }));
+export const regionsByCode = byCode((_codes, ctx) => ctx.codelists.regions());
 
 export const RegionKind = builder.enumType(enums.RegionKind, {
   name: 'RegionKind',
@@ -46,18 +46,14 @@ builder.queryFields((t) => ({
         description: 'A year: the counties in use that year (e.g. 2020 gives the 11 of 2020-2023).',
       }),
     },
-    resolve: async (query, _root, args, ctx) => {
+    // From the codelists in memory: a relation selected below (wastewaterSites) is loaded by
+    // Pothos' Prisma plugin in one batched statement.
+    resolve: async (_query, _root, args, ctx) => {
       const year = args.validIn ?? ctx.now().getUTCFullYear();
-      return ctx.prisma.region.findMany({
-        ...query,
-        where: {
-          AND: [
-            { OR: [{ validFrom: null }, { validFrom: { lte: year } }] },
-            { OR: [{ validTo: null }, { validTo: { gte: year } }] },
-          ],
-        },
-        orderBy: [{ kind: 'asc' }, { code: 'asc' }],
-      });
+      const regions = await ctx.codelists.regions();
+      return regions
+        .filter((r) => (r.validFrom === null || r.validFrom <= year) && (r.validTo === null || r.validTo >= year))
+        .map((region) => ({ ...region }));
     },
   }),
   region: t.prismaField({
@@ -65,7 +61,9 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One region by its code ("0" for Norway, "03" for Oslo); null when no region has that code.',
     args: { code: t.arg.id({ required: true, description: 'SSB county number or "0".' }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.region.findUnique({ ...query, where: { code: String(args.code) } }),
+    resolve: async (_query, _root, args, ctx) => {
+      const region = (await ctx.codelists.regions()).find((r) => r.code === String(args.code));
+      return region ? { ...region } : null;
+    },
   }),
 }));

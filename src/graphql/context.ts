@@ -1,3 +1,4 @@
+import type { CodelistCache } from '../cube/codelist-cache.ts';
 import type { CubeMetadataCache } from '../cube/metadata.ts';
 import type { Database, PrismaClient } from '../db/database.ts';
 
@@ -10,6 +11,8 @@ export interface Context {
   prisma: PrismaClient;
   db: Database;
   cubes: CubeMetadataCache;
+  /** The codelists (regions, age groups, ...) held in memory. */
+  codelists: CodelistCache;
   /** The time the request is answered at (e.g. the default year of `regions`); tests fix it. */
   now(): Date;
 }

@@ -14,7 +14,7 @@ export async function queryCube<Row extends CubeRow>(
   } catch (error) {
     throw asUserError(error);
   }
-  return selectCells<Row>(ctx.db.pool, cube, query);
+  return selectCells<Row>(ctx.db, cube, query);
 }
 
 /** Parents are keyed by their codes in a dimension: a region's code, the death causes of a substance. */
@@ -50,16 +50,23 @@ export function loadByParent<Row extends CubeRow, Args, Out>(
       }
     });
     const wanted = [...new Set(parents.filter((codes, index) => codes.length && !refused[index]).flat())];
-    const rows = wanted.length ? await selectCells<Row>(ctx.db.pool, cube, withCodes(query, argument, wanted)) : [];
+    const rows = wanted.length ? await selectCells<Row>(ctx.db, cube, withCodes(query, argument, wanted)) : [];
+    const rowsOfCode = new Map<string, Row[]>();
+    for (const row of rows) {
+      const code = String(row[field]);
+      const group = rowsOfCode.get(code);
+      if (group) group.push(row);
+      else rowsOfCode.set(code, [row]);
+    }
     return parents.map((codes, index) => {
-      const ofParent = new Set(codes);
-      return (
-        refused[index] ??
-        present(
-          rows.filter((row) => ofParent.has(String(row[field]))),
-          args,
-        )
-      );
+      const error = refused[index];
+      if (error) return error;
+      // In the statement's order, also for a parent of several codes.
+      const ofParent =
+        codes.length === 1
+          ? (rowsOfCode.get(codes[0] ?? '') ?? [])
+          : rows.filter((row) => codes.includes(String(row[field])));
+      return present(ofParent, args);
     });
   };
 }

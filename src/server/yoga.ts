@@ -3,6 +3,7 @@ import { createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { Config } from '../config.ts';
+import { CodelistCache } from '../cube/codelist-cache.ts';
 import { CubeMetadataCache } from '../cube/metadata.ts';
 import type { Database } from '../db/database.ts';
 import { isMigrated, readMigrations } from '../db/migrate.ts';
@@ -58,10 +59,14 @@ export function createHub(
   { limits = DEFAULT_LIMITS, events = createReleaseEvents(db), clock = () => new Date() }: HubOptions = {},
 ) {
   const cubes = new CubeMetadataCache(db.prisma);
+  const codelists = new CodelistCache(db.prisma);
   const migrations = readMigrations();
   // Cached answers are keyed by the data version: a release published or withdrawn (by any
   // writer) bumps it, so no answer from before the change is served after it.
-  events.onChange(() => cubes.invalidate());
+  events.onChange(() => {
+    cubes.invalidate();
+    codelists.invalidate();
+  });
   // Downloads run their GraphQL document through this same server (set once it exists).
   let self: { fetch(input: URL, init: RequestInit): Promise<Response> | Response } | undefined;
   const yoga = createYoga<Record<string, unknown>, Context>({
@@ -75,6 +80,7 @@ export function createHub(
         prisma: db.prisma,
         db,
         cubes,
+        codelists,
         now: clock,
         events,
         sources: sourceModules,
@@ -133,7 +139,7 @@ export function createHub(
     ],
   });
   self = yoga;
-  return Object.assign(yoga, { cubes, events });
+  return Object.assign(yoga, { cubes, codelists, events });
 }
 
 export type Hub = ReturnType<typeof createHub>;

@@ -136,9 +136,9 @@ describe('RESPONSE_CACHE_TTL_MS=0', () => {
     const uncached = createHub(hub.db, { limits: { ...DEFAULT_LIMITS, RESPONSE_CACHE_TTL_MS: 0 } });
     await uncached.events.ready;
     try {
-      await get('{ regions { code } }', {}, uncached);
+      await get(QUERY, {}, uncached);
       hub.statements.length = 0;
-      await get('{ regions { code } }', {}, uncached);
+      await get(QUERY, {}, uncached);
       expect(hub.statements.length).toBeGreaterThan(0);
     } finally {
       await uncached.events.close();

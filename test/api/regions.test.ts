@@ -20,4 +20,21 @@ describe('regions', () => {
     const { regions } = await hub.data<{ regions: { code: string }[] }>('{ regions(validIn: 2024) { code } }');
     expect(regions).toHaveLength(16);
   });
+
+  it('are held in memory and read again after a release event (a new code comes with its data)', async () => {
+    // A new alias each time: a new question, so the HTTP cache does not answer it.
+    let asked = 0;
+    const nameOfOslo = async () => {
+      const alias = `oslo${++asked}`;
+      const data = await hub.data<Record<string, { name: string }>>(`{ ${alias}: region(code: "03") { name } }`);
+      return data[alias]?.name;
+    };
+    expect(await nameOfOslo()).toBe('Oslo');
+    await hub.db.pool.query(`UPDATE region SET name_nb = 'Oslo kommune' WHERE code = '03'`);
+    expect(await nameOfOslo()).toBe('Oslo');
+    const announced = hub.hub.events.subscribe('release:changed').next();
+    await hub.db.pool.query(`UPDATE release SET withdrawn_at = now() WHERE id = (SELECT min(id) FROM release)`);
+    await announced;
+    expect(await nameOfOslo()).toBe('Oslo kommune');
+  });
 });

@@ -21,6 +21,10 @@ async function statementsFor(query: string): Promise<number> {
 }
 
 describe('SQL statements per request', () => {
+  it('are one for every county with its deaths series (regions come from memory)', async () => {
+    expect(await statementsFor('{ regions { code name drugDeaths(from: 2012, to: 2024) { year value } } }')).toBe(1);
+  });
+
   it('are the same for one region as for all 16 with their deaths series', async () => {
     const fields =
       'code name drugDeaths(from: 2012, to: 2024) { year value region { name } release { label } source { id } }';

@@ -123,7 +123,8 @@ export const DrugDeathObservation = builder.objectRef<DeathRow>('DrugDeathObserv
   }),
 });
 
-const withUnits = (rows: DeathRow[]) => rows.map((row) => ({ ...row, unit: UNIT_OF_MEASURE[row.measure] }));
+// Rows are fresh from the statement: each gets its unit in place.
+const withUnits = (rows: DeathRow[]) => rows.map((row) => Object.assign(row, { unit: UNIT_OF_MEASURE[row.measure] }));
 
 const deathsArgs = builder.args((t) => ({
   region: t.idList({ description: 'County numbers ("03", "46") or "0" for Norway. Default: Norway.' }),
@@ -197,7 +198,7 @@ builder.prismaObjectField(SubstanceType, 'drugDeaths', (t) =>
     args: (({ cause: _cause, ...rest }) => rest)(deathsArgs),
     byPath: true,
     load: async (substances: string[], ctx, args) => {
-      const causes = await ctx.prisma.deathCause.findMany({ where: { substanceCode: { in: substances } } });
+      const causes = await ctx.codelists.deathCauses();
       const codesOf = (substance: string) => causes.filter((c) => c.substanceCode === substance).map((c) => c.code);
       return deathsByCause(substances.map(codesOf), ctx, args);
     },
