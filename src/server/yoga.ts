@@ -1,3 +1,4 @@
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -114,6 +115,7 @@ export function createHub(
         ttlMs: limits.RESPONSE_CACHE_TTL_MS,
         maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
       }),
+      useGraphQlJit(),
       useRequestTimeLimit(limits.REQUEST_TIME_LIMIT_MS),
       // Automatic persisted queries in Apollo's convention (a sha256Hash in extensions.persistedQuery).
       useAPQ({ store: createInMemoryAPQStore({ max: 10_000, ttl: 24 * 3600_000 }) }),

@@ -17,6 +17,22 @@ async function firstError(query: string) {
 }
 
 describe('bad input gets an error with a code, naming the argument and the valid values', () => {
+  it('an unknown enum value in a variable', async () => {
+    const response = await hub.query('query ($m: DeathMeasure) { drugDeaths(measure: $m) { value } }', { m: 'FOO' });
+    expect(response.errors?.[0]?.message).toBe(
+      'Variable "$m" got invalid value "FOO"; Value "FOO" does not exist in "DeathMeasure" enum. Valid values: ' +
+        'DEATHS, PERCENT_OF_DEATHS, MEAN_AGE, CHANGE_FROM_PREVIOUS_YEAR, NOT_AUTOPSIED, PERCENT_NOT_AUTOPSIED, ' +
+        'MEAN_DEATHS_PER_YEAR, RATE_PER_100K.',
+    );
+  });
+
+  it('a variable of the wrong type', async () => {
+    const response = await hub.query('query ($from: Int) { drugDeaths(from: $from) { value } }', { from: 'abc' });
+    expect(response.errors?.[0]?.message).toBe(
+      'Variable "$from" got invalid value "abc"; Int cannot represent non-integer value: "abc"',
+    );
+  });
+
   it('an unknown region code', async () => {
     const error = await firstError('{ drugDeaths(region: ["99"]) { value } }');
     expect(error.extensions?.code).toBe('UNKNOWN_CODE');
