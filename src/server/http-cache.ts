@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
@@ -13,98 +14,219 @@ export interface HttpCacheOptions {
   maxEntries?: number;
 }
 
+/** A fetch handler and a Node request listener: what serves the hub (yoga, here). */
+export interface Handler {
+  (req: IncomingMessage, res: ServerResponse): unknown;
+  fetch(input: string | URL | Request, init?: RequestInit, serverContext?: object): Promise<Response> | Response;
+}
+
+/** One request's way through the cache, handed to the GraphQL server as `httpCache` in its server context. */
 interface Pending {
   etag: string;
   version: string;
+  /** Set by the plugin: the operation is a query ... */
   query?: boolean;
+  /** ... and its answer has no unexpected (masked) error. */
+  stable?: boolean;
 }
 
 interface Entry {
-  body: string;
+  body: Buffer;
   contentType: string;
   expires: number;
 }
 
-const PRIVATE = 'private, no-store';
+/** The parts of a request the cache reads, from a fetch Request or a Node request alike. */
+interface RequestHead {
+  method: string;
+  pathname: string;
+  search: string;
+  header(name: string): string | undefined;
+}
 
-/** True when an answer may be cached: none of its errors is an unexpected (masked) one. */
-function isStable(body: string): boolean {
-  const { errors } = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
+const PRIVATE = 'private, no-store';
+/** Larger POST bodies (and bodies of unknown length) go to the server unread and are not cached. */
+const MAX_CACHED_BODY_BYTES = 100_000;
+
+/**
+ * HTTP caching of public GraphQL answers, in front of the GraphQL server: a repeated question
+ * costs what serving bytes costs. The ETag is a hash of the data version and the request exactly
+ * as sent (method, accept, query string or body), so replicas on one database agree and a release
+ * changes it. A request whose ETag is in `If-None-Match` gets 304; one asked before gets the kept
+ * bytes; both without Yoga seeing the request. Only answers to queries without unexpected errors
+ * are public (the plugin below decides, inside the server); requests with an API key, uploads and
+ * event streams pass through and are `private, no-store`. Not @graphql-yoga/plugin-response-cache:
+ * it answers only after Yoga has read, parsed and validated the request, and its ETags differ
+ * between replicas.
+ */
+export function withHttpCache(server: Handler, options: HttpCacheOptions) {
+  const { version, ttlMs, maxAgeSeconds, maxEntries = 1000 } = options;
+  const cache = new Map<string, Entry>();
+  const publicControl = `public, max-age=${maxAgeSeconds}`;
+  let cachedVersion = '';
+
+  /** The ETag of a request whose answer may be cached; undefined when it must pass through. */
+  function start(head: RequestHead, body: string): Pending {
+    const current = version();
+    const sent = head.method === 'GET' ? head.search : body;
+    const accept = head.header('accept') ?? '';
+    const hash = createHash('sha256').update(`${current}\n${head.method}\n${accept}\n${sent}`).digest('base64url');
+    return { etag: `"${hash}"`, version: current };
+  }
+
+  /** A 304 or a kept answer for the request, as status, headers and body; undefined on a miss. */
+  function answer(head: RequestHead, pending: Pending) {
+    const headers: Record<string, string> = { etag: pending.etag, 'cache-control': publicControl, vary: 'accept' };
+    const presented = head.header('if-none-match');
+    if (presented?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === pending.etag)) {
+      return { status: 304, headers, body: undefined };
+    }
+    if (cachedVersion !== pending.version) {
+      cache.clear();
+      cachedVersion = pending.version;
+    }
+    const hit = cache.get(pending.etag);
+    if (!hit || hit.expires <= Date.now()) return undefined;
+    return { status: 200, headers: { ...headers, 'content-type': hit.contentType }, body: hit.body };
+  }
+
+  /** Keeps a public answer (one the plugin marked) made while the data version stayed the same. */
+  function keep(pending: Pending, response: Response, body: Buffer): void {
+    if (ttlMs <= 0 || response.headers.get('etag') !== pending.etag) return;
+    if (pending.version !== version() || cachedVersion !== pending.version) return;
+    const oldest = cache.keys().next();
+    if (cache.size >= maxEntries && !oldest.done) cache.delete(oldest.value);
+    const contentType = response.headers.get('content-type') ?? 'application/json';
+    cache.set(pending.etag, { body, contentType, expires: Date.now() + ttlMs });
+  }
+
+  async function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const url = new URL(request.url);
+    const head: RequestHead = {
+      method: request.method,
+      pathname: url.pathname,
+      search: url.search,
+      header: (name) => request.headers.get(name) ?? undefined,
+    };
+    if (!isCacheable(head)) return server.fetch(request);
+    const body = request.method === 'POST' ? await request.text() : '';
+    const pending = start(head, body);
+    const early = answer(head, pending);
+    if (early) return new Response(early.body && new Uint8Array(early.body), early);
+    const response = await server.fetch(
+      url,
+      { method: request.method, headers: request.headers, body: request.method === 'POST' ? body : undefined },
+      { httpCache: pending },
+    );
+    const bytes = Buffer.from(await response.arrayBuffer());
+    keep(pending, response, bytes);
+    return new Response(new Uint8Array(bytes), response);
+  }
+
+  async function handleNode(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const [pathname = '', query] = (req.url ?? '/').split('?', 2);
+    const head: RequestHead = {
+      method: req.method ?? 'GET',
+      pathname,
+      search: query === undefined ? '' : `?${query}`,
+      header: (name) => headerValue(req.headers, name),
+    };
+    const length = Number(req.headers['content-length']);
+    const readable = head.method === 'GET' || (Number.isInteger(length) && length <= MAX_CACHED_BODY_BYTES);
+    if (!isCacheable(head) || !readable) {
+      server(req, res);
+      return;
+    }
+    const body = head.method === 'POST' ? await readBody(req) : '';
+    const pending = start(head, body);
+    const early = answer(head, pending);
+    if (early) {
+      res.writeHead(early.status, early.headers).end(early.body);
+      return;
+    }
+    try {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+      const init = { method: head.method, headers, body: head.method === 'POST' ? body : undefined };
+      const response = await server.fetch(url, init, { req, res, httpCache: pending });
+      const bytes = Buffer.from(await response.arrayBuffer());
+      keep(pending, response, bytes);
+      res.writeHead(response.status, Object.fromEntries(response.headers)).end(bytes);
+    } catch (error) {
+      console.error('request failed:', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal server error');
+    }
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => void handleNode(req, res);
+  return Object.assign(handler, { fetch });
+}
+
+/** GET and POST of JSON to /graphql without credentials, not asking for a stream or a page. */
+function isCacheable(head: RequestHead): boolean {
+  if (head.pathname !== '/graphql' || (head.method !== 'GET' && head.method !== 'POST')) return false;
+  if (head.header('authorization') !== undefined || head.header('x-api-key') !== undefined) return false;
+  const accept = head.header('accept') ?? '';
+  if (accept.includes('text/event-stream') || accept.includes('text/html')) return false;
+  return !head.header('content-type')?.startsWith('multipart/');
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** True when an answer may be public: none of its errors is an unexpected one (those are masked). */
+function isStable(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): boolean {
   return !errors?.some((error) => !error.extensions?.code || error.extensions.code === 'INTERNAL_SERVER_ERROR');
 }
 
 /**
- * HTTP caching of public GraphQL answers. The ETag is a hash of the data version and the request
- * exactly as sent (method, accept, query string or body), so replicas on one database agree and a
- * release changes it. A repeated request is answered here, in `onRequest`, before Yoga parses,
- * validates or executes anything: from the memory cache, or with 304 when `If-None-Match` names
- * the current ETag. Only answers to queries are kept; requests with an API key are never
- * cached (`private, no-store`). Not @graphql-yoga/plugin-response-cache: it answers only after
- * parsing and validation, and sets no ETag that replicas agree on.
+ * Inside the GraphQL server: marks an answer public (ETag, Cache-Control) when the request came
+ * through the cache and was a query answered without unexpected errors, on the data version it
+ * was asked on; every other answer on /graphql is `private, no-store`.
  */
-export function useHttpCache({ version, ttlMs, maxAgeSeconds, maxEntries = 1000 }: HttpCacheOptions): Plugin {
-  const cache = new Map<string, Entry>();
-  const pending = new WeakMap<Request, Pending>();
-  // Requests answered here (cache hit, 304): onResponse sees those answers too and leaves them be.
-  const answered = new WeakSet<Request>();
+export function useHttpCacheHeaders({ version, maxAgeSeconds }: Pick<HttpCacheOptions, 'version' | 'maxAgeSeconds'>) {
   const publicControl = `public, max-age=${maxAgeSeconds}`;
-  let cachedVersion = '';
-  return {
-    async onRequest({ request, url, endResponse }) {
-      if (url.pathname !== '/graphql' || (request.method !== 'GET' && request.method !== 'POST')) return;
-      const accept = request.headers.get('accept') ?? '';
-      if (request.headers.has('authorization') || request.headers.has('x-api-key')) return;
-      if (accept.includes('text/event-stream') || accept.includes('text/html')) return;
-      if (request.headers.get('content-type')?.startsWith('multipart/')) return;
-      const current = version();
-      const sent = request.method === 'GET' ? url.search : await request.clone().text();
-      const etag = `"${createHash('sha256').update(`${current}\n${request.method}\n${accept}\n${sent}`).digest('base64url')}"`;
-      const headers = { etag, 'cache-control': publicControl, vary: 'accept' };
-      const presented = request.headers.get('if-none-match');
-      if (presented?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-        answered.add(request);
-        endResponse(new Response(null, { status: 304, headers }));
-        return;
-      }
-      if (cachedVersion !== current) {
-        cache.clear();
-        cachedVersion = current;
-      }
-      const hit = cache.get(etag);
-      if (hit && hit.expires > Date.now()) {
-        answered.add(request);
-        endResponse(new Response(hit.body, { status: 200, headers: { ...headers, 'content-type': hit.contentType } }));
-        return;
-      }
-      pending.set(request, { etag, version: current });
-    },
+  const pendingOf = (context: unknown) => (context as { httpCache?: Pending } | undefined)?.httpCache;
+  const plugin: Plugin = {
     onExecute({ args }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      const state = request && pending.get(request);
-      if (state) state.query = getOperationAST(args.document, args.operationName)?.operation === 'query';
+      const pending = pendingOf(args.contextValue);
+      if (!pending) return;
+      pending.query = getOperationAST(args.document, args.operationName)?.operation === 'query';
+      return {
+        onExecuteDone({ result }) {
+          if (!(Symbol.asyncIterator in result)) pending.stable = isStable(result.errors);
+        },
+      };
     },
-    async onResponse({ request, response }) {
-      if (answered.has(request) || new URL(request.url).pathname !== '/graphql') return;
-      const state = pending.get(request);
+    onResponse({ request, response, serverContext }) {
+      if (new URL(request.url).pathname !== '/graphql') return;
       const contentType = response.headers.get('content-type') ?? '';
       if (contentType.includes('text/event-stream') || contentType.includes('text/html')) return;
-      // A release committed while this answer was made: it may hold either version's data.
-      if (!state?.query || response.status !== 200 || state.version !== version()) {
+      const pending = pendingOf(serverContext);
+      if (!pending?.query || !pending.stable || response.status !== 200 || pending.version !== version()) {
         response.headers.set('cache-control', PRIVATE);
         return;
       }
-      const body = await response.clone().text();
-      if (!isStable(body)) {
-        response.headers.set('cache-control', PRIVATE);
-        return;
-      }
-      response.headers.set('etag', state.etag);
+      response.headers.set('etag', pending.etag);
       response.headers.set('cache-control', publicControl);
       response.headers.set('vary', 'accept');
-      if (ttlMs <= 0 || cachedVersion !== state.version) return;
-      const oldest = cache.keys().next();
-      if (cache.size >= maxEntries && !oldest.done) cache.delete(oldest.value);
-      cache.set(state.etag, { body, contentType, expires: Date.now() + ttlMs });
     },
   };
+  return plugin;
 }

@@ -17,7 +17,7 @@ import { useArgumentNamesInErrors } from './argument-errors.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 import { useExplorer } from './explore/routes.ts';
-import { useHttpCache } from './http-cache.ts';
+import { useHttpCacheHeaders, withHttpCache } from './http-cache.ts';
 import { useRequestTimeLimit } from './time-limit.ts';
 
 export type HubLimits = Pick<
@@ -109,12 +109,7 @@ export function createHub(
         });
       }),
       useArgumentNamesInErrors(schema),
-      // First: a repeated public request is answered before anything is parsed (see http-cache.ts).
-      useHttpCache({
-        version: events.version,
-        ttlMs: limits.RESPONSE_CACHE_TTL_MS,
-        maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
-      }),
+      useHttpCacheHeaders({ version: events.version, maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS }),
       useGraphQlJit(),
       useRequestTimeLimit(limits.REQUEST_TIME_LIMIT_MS),
       // Automatic persisted queries in Apollo's convention (a sha256Hash in extensions.persistedQuery).
@@ -140,8 +135,14 @@ export function createHub(
       }),
     ],
   });
-  self = yoga;
-  return Object.assign(yoga, { cubes, codelists, events });
+  // A repeated public question is answered in front of Yoga, before anything is parsed.
+  const served = withHttpCache(yoga, {
+    version: events.version,
+    ttlMs: limits.RESPONSE_CACHE_TTL_MS,
+    maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
+  });
+  self = served;
+  return Object.assign(served, { cubes, codelists, events });
 }
 
 export type Hub = ReturnType<typeof createHub>;

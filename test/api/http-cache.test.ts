@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHub, DEFAULT_LIMITS } from '../../src/server/yoga.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -143,5 +144,55 @@ describe('RESPONSE_CACHE_TTL_MS=0', () => {
     } finally {
       await uncached.events.close();
     }
+  });
+});
+
+describe('the cache in front of the server, over HTTP', () => {
+  let server: Server;
+  let url = '';
+  beforeAll(async () => {
+    server = createServer(hub.hub);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const send = (body: string, headers: Record<string, string> = {}) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+  it('answers a repeated POST from memory, without SQL, and a revalidation with 304', async () => {
+    const body = JSON.stringify({ query: '{ drugDeaths(from: 2020, to: 2021) { year value } }' });
+    const first = await send(body);
+    expect(first.headers.get('cache-control')).toBe('public, max-age=120');
+    const firstBody = await first.text();
+    hub.statements.length = 0;
+    const repeated = await send(body);
+    expect(await repeated.text()).toBe(firstBody);
+    expect(repeated.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(hub.statements).toEqual([]);
+    const revalidated = await send(body, { 'if-none-match': first.headers.get('etag')! });
+    expect(revalidated.status).toBe(304);
+  });
+
+  it('passes a body larger than it reads (100 kB) to the server, which answers it privately', async () => {
+    const body = JSON.stringify({ query: QUERY, variables: { padding: 'x'.repeat(150_000) } });
+    const response = await send(body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      data: {
+        drugDeaths: [
+          { year: 2024, value: 342 },
+          { year: 2025, value: 351 },
+        ],
+      },
+    });
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('passes a mutation through to the server, which refuses it without a key', async () => {
+    const response = await send(JSON.stringify({ query: 'mutation { withdrawRelease(id: "x", reason: "y") { id } }' }));
+    const answer = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(answer.errors[0]?.extensions.code).toBe('MISSING_API_KEY');
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
   });
 });
