@@ -24,6 +24,8 @@ export interface Handler {
 interface Pending {
   etag: string;
   version: string;
+  /** The POST body the cache read (the server's JSON parser gets it from here, not from a stream). */
+  body?: string;
   /** Set by the plugin: the operation is a query ... */
   query?: boolean;
   /** ... and its answer has no unexpected (masked) error. */
@@ -71,7 +73,7 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions) {
     const sent = head.method === 'GET' ? head.search : body;
     const accept = head.header('accept') ?? '';
     const hash = createHash('sha256').update(`${current}\n${head.method}\n${accept}\n${sent}`).digest('base64url');
-    return { etag: `"${hash}"`, version: current };
+    return { etag: `"${hash}"`, version: current, body: head.method === 'POST' ? body : undefined };
   }
 
   /** A 304 or a kept answer for the request, as status, headers and body; undefined on a miss. */
@@ -114,11 +116,7 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions) {
     const pending = start(head, body);
     const early = answer(head, pending);
     if (early) return new Response(early.body && new Uint8Array(early.body), early);
-    const response = await server.fetch(
-      url,
-      { method: request.method, headers: request.headers, body: request.method === 'POST' ? body : undefined },
-      { httpCache: pending },
-    );
+    const response = await server.fetch(url, { method: request.method, headers: request.headers }, { httpCache: pending });
     const bytes = Buffer.from(await response.arrayBuffer());
     keep(pending, response, bytes);
     return new Response(new Uint8Array(bytes), response);
@@ -151,8 +149,7 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
       const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
-      const init = { method: head.method, headers, body: head.method === 'POST' ? body : undefined };
-      const response = await server.fetch(url, init, { req, res, httpCache: pending });
+      const response = await server.fetch(url, { method: head.method, headers }, { req, res, httpCache: pending });
       const bytes = Buffer.from(await response.arrayBuffer());
       keep(pending, response, bytes);
       res.writeHead(response.status, Object.fromEntries(response.headers)).end(bytes);
@@ -196,14 +193,22 @@ function isStable(errors: readonly { extensions?: Record<string, unknown> }[] | 
 }
 
 /**
- * Inside the GraphQL server: marks an answer public (ETag, Cache-Control) when the request came
- * through the cache and was a query answered without unexpected errors, on the data version it
- * was asked on; every other answer on /graphql is `private, no-store`.
+ * The cache's part inside the GraphQL server. A request that came through the cache is sent
+ * without its body, which the cache has read: the server's own JSON parser gets it from the
+ * cache. An answer is marked public (ETag, Cache-Control) when the request came through the cache
+ * and was a query answered without unexpected errors, on the data version it was asked on; every
+ * other answer on /graphql is `private, no-store`.
  */
-export function useHttpCacheHeaders({ version, maxAgeSeconds }: Pick<HttpCacheOptions, 'version' | 'maxAgeSeconds'>) {
+export function useHttpCache({ version, maxAgeSeconds }: Pick<HttpCacheOptions, 'version' | 'maxAgeSeconds'>) {
   const publicControl = `public, max-age=${maxAgeSeconds}`;
   const pendingOf = (context: unknown) => (context as { httpCache?: Pending } | undefined)?.httpCache;
   const plugin: Plugin = {
+    onRequestParse({ request, serverContext, requestParser, setRequestParser, fetchAPI }) {
+      const body = pendingOf(serverContext)?.body;
+      if (body === undefined || !requestParser) return;
+      const { url, headers } = request;
+      setRequestParser(() => requestParser(new fetchAPI.Request(url, { method: 'POST', headers, body })));
+    },
     onExecute({ args }) {
       const pending = pendingOf(args.contextValue);
       if (!pending) return;

@@ -17,7 +17,7 @@ import { useArgumentNamesInErrors } from './argument-errors.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 import { useExplorer } from './explore/routes.ts';
-import { useHttpCacheHeaders, withHttpCache } from './http-cache.ts';
+import { useHttpCache, withHttpCache } from './http-cache.ts';
 import { useRequestTimeLimit } from './time-limit.ts';
 
 export type HubLimits = Pick<
@@ -109,7 +109,7 @@ export function createHub(
         });
       }),
       useArgumentNamesInErrors(schema),
-      useHttpCacheHeaders({ version: events.version, maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS }),
+      useHttpCache({ version: events.version, maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS }),
       useGraphQlJit(),
       useRequestTimeLimit(limits.REQUEST_TIME_LIMIT_MS),
       // Automatic persisted queries in Apollo's convention (a sha256Hash in extensions.persistedQuery).

@@ -189,6 +189,14 @@ describe('the cache in front of the server, over HTTP', () => {
     expect(response.headers.get('cache-control')).toBe('private, no-store');
   });
 
+  it('hands a body that is not JSON to the server, which answers 400 and never caches it', async () => {
+    const response = await send('{ "query": ');
+    expect(response.status).toBe(400);
+    const answer = (await response.json()) as { errors: { message: string }[] };
+    expect(answer.errors[0]?.message).toBe('POST body sent invalid JSON.');
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+  });
+
   it('passes a mutation through to the server, which refuses it without a key', async () => {
     const response = await send(JSON.stringify({ query: 'mutation { withdrawRelease(id: "x", reason: "y") { id } }' }));
     const answer = (await response.json()) as { errors: { extensions: { code: string } }[] };
