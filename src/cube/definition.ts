@@ -33,8 +33,11 @@ export interface CubeDefinition {
   /** Columns of the period a cell covers: [column, row property]. */
   year: { column: string; field: string };
   yearFrom?: { column: string; field: string };
-  /** Value columns selected besides the dimensions: [column, row property]. */
-  values: readonly { column: string; field: string }[];
+  /**
+   * Value columns selected besides the dimensions: [column, row property]. One `whenAsked` is read
+   * only when its field is asked for (long texts most answers leave out).
+   */
+  values: readonly { column: string; field: string; whenAsked?: boolean }[];
   /** Value columns that order the cells of a year before the dimensions (e.g. a category's position). */
   order?: readonly { column: string; field: string }[];
 }
@@ -53,6 +56,8 @@ export interface CubeQuery {
   order?: 'VALUE_DESC' | 'VALUE_ASC' | null;
   /** At most this many cells, after ordering. */
   limit?: number | null;
+  /** The fields asked for of each cell; `whenAsked` values not among them are not read (default: all). */
+  fields?: ReadonlySet<string>;
 }
 
 /** Every row a cube query returns carries its release and publication date. */
@@ -88,8 +93,8 @@ export const PROVENANCE_VALUES = [
   { column: 'value', field: 'value' },
   { column: 'status', field: 'status' },
   { column: 'qualifier', field: 'qualifier' },
-  { column: 'reference', field: 'reference' },
-  { column: 'note', field: 'note' },
+  { column: 'reference', field: 'reference', whenAsked: true },
+  { column: 'note', field: 'note', whenAsked: true },
 ] as const;
 
 /** A Prisma filter on releases: published by `asOf` and not withdrawn by then (default: now). */

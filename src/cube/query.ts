@@ -158,7 +158,7 @@ export async function selectCells<Row extends CubeRow>(
     ...(cube.yearFrom ? [cube.yearFrom] : []),
     cube.year,
     ...cube.dimensions,
-    ...cube.values,
+    ...cube.values.filter(({ field, whenAsked }) => !whenAsked || !query.fields || query.fields.has(field)),
   ].map(({ column, field }) => `o.${identifier(column)} AS ${identifier(field)}`);
   const byValue = query.order === 'VALUE_DESC' || query.order === 'VALUE_ASC';
   const outerOrder = [

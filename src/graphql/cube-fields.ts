@@ -1,20 +1,39 @@
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import type { CubeDefinition, CubeQuery, CubeRow } from '../cube/definition.ts';
 import { selectCells, validateCubeQuery } from '../cube/query.ts';
 import type { Context } from './context.ts';
 import { asUserError } from './errors.ts';
 
-/** Answers a root query field: validate against what was published, then select the cells. */
+/** The names of the fields selected on a field's result, through fragments too. */
+export function selectedFields(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  const visit = (selectionSet: SelectionSetNode | undefined) => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+      else visit(info.fragments[selection.name.value]?.selectionSet);
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet);
+  return names;
+}
+
+/**
+ * Answers a root query field: validate against what was published, then select the cells (with
+ * the long value texts only when `info` shows them asked for).
+ */
 export async function queryCube<Row extends CubeRow>(
   ctx: Context,
   cube: CubeDefinition,
   query: CubeQuery,
+  info: GraphQLResolveInfo,
 ): Promise<Row[]> {
   try {
     validateCubeQuery(cube, await ctx.cubes.get(cube), query);
   } catch (error) {
     throw asUserError(error);
   }
-  return selectCells<Row>(ctx.db, cube, query);
+  return selectCells<Row>(ctx.db, cube, { ...query, fields: selectedFields(info) });
 }
 
 /** Parents are keyed by their codes in a dimension: a region's code, the death causes of a substance. */
@@ -38,8 +57,13 @@ export function loadByParent<Row extends CubeRow, Args, Out>(
   const dimension = cube.dimensions.find((d) => d.argument === argument);
   if (!dimension) throw new Error(`${cube.table} has no dimension argument ${argument}`);
   const field = dimension.field as keyof Row;
-  return async (parents: ParentCodes[], ctx: Context, args: Args): Promise<(Out[] | Error)[]> => {
-    const query = toQuery(args);
+  return async (
+    parents: ParentCodes[],
+    ctx: Context,
+    args: Args,
+    info: GraphQLResolveInfo,
+  ): Promise<(Out[] | Error)[]> => {
+    const query = { ...toQuery(args), fields: selectedFields(info) };
     const metadata = await ctx.cubes.get(cube);
     const refused = parents.map((codes): Error | undefined => {
       try {

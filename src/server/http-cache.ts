@@ -116,7 +116,11 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions) {
     const pending = start(head, body);
     const early = answer(head, pending);
     if (early) return new Response(early.body && new Uint8Array(early.body), early);
-    const response = await server.fetch(url, { method: request.method, headers: request.headers }, { httpCache: pending });
+    const response = await server.fetch(
+      url,
+      { method: request.method, headers: request.headers },
+      { httpCache: pending },
+    );
     const bytes = Buffer.from(await response.arrayBuffer());
     keep(pending, response, bytes);
     return new Response(new Uint8Array(bytes), response);

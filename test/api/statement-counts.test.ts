@@ -74,3 +74,26 @@ describe('SQL statements for wastewater', () => {
     expect(all).toBe(one);
   });
 });
+
+describe('columns read', () => {
+  async function statementOf(query: string): Promise<string> {
+    await statementsFor(query);
+    return hub.statements.join('\n');
+  }
+
+  it('leave out the long texts (reference, note) when no field asks for them', async () => {
+    const sql = await statementOf('{ regions { drugDeaths(from: 2023, to: 2024) { year value } } }');
+    expect(sql).not.toContain('"reference"');
+    expect(sql).not.toContain('"note"');
+  });
+
+  it('read them when asked for, on a parent and at the root, through fragments too', async () => {
+    const nested = await statementOf('{ regions { drugDeaths(from: 2023, to: 2024) { reference } } }');
+    expect(nested).toContain('"reference"');
+    const root = await statementOf(
+      '{ drugDeaths(from: 2024, to: 2024) { ...Texts } } fragment Texts on Observation { note }',
+    );
+    expect(root).toContain('"note"');
+    expect(root).not.toContain('"reference"');
+  });
+});

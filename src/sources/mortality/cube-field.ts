@@ -26,7 +26,7 @@ export function cubeFieldWithRegions<Row extends CubeRow, Out, Args extends Inpu
       type: [type],
       description: options.description,
       args,
-      resolve: async (_root, values, ctx) => present(await queryCube<Row>(ctx, cube, toCubeQuery(values))),
+      resolve: async (_root, values, ctx, info) => present(await queryCube<Row>(ctx, cube, toCubeQuery(values), info)),
     }),
   }));
   const { region: _region, ...regionArgs } = args;

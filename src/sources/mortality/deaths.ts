@@ -197,10 +197,10 @@ builder.prismaObjectField(SubstanceType, 'drugDeaths', (t) =>
       'Drug-induced deaths registered with this substance type ("stofftype"); empty for substances the registry does not group deaths by (e.g. CANNABIS).',
     args: (({ cause: _cause, ...rest }) => rest)(deathsArgs),
     byPath: true,
-    load: async (substances: string[], ctx, args) => {
+    load: async (substances: string[], ctx, args, info) => {
       const causes = await ctx.codelists.deathCauses();
       const codesOf = (substance: string) => causes.filter((c) => c.substanceCode === substance).map((c) => c.code);
-      return deathsByCause(substances.map(codesOf), ctx, args);
+      return deathsByCause(substances.map(codesOf), ctx, args, info);
     },
     resolve: (substance) => substance.code,
   }),

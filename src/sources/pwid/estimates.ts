@@ -88,14 +88,15 @@ builder.queryFields((t) => ({
       to: t.arg.int({ description: 'Last year (inclusive).' }),
       asOf: t.arg({ type: 'Date', description: AS_OF_DESCRIPTION }),
     },
-    resolve: async (_root, args, ctx) => {
-      const rows = await queryCube<EstimateRow>(ctx, estimatesCube, {
+    resolve: async (_root, args, ctx, info) => {
+      const query = {
         series: { series: args.series ?? 'ANNUAL_ESTIMATE' },
         filters: {},
         from: args.from,
         to: args.to,
         asOf: args.asOf,
-      });
+      };
+      const rows = await queryCube<EstimateRow>(ctx, estimatesCube, query, info);
       return rows.map((row) => ({ ...row, unit: 'PERSONS' as const }));
     },
   }),

@@ -121,18 +121,19 @@ builder.queryFields((t) => ({
       }),
       asOf: t.arg({ type: 'Date', description: AS_OF_DESCRIPTION }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const measure = args.measure ?? 'SHARE';
       const by = new Set(args.by ?? []);
       if (measure === 'SHARE') by.add('CATEGORY');
-      const rows = await queryCube<DistributionRow>(ctx, distributionCube, {
+      const query = {
         series: { distribution: args.distribution, measure },
         filters: { sex: args.sex, ageGroup: args.ageGroup?.map(String) },
         by: [...by],
         from: args.from,
         to: args.to,
         asOf: args.asOf,
-      });
+      };
+      const rows = await queryCube<DistributionRow>(ctx, distributionCube, query, info);
       return rows.map((row) => ({ ...row, unit: unitOf(row) }));
     },
   }),

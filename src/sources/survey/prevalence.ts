@@ -137,8 +137,8 @@ builder.queryFields((t) => ({
       'down when listed in `by:` or filtered. Where two releases give a cell, the latest answers (`asOf` ' +
       'for earlier ones).',
     args: prevalenceArgs,
-    resolve: async (_root, args, ctx) =>
-      withUnit(await queryCube<PrevalenceRow>(ctx, prevalenceCube, toCubeQuery(args))),
+    resolve: async (_root, args, ctx, info) =>
+      withUnit(await queryCube<PrevalenceRow>(ctx, prevalenceCube, toCubeQuery(args), info)),
   }),
 }));
 

@@ -173,13 +173,18 @@ builder.queryFields((t) => ({
       '`orderBy: VALUE_DESC, first: 10`.',
     args: loadArgs,
     // Order and length go to SQL here (one list): a top 10 reads what the index gives, not every cell.
-    resolve: async (_root, args, ctx) =>
+    resolve: async (_root, args, ctx, info) =>
       present(
-        await queryCube<LoadRow>(ctx, wastewaterCube, {
-          ...toCubeQuery(args),
-          order: args.orderBy === 'VALUE_DESC' || args.orderBy === 'VALUE_ASC' ? args.orderBy : null,
-          limit: args.first,
-        }),
+        await queryCube<LoadRow>(
+          ctx,
+          wastewaterCube,
+          {
+            ...toCubeQuery(args),
+            order: args.orderBy === 'VALUE_DESC' || args.orderBy === 'VALUE_ASC' ? args.orderBy : null,
+            limit: args.first,
+          },
+          info,
+        ),
         args,
       ),
   }),
@@ -210,10 +215,10 @@ builder.prismaObjectField(RegionType, 'wastewater', (t) =>
     description: 'Loads measured at the sites in this region (same arguments as Query.wastewater).',
     args: withoutFilter('site'),
     byPath: true,
-    load: async (regions: string[], ctx, args) => {
+    load: async (regions: string[], ctx, args, info) => {
       const sites = await ctx.prisma.wastewaterSite.findMany({ where: { regionCode: { in: regions } } });
       const codesOf = (region: string) => sites.filter((s) => s.regionCode === region).map((s) => s.code);
-      return loadsBySite(regions.map(codesOf), ctx, args);
+      return loadsBySite(regions.map(codesOf), ctx, args, info);
     },
     resolve: (region) => region.code,
   }),
