@@ -65,14 +65,24 @@ export function loadByParent<Row extends CubeRow, Args, Out>(
   ): Promise<(Out[] | Error)[]> => {
     const query = { ...toQuery(args), fields: selectedFields(info) };
     const metadata = await ctx.cubes.get(cube);
-    const refused = parents.map((codes): Error | undefined => {
+    const check = (codes: readonly string[]): Error | undefined => {
       try {
-        if (codes.length) validateCubeQuery(cube, metadata, withCodes(query, argument, codes));
+        validateCubeQuery(cube, metadata, withCodes(query, argument, codes));
         return undefined;
       } catch (error) {
         return asUserError(error) as Error;
       }
-    });
+    };
+    // Parents whose codes are all the total (Norway) ask for another breakdown than the others;
+    // within each group a check of all their codes at once passes exactly when each would.
+    const refused: (Error | undefined)[] = parents.map(() => undefined);
+    for (const breaksDown of [false, true]) {
+      const group = parents.flatMap((codes, index) =>
+        codes.length && codes.some((code) => code !== dimension.total) === breaksDown ? [index] : [],
+      );
+      if (!group.length || !check([...new Set(group.flatMap((index) => parents[index] ?? []))])) continue;
+      for (const index of group) refused[index] = check(parents[index] ?? []);
+    }
     const wanted = [...new Set(parents.filter((codes, index) => codes.length && !refused[index]).flat())];
     const rows = wanted.length ? await selectCells<Row>(ctx.db, cube, withCodes(query, argument, wanted)) : [];
     const rowsOfCode = new Map<string, Row[]>();
