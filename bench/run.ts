@@ -17,13 +17,18 @@ import type { LoadResult, LoadTarget } from './load.ts';
 //   and graphql 15), the same question as one GraphQL query;
 // - the same rows from one raw `pg` query, serialised, on the same Node HTTP stack as the hub;
 // - the hub's response bytes served static.
-// The load generator (bench/load.ts, autocannon) runs in a child process per target, so it never
-// shares an event loop with a server under test. Every answer is checked to carry the hub's data
-// before it is measured. Prints ratios against their targets.
+// The hub runs as users run it (`node dist/main.js` on DATABASE_URL), in a process of its own, once
+// without the response cache (RESPONSE_CACHE_TTL_MS=0) and once with it; PostGraphile has its own
+// process too. The load generator (bench/load.ts, autocannon) runs in a child process per target,
+// so it never shares an event loop with a server under test. Every answer is checked to carry the
+// hub's data before it is measured. The targets are measured in BENCH_ROUNDS rounds (default 3),
+// each round in the same order, and each target's median round counts: a baseline and the hub it
+// is compared with are measured minutes apart at most. Prints ratios against their targets.
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const POOL_MAX = 10;
 const YEAR = new Date().getUTCFullYear();
 const LOAD_SCRIPT = fileURLToPath(new URL('./load.ts', import.meta.url));
@@ -127,25 +132,60 @@ async function startPeer(databaseUrl: string): Promise<{ child: ChildProcess; ur
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, PG_POOL_MAX: String(POOL_MAX) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  return { child, url, answer: (await firstAnswer('PostGraphile', child, url, PEER_QUERY)) as PeerAnswer };
+}
+
+/** Waits until a server answers the query (or its process exits, or 60 s pass). */
+async function firstAnswer(name: string, child: ChildProcess, url: string, query: string): Promise<unknown> {
   let exited: number | null = null;
   child.on('exit', (code) => {
     exited = code ?? -1;
   });
-  const url = `http://127.0.0.1:${port}/graphql`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited !== null) throw new Error(`PostGraphile exited with ${exited} before it answered`);
+    if (exited !== null) throw new Error(`${name} exited with ${exited} before it answered`);
     try {
-      return { child, url, answer: (await postJson(url, PEER_QUERY)) as PeerAnswer };
+      return await postJson(url, query);
     } catch (error) {
       if (Date.now() > deadline) {
         child.kill();
-        throw new Error(`PostGraphile did not answer within 60 s: ${error}`);
+        throw new Error(`${name} did not answer within 60 s: ${error}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 }
+
+/** Starts the compiled hub (dist/main.js) on the bench database in its own process. */
+async function startHub(databaseUrl: string, cacheTtlMs?: number): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const ttl = cacheTtlMs === undefined ? {} : { RESPONSE_CACHE_TTL_MS: String(cacheTtlMs) };
+  const child = spawn(process.execPath, [`${ROOT}dist/main.js`], {
+    env: {
+      ...process.env,
+      ...ttl,
+      DATABASE_URL: databaseUrl,
+      DB_POOL_MAX: String(POOL_MAX),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  await firstAnswer('the hub', child, url, DASHBOARD_QUERY);
+  return { child, url };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 const ratio = (value: number, target: string, pass: boolean) => ({
   ratio: Number(value.toFixed(2)),
@@ -178,7 +218,7 @@ const db = await openDatabase({
   onStatement: () => statements++,
 });
 const servers: Server[] = [];
-let peer: ChildProcess | undefined;
+const children: ChildProcess[] = [];
 try {
   console.log(
     `bench: PostgreSQL database ${databaseName}; load generator in its own process, ` +
@@ -189,21 +229,26 @@ try {
   await loadBundledData(db);
   await db.pool.query(readFileSync(`${PEER_DIR}views.sql`, 'utf8'));
 
-  // The engine without the response cache (what every new question costs), and with it.
-  const hub = createHub(db, { limits: { ...DEFAULT_LIMITS, RESPONSE_CACHE_TTL_MS: 0 } });
-  const graphql = await listen(hub);
-  servers.push(graphql.server);
-  const cachedHub = createHub(db);
-  const cached = await listen(cachedHub);
-  servers.push(cached.server);
+  // Statements per request, counted in this process; the measured hubs run as users run them.
+  const counting = createHub(db, { limits: { ...DEFAULT_LIMITS, RESPONSE_CACHE_TTL_MS: 0 } });
   const body = JSON.stringify({ query: DASHBOARD_QUERY });
   const post = () =>
-    fetch(`${graphql.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  await post(); // warm caches
+    counting.fetch('http://bench/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  for (let i = 0; i < 3; i++) await (await post()).arrayBuffer(); // warm the caches
   statements = 0;
   const hubBytes = Buffer.from(await (await post()).arrayBuffer());
   const statementsPerRequest = statements;
   const hubAnswer = JSON.parse(hubBytes.toString()) as { data: { regions: Region[] } };
+  await counting.events.close();
+
+  execFileSync(process.execPath, [`${ROOT}scripts/build.mjs`], { stdio: 'inherit' });
+  const graphql = await startHub(url.toString(), 0);
+  children.push(graphql.child);
+  const cached = await startHub(url.toString());
+  children.push(cached.child);
+  if (!isDeepStrictEqual(await postJson(graphql.url, DASHBOARD_QUERY), hubAnswer)) {
+    throw new Error('the hub process does not return the in-process answer');
+  }
 
   const raw = await listen(async (_req, res) => {
     const { rows } = await db.pool.query<{ code: string; name: string; year: number | null; value: number | null }>(
@@ -233,12 +278,12 @@ try {
   servers.push(staticServer.server);
 
   // The cached hub over GET: the same query in the query string.
-  const getUrl = `${cached.url}/graphql?query=${encodeURIComponent(DASHBOARD_QUERY)}`;
+  const getUrl = `${cached.url}?query=${encodeURIComponent(DASHBOARD_QUERY)}`;
   const getAnswer = await (await fetch(getUrl, { headers: { accept: 'application/json' } })).json();
   if (!isDeepStrictEqual(getAnswer, hubAnswer)) throw new Error('the hub over GET does not return its POST answer');
 
   const started = await startPeer(url.toString());
-  peer = started.child;
+  children.push(started.child);
   const peerRegions = started.answer.data?.allRegions.nodes.map(({ code, name, drugDeaths }) => ({
     code,
     name,
@@ -256,19 +301,24 @@ try {
     headers: json,
     body: query,
   });
-  const fixed = await measure('static bytes', postTarget(staticServer.url));
-  const rawResult = await measure('raw pg + JSON', postTarget(raw.url));
-  const hubResult = await measure('hub, no cache (POST)', postTarget(`${graphql.url}/graphql`));
-  const peerResult = await measure(
-    'PostGraphile 4 (POST)',
-    postTarget(started.url, JSON.stringify({ query: PEER_QUERY })),
-  );
-  const cachedPost = await measure('hub, response cache (POST)', postTarget(`${cached.url}/graphql`));
-  const cachedGet = await measure('hub, response cache (GET)', {
-    url: getUrl,
-    method: 'GET',
-    headers: { accept: 'application/json' },
-  });
+  const targets: [string, LoadTarget][] = [
+    ['static bytes', postTarget(staticServer.url)],
+    ['raw pg + JSON', postTarget(raw.url)],
+    ['hub, no cache (POST)', postTarget(graphql.url)],
+    ['PostGraphile 4 (POST)', postTarget(started.url, JSON.stringify({ query: PEER_QUERY }))],
+    ['hub, response cache (POST)', postTarget(cached.url)],
+    ['hub, response cache (GET)', { url: getUrl, method: 'GET', headers: { accept: 'application/json' } }],
+  ];
+  const rounds: Measured[][] = targets.map(() => []);
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`bench: round ${round} of ${ROUNDS}`);
+    for (const [index, [name, target]] of targets.entries()) rounds[index]?.push(await measure(name, target));
+  }
+  // Each target's median round by throughput (its latencies come from that same round).
+  const [fixed, rawResult, hubResult, peerResult, cachedPost, cachedGet] = rounds.map((measured) => {
+    const middle = median(measured.map((m) => m.requestsPerSecond));
+    return measured.find((m) => m.requestsPerSecond === middle) as Measured;
+  }) as [Measured, Measured, Measured, Measured, Measured, Measured];
   const results = [fixed, rawResult, hubResult, peerResult, cachedPost, cachedGet];
 
   console.log(
@@ -303,13 +353,8 @@ try {
   console.log(`uncached hub / raw pg, req/s (no target):        ${throughputVsRaw.toFixed(2)}`);
   console.log(`SQL statements per hub request: ${statementsPerRequest} without the cache (raw baseline: 1)`);
   console.log(`load average at the end: ${loadAverage()}`);
-  await Promise.all([hub.events.close(), cachedHub.events.close()]);
 } finally {
-  if (peer && peer.exitCode === null) {
-    const exited = new Promise((resolve) => peer?.once('exit', resolve));
-    peer.kill('SIGTERM');
-    await exited;
-  }
+  await Promise.all(children.map(stop));
   // Let requests still in flight finish before the pool closes.
   await Promise.all(
     servers.map(
