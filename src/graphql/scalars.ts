@@ -18,9 +18,10 @@ const DateScalar = new GraphQLScalarType({
       throw invalidDate(value);
     }
   },
-  parseLiteral(ast, variables) {
+  // A date literal is a string, never a variable: one parameter tells the compiled executor so.
+  parseLiteral(ast) {
     try {
-      return DateResolver.parseLiteral(ast, variables);
+      return DateResolver.parseLiteral(ast, undefined);
     } catch {
       throw invalidDate(ast.kind === Kind.STRING ? ast.value : ast.kind, ast);
     }
