@@ -1,7 +1,9 @@
 // Compiles src/ to dist/ (JavaScript the hub starts from, without a TypeScript loader at run
 // time). Type checking is `npm run typecheck`'s job; this only emits, so it takes seconds. Skips
 // the work when dist/ is newer than every file and folder under src/ (so `npm start` after a
-// `git pull` rebuilds, and a restart does not); `--force` always rebuilds.
+// `git pull` rebuilds, and a restart does not); `--force` always rebuilds. With `--force` (npm
+// install, npm run build), or when it is missing, it also prepares dist/embedded-image.tar: the
+// migrated database with the bundled data that a new embedded DATA_DIR starts from.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,9 +37,25 @@ try {
   process.exit(1);
 }
 const started = performance.now();
-// From scratch: a source file deleted from src/ must not live on in dist/.
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// From scratch: a source file deleted from src/ must not live on in dist/. The embedded database
+// image stays: it is made from the migrations and data, not from this build (and is only slower,
+// never wrong, when older than they are).
+const dist = join(root, 'dist');
+const image = join(dist, 'embedded-image.tar');
+for (const entry of existsSync(dist) ? readdirSync(dist) : []) {
+  if (join(dist, entry) !== image) rmSync(join(dist, entry), { recursive: true, force: true });
+}
 const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (result.status !== 0) process.exit(result.status ?? 1);
 writeFileSync(stamp, `${new Date().toISOString()}\n`);
 console.log(`build: src/ compiled to dist/ in ${Math.round(performance.now() - started)} ms`);
+
+// The database a new embedded DATA_DIR starts from (src/db/embedded.ts, EMBEDDED_IMAGE).
+if (force || !existsSync(image)) {
+  const prepared = spawnSync(process.execPath, [join(dist, 'cli.js'), 'prepare-embedded'], { stdio: 'inherit' });
+  if (prepared.status !== 0) {
+    console.warn(
+      'build: no embedded database image; a new DATA_DIR is created and loaded at its first start (slower).',
+    );
+  }
+}

@@ -9,6 +9,7 @@ import { applyMigrations } from './db/migrate.ts';
 import { isCalendarDate } from './importing/csv.ts';
 import { loadBundledData } from './publishing/bundled.ts';
 import { type CliCommand, runCommand } from './publishing/commands.ts';
+import { prepareEmbeddedImage } from './publishing/embedded-image.ts';
 import type { ControlLine } from './server/control.ts';
 import { sourceModules } from './sources/registry.ts';
 
@@ -20,6 +21,8 @@ const USAGE = `Usage: npm run cli -- <command>
   keys create <name> --scope <source|admin> [--scope ...]
   keys revoke <key id>
   keys list
+  prepare-embedded   build dist/embedded-image.tar, the database a new DATA_DIR starts from
+                     (npm install does this)
 
 Uses DATABASE_URL (or the embedded database in DATA_DIR), like the hub; every running hub
 hears of a new release from PostgreSQL at once. On the embedded database, while a hub runs on
@@ -138,6 +141,13 @@ async function runningHub(dataDir: string): Promise<ControlEndpoint | undefined>
 async function main(): Promise<void> {
   if (options.help || !positionals.length) {
     console.log(USAGE);
+    return;
+  }
+  if (positionals.join(' ') === 'prepare-embedded') {
+    const started = performance.now();
+    const bytes = await prepareEmbeddedImage(undefined, (line) => console.log(`prepare-embedded: ${line}`));
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`prepare-embedded: wrote the embedded database image (${Math.round(bytes / 1e6)} MB) in ${seconds} s`);
     return;
   }
   const command = parseCommand(positionals);

@@ -1,32 +1,47 @@
 import { createServer } from 'node:http';
 import { loadConfig } from './config.ts';
-import { openDatabase } from './db/database.ts';
-import { FolderInUseError } from './db/folder-lock.ts';
-import { applyMigrations } from './db/migrate.ts';
-import { loadBundledData } from './publishing/bundled.ts';
-import { createReleaseEvents } from './publishing/events.ts';
-import { startControlServer } from './server/control.ts';
-import { createHub } from './server/yoga.ts';
-import { sourceModules } from './sources/registry.ts';
+import { FolderInUseError, readLockHolder } from './db/folder-lock.ts';
 
-// start: config -> database -> migrate -> load bundled data if absent -> serve
+// start: config -> refuse a folder in use -> database -> migrate -> load bundled data if absent -> serve
 const started = performance.now();
 const config = loadConfig();
 const log = (line: string) => {
   if (config.LOG_LEVEL !== 'silent' && config.LOG_LEVEL !== 'error') console.log(`[rusdata] ${line}`);
 };
+const refuse = (error: FolderInUseError): never => {
+  console.error(`[rusdata] cannot start: ${error.message}`);
+  process.exit(1);
+};
+
+// A second hub on the same folder is refused before the rest of the hub is even loaded; opening
+// the database takes the lock for real (of two starting at once, one wins there).
+const holder = config.DATABASE_URL ? undefined : readLockHolder(config.DATA_DIR);
+if (holder) refuse(new FolderInUseError(config.DATA_DIR, holder));
+
+const [{ openDatabase }, { EMBEDDED_IMAGE }, { applyMigrations }, { loadBundledData }, { createReleaseEvents }] =
+  await Promise.all([
+    import('./db/database.ts'),
+    import('./db/embedded.ts'),
+    import('./db/migrate.ts'),
+    import('./publishing/bundled.ts'),
+    import('./publishing/events.ts'),
+  ]);
+const [{ startControlServer }, { createHub }, { sourceModules }] = await Promise.all([
+  import('./server/control.ts'),
+  import('./server/yoga.ts'),
+  import('./sources/registry.ts'),
+]);
 
 const db = await openDatabase({
   url: config.DATABASE_URL,
   dataDir: config.DATA_DIR,
   poolMax: config.DB_POOL_MAX,
   statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-}).catch((error: Error) => {
-  if (!(error instanceof FolderInUseError)) throw error;
-  console.error(`[rusdata] cannot start: ${error.message}`);
-  process.exit(1);
-});
-log(db.kind === 'embedded' ? `embedded PostgreSQL (PGlite) in ${config.DATA_DIR}/` : 'PostgreSQL at DATABASE_URL');
+  embeddedImage: EMBEDDED_IMAGE,
+}).catch((error: Error) => (error instanceof FolderInUseError ? refuse(error) : Promise.reject(error)));
+if (db.kind === 'postgres') log('PostgreSQL at DATABASE_URL');
+else if (db.fromImage) log(`embedded PostgreSQL (PGlite) in ${config.DATA_DIR}/, new: started from ${EMBEDDED_IMAGE}`);
+else log(`embedded PostgreSQL (PGlite) in ${config.DATA_DIR}/`);
 const applied = await applyMigrations(db.pool, undefined, log);
 log(applied.length ? `applied ${applied.length} migrations` : 'database schema is up to date');
 await loadBundledData(db, log);

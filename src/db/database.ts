@@ -15,6 +15,10 @@ export interface Database {
   kind: 'embedded' | 'postgres';
   /** The embedded database's lock on its folder (held while open). */
   folderLock?: FolderLock;
+  /** The embedded database started from the prepared image (its folder was new). */
+  fromImage?: boolean;
+  /** The embedded database's files as a tarball (what EMBEDDED_IMAGE holds); PostgreSQL has none. */
+  dumpEmbedded?(): Promise<Blob>;
   prisma: PrismaClient;
   /** The one pool every part of the hub uses: Prisma, migrations and bulk loads. */
   pool: pg.Pool;
@@ -33,10 +37,14 @@ export interface DatabaseOptions {
   /** Longest a statement may run on PostgreSQL (ms; 0 or unset: no limit). PGlite has no timer to enforce it. */
   statementTimeoutMs?: number;
   onStatement?: StatementListener;
+  /** A new embedded folder starts from this image (see EMBEDDED_IMAGE) when the file exists. */
+  embeddedImage?: string;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const embedded = options.url ? undefined : await startEmbeddedPostgres(options.dataDir, options.role ?? 'hub');
+  const embedded = options.url
+    ? undefined
+    : await startEmbeddedPostgres(options.dataDir, options.role ?? 'hub', options.embeddedImage);
   const connectionString = options.url ?? embedded?.connectionString;
   if (!connectionString) throw new Error('no database: neither DATABASE_URL nor the embedded database');
   // The embedded database is one session: its notifications arrive on the pool's own connection.
@@ -60,6 +68,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     kind: embedded ? 'embedded' : 'postgres',
     folderLock: embedded?.lock,
+    fromImage: embedded?.fromImage,
+    dumpEmbedded: embedded && (() => embedded.session.dumpDataDir('none')),
     prisma,
     pool,
     listen(channel, handlers) {

@@ -1,7 +1,16 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { type FolderLock, type LockHolder, lockDataFolder } from './folder-lock.ts';
+
+/**
+ * The embedded database as `npm install` prepares it (migrated, with the bundled data): a fresh
+ * DATA_DIR starts from a copy instead of creating a cluster and loading every file, which takes
+ * several times longer. Built by `npm run cli -- prepare-embedded`; the same path from src/ and
+ * from dist/.
+ */
+export const EMBEDDED_IMAGE = join(import.meta.dirname, '../../dist/embedded-image.tar');
 
 export interface EmbeddedPostgres {
   connectionString: string;
@@ -9,6 +18,8 @@ export interface EmbeddedPostgres {
   session: PGlite;
   /** This process's lock on the folder. */
   lock: FolderLock;
+  /** True when the folder was empty and started from the prepared image. */
+  fromImage: boolean;
   stop(): Promise<void>;
 }
 
@@ -20,17 +31,27 @@ export interface EmbeddedPostgres {
  * connection that pg discarded after an error is still closing. The folder is locked first: one
  * process owns it (a second gets FolderInUseError naming the holder).
  */
-export async function startEmbeddedPostgres(dataDir: string, role: LockHolder['role']): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  role: LockHolder['role'],
+  image?: string,
+): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
   const lock = lockDataFolder(dataDir, role);
   try {
-    const db = await PGlite.create(dataDir);
+    // A folder without a cluster (PG_VERSION) is new: it gets a copy of the image, if there is one.
+    const fromImage = Boolean(image && !existsSync(join(dataDir, 'PG_VERSION')) && existsSync(image));
+    const db = await PGlite.create(
+      dataDir,
+      fromImage && image ? { loadDataDir: new Blob([readFileSync(image)]) } : undefined,
+    );
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
     await server.start();
     return {
       connectionString: `postgresql://postgres@${server.getServerConn()}/postgres`,
       session: db,
       lock,
+      fromImage,
       async stop() {
         await server.stop();
         await db.close();
