@@ -3,14 +3,18 @@
 // the work when dist/ is newer than every file and folder under src/ (so `npm start` after a
 // `git pull` rebuilds, and a restart does not); `--force` always rebuilds. With `--force` (npm
 // install, npm run build), or when it is missing, it also prepares dist/embedded-image.tar: the
-// migrated database with the bundled data that a new embedded DATA_DIR starts from.
+// migrated database with the bundled data that a new embedded DATA_DIR starts from. `npm start`
+// runs it in the hub's own process (scripts/start.mjs), which saves starting Node twice.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname, '..');
-const stamp = join(root, 'dist', '.built');
+const dist = join(root, 'dist');
+const stamp = join(dist, '.built');
+const image = join(dist, 'embedded-image.tar');
 const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function newestChange(path) {
@@ -22,40 +26,45 @@ function newestChange(path) {
   return newest;
 }
 
-const force = process.argv.includes('--force');
-const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-const changedAt = Math.max(...inputs.map((input) => newestChange(join(root, input))));
-if (!force && builtAt > changedAt) process.exit(0);
+/** Builds dist/ when it is older than its inputs (or always, with `force`); returns an exit code. */
+export function build({ force = false } = {}) {
+  const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+  const changedAt = Math.max(...inputs.map((input) => newestChange(join(root, input))));
+  if (!force && builtAt > changedAt) return 0;
 
-let tsc;
-try {
-  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-} catch {
-  // A production install (`npm ci --omit=dev`) has no compiler: it runs the dist/ it was given.
-  if (existsSync(stamp)) process.exit(0);
-  console.error('build: dist/ is missing and TypeScript is not installed; run `npm install` first.');
-  process.exit(1);
-}
-const started = performance.now();
-// From scratch: a source file deleted from src/ must not live on in dist/. The embedded database
-// image stays: it is made from the migrations and data, not from this build (and is only slower,
-// never wrong, when older than they are).
-const dist = join(root, 'dist');
-const image = join(dist, 'embedded-image.tar');
-for (const entry of existsSync(dist) ? readdirSync(dist) : []) {
-  if (join(dist, entry) !== image) rmSync(join(dist, entry), { recursive: true, force: true });
-}
-const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-if (result.status !== 0) process.exit(result.status ?? 1);
-writeFileSync(stamp, `${new Date().toISOString()}\n`);
-console.log(`build: src/ compiled to dist/ in ${Math.round(performance.now() - started)} ms`);
-
-// The database a new embedded DATA_DIR starts from (src/db/embedded.ts, EMBEDDED_IMAGE).
-if (force || !existsSync(image)) {
-  const prepared = spawnSync(process.execPath, [join(dist, 'cli.js'), 'prepare-embedded'], { stdio: 'inherit' });
-  if (prepared.status !== 0) {
-    console.warn(
-      'build: no embedded database image; a new DATA_DIR is created and loaded at its first start (slower).',
-    );
+  let tsc;
+  try {
+    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  } catch {
+    // A production install (`npm ci --omit=dev`) has no compiler: it runs the dist/ it was given.
+    if (existsSync(stamp)) return 0;
+    console.error('build: dist/ is missing and TypeScript is not installed; run `npm install` first.');
+    return 1;
   }
+  const started = performance.now();
+  // From scratch: a source file deleted from src/ must not live on in dist/. The embedded database
+  // image stays: it is made from the migrations and data, not from this build (and is only slower,
+  // never wrong, when older than they are).
+  for (const entry of existsSync(dist) ? readdirSync(dist) : []) {
+    if (join(dist, entry) !== image) rmSync(join(dist, entry), { recursive: true, force: true });
+  }
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (result.status !== 0) return result.status ?? 1;
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  console.log(`build: src/ compiled to dist/ in ${Math.round(performance.now() - started)} ms`);
+
+  // The database a new embedded DATA_DIR starts from (src/db/embedded.ts, EMBEDDED_IMAGE).
+  if (force || !existsSync(image)) {
+    const prepared = spawnSync(process.execPath, [join(dist, 'cli.js'), 'prepare-embedded'], { stdio: 'inherit' });
+    if (prepared.status !== 0) {
+      console.warn(
+        'build: no embedded database image; a new DATA_DIR is created and loaded at its first start (slower).',
+      );
+    }
+  }
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = build({ force: process.argv.includes('--force') });
 }

@@ -23,6 +23,9 @@ export async function prepareEmbeddedImage(
     try {
       await applyMigrations(db.pool, undefined, log);
       await loadBundledData(db, log);
+      // The dump takes every file of the folder: without this process's lock file in it, a folder
+      // made from the image keeps its own owner's lock.
+      db.folderLock?.release();
       image = await db.dumpEmbedded?.();
     } finally {
       await db.close();

@@ -1,7 +1,6 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { Config } from '../config.ts';
 import { CodelistCache } from '../cube/codelist-cache.ts';
@@ -96,8 +95,9 @@ export function createHub(
       title: "rusdata — GraphQL API over Norway's statistics on illegal drugs",
       defaultTabs: EXAMPLE_OPERATIONS.map(({ query }) => ({ query })),
     },
-    // GraphiQL's assets are bundled in the package: the page works without internet.
-    renderGraphiQL,
+    // GraphiQL's assets are bundled in the package, so the page works without internet; they are
+    // loaded when the page is first asked for (loading them cost a tenth of the hub's start).
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
       useExplorer(),
       useDownloads(schema, async (document, url, headers) => {

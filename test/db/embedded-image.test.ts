@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
+import { lockFileOf } from '../../src/db/folder-lock.ts';
 import { readMigrations } from '../../src/db/migrate.ts';
 import { prepareEmbeddedImage } from '../../src/publishing/embedded-image.ts';
 
@@ -38,6 +39,18 @@ describe.runIf(embedded)('the embedded database image', () => {
            AND sex = 'ALL' AND age_group_code = 'ALL' AND cause_code = 'ALL' AND intent_code = 'ALL'`,
       );
       expect(deaths.map((d) => d.value)).toContain(342);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('carries no lock: the new folder stays locked by the process that opened it', async () => {
+    const dataDir = join(folder, 'locked');
+    const db = await open(dataDir);
+    try {
+      expect(db.fromImage).toBe(true);
+      // The image was made here too, but as the CLI: the lock must still be this hub's.
+      expect(JSON.parse(readFileSync(lockFileOf(dataDir), 'utf8'))).toMatchObject({ pid: process.pid, role: 'hub' });
     } finally {
       await db.close();
     }
