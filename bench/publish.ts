@@ -63,11 +63,13 @@ try {
 
   // The baseline: the same 100 000 rows, already parsed, COPYed into a table without keys.
   const { rows } = await db.pool.query(
-    'SELECT year, site_code, country_code, metabolite_code, substance_code, statistic::text, value, status::text, qualifier::text, reference FROM wastewater_observation WHERE release_id = $1',
+    'SELECT year, site_code, country_code, metabolite_code, substance_code, statistic::text, value, ' +
+      'status::text, qualifier::text, reference FROM wastewater_observation WHERE release_id = $1',
     [result.releaseId],
   );
   await db.pool.query(
-    'CREATE TABLE copy_scratch (year int, site_code text, country_code text, metabolite_code text, substance_code text, statistic text, value float8, status text, qualifier text, reference text)',
+    'CREATE TABLE copy_scratch (year int, site_code text, country_code text, metabolite_code text, ' +
+      'substance_code text, statistic text, value float8, status text, qualifier text, reference text)',
   );
   const client = await db.pool.connect();
   const copyStart = performance.now();

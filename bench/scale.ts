@@ -86,7 +86,8 @@ try {
   await db.pool.query('ANALYZE');
   const rowsAfter = await count();
   console.log(
-    `bench:scale: PostgreSQL database ${databaseName}; wastewater_observation grown from ${rowsBefore} to ${rowsAfter} rows in ${Math.round((performance.now() - started) / 1000)} s`,
+    `bench:scale: PostgreSQL database ${databaseName}; wastewater_observation grown from ${rowsBefore} ` +
+      `to ${rowsAfter} rows in ${Math.round((performance.now() - started) / 1000)} s`,
   );
   const after = await timeQueries(db);
 

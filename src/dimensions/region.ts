@@ -16,7 +16,8 @@ export const RegionKind = builder.enumType(enums.RegionKind, {
 
 export const RegionType = builder.prismaObject('Region', {
   description:
-    'Norway (code "0") or a county by its SSB county number. County numbers changed with the reforms of 2018, 2020 and 2024; validFrom and validTo say when a code was in use.',
+    'Norway (code "0") or a county by its SSB county number. County numbers changed with the reforms of ' +
+    '2018, 2020 and 2024; validFrom and validTo say when a code was in use.',
   fields: (t) => ({
     code: t.exposeID('code', { description: 'SSB county number ("03" Oslo, "46" Vestland), or "0" for Norway.' }),
     name: t.string({
