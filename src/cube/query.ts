@@ -203,13 +203,18 @@ export async function selectCells<Row extends CubeRow>(
     text: sql,
     values: params.values,
   });
+  // In place (the rows are fresh): one Date per release date, and the cube for revisions.
   const dates = new Map<string, Date>();
-  return rows.map((row) => {
-    let publishedAt = dates.get(row.publishedAt);
+  const cells = rows as unknown as (Row & { publishedAt: Date | string })[];
+  for (const row of cells) {
+    const text = row.publishedAt as string;
+    let publishedAt = dates.get(text);
     if (!publishedAt) {
-      publishedAt = utcDate(row.publishedAt);
-      dates.set(row.publishedAt, publishedAt);
+      publishedAt = utcDate(text);
+      dates.set(text, publishedAt);
     }
-    return Object.assign(row, { publishedAt, cube }) as unknown as Row;
-  });
+    row.publishedAt = publishedAt;
+    row.cube = cube;
+  }
+  return cells as Row[];
 }

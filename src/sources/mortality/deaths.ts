@@ -12,7 +12,7 @@ import { SubstanceType } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { loadByParent } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, type UnitValue } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, type UnitValue, withUnit } from '../../graphql/observation.ts';
 import { cubeFieldWithRegions } from './cube-field.ts';
 import { deathsCube } from './cubes.ts';
 
@@ -123,8 +123,7 @@ export const DrugDeathObservation = builder.objectRef<DeathRow>('DrugDeathObserv
   }),
 });
 
-// Rows are fresh from the statement: each gets its unit in place.
-const withUnits = (rows: DeathRow[]) => rows.map((row) => Object.assign(row, { unit: UNIT_OF_MEASURE[row.measure] }));
+const withUnits = (rows: DeathRow[]) => withUnit(rows, (row) => UNIT_OF_MEASURE[row.measure]);
 
 const deathsArgs = builder.args((t) => ({
   region: t.idList({ description: 'County numbers ("03", "46") or "0" for Norway. Default: Norway.' }),

@@ -4,7 +4,7 @@ import { StandardPopulationType, standardPopulationsByCode } from '../../dimensi
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, AttributeOrigin, Sex } from '../../graphql/common.ts';
-import { Observation, type ObservationShape } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
 import { cubeFieldWithRegions } from './cube-field.ts';
 import { ratesCube } from './cubes.ts';
 
@@ -79,7 +79,7 @@ interface RatesArgs {
   asOf?: Date | null;
 }
 
-const withUnit = (rows: RateRow[]) => rows.map((row) => ({ ...row, unit: 'PER_100K' as const }));
+const perHundredThousand = (rows: RateRow[]) => withUnit(rows, 'PER_100K');
 
 function toCubeQuery(args: RatesArgs): CubeQuery {
   return {
@@ -103,5 +103,5 @@ cubeFieldWithRegions({
   args: ratesArgs,
   cube: ratesCube,
   toCubeQuery,
-  present: withUnit,
+  present: perHundredThousand,
 });

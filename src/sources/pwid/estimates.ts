@@ -3,7 +3,7 @@ import * as enums from '../../db/generated/prisma/enums.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
 import { TABLES } from './tables.ts';
 
 interface EstimateRow extends CubeRow, ObservationShape {
@@ -97,7 +97,7 @@ builder.queryFields((t) => ({
         asOf: args.asOf,
       };
       const rows = await queryCube<EstimateRow>(ctx, estimatesCube, query, info);
-      return rows.map((row) => ({ ...row, unit: 'PERSONS' as const }));
+      return withUnit(rows, 'PERSONS');
     },
   }),
 }));

@@ -4,7 +4,7 @@ import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
 import type { DISTRIBUTIONS } from './cells.ts';
 import { distributionCube } from './cubes.ts';
 
@@ -134,7 +134,7 @@ builder.queryFields((t) => ({
         asOf: args.asOf,
       };
       const rows = await queryCube<DistributionRow>(ctx, distributionCube, query, info);
-      return rows.map((row) => ({ ...row, unit: unitOf(row) }));
+      return withUnit(rows, unitOf);
     },
   }),
 }));

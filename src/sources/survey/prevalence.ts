@@ -5,7 +5,7 @@ import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
 import { prevalenceCube } from './cubes.ts';
 import { SurveyWaveType, wavesByYear } from './waves.ts';
 
@@ -110,7 +110,7 @@ interface PrevalenceArgs {
   asOf?: Date | null;
 }
 
-const withUnit = (rows: PrevalenceRow[]) => rows.map((row) => ({ ...row, unit: 'PERCENT' as const }));
+const inPercent = (rows: PrevalenceRow[]) => withUnit(rows, 'PERCENT');
 
 function toCubeQuery(args: PrevalenceArgs): CubeQuery {
   return {
@@ -138,7 +138,7 @@ builder.queryFields((t) => ({
       'for earlier ones).',
     args: prevalenceArgs,
     resolve: async (_root, args, ctx, info) =>
-      withUnit(await queryCube<PrevalenceRow>(ctx, prevalenceCube, toCubeQuery(args), info)),
+      inPercent(await queryCube<PrevalenceRow>(ctx, prevalenceCube, toCubeQuery(args), info)),
   }),
 }));
 
@@ -148,7 +148,7 @@ builder.objectField(SubstanceType, 'prevalence', (t) =>
     description: 'Survey prevalence of this substance (same arguments as Query.prevalence).',
     args: (({ substance: _substance, ...rest }) => rest)(prevalenceArgs),
     byPath: true,
-    load: loadByParent(prevalenceCube, 'substance', toCubeQuery, withUnit),
+    load: loadByParent(prevalenceCube, 'substance', toCubeQuery, inPercent),
     loaderOptions: parentCodesKey,
     resolve: (substance) => [substance.code],
   }),

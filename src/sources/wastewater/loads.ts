@@ -5,7 +5,7 @@ import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
 import { metabolitesByCode, sitesByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
 
@@ -155,7 +155,7 @@ function toCubeQuery(args: LoadArgs): CubeQuery {
 
 /** Units, then the requested order and length (a ranking is "VALUE_DESC, first: 10"). */
 function present(rows: LoadRow[], args: LoadArgs) {
-  const withUnits = rows.map((row) => ({ ...row, unit: 'MG_PER_1000_PER_DAY' as const }));
+  const withUnits = withUnit(rows, 'MG_PER_1000_PER_DAY');
   if (args.orderBy === 'VALUE_DESC' || args.orderBy === 'VALUE_ASC') {
     const sign = args.orderBy === 'VALUE_DESC' ? -1 : 1;
     withUnits.sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : sign * (a.value - b.value)));
