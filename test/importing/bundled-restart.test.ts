@@ -22,6 +22,16 @@ beforeAll(async () => {
 });
 afterAll(() => drop());
 
+describe('the first load', () => {
+  it('leaves the tables vacuumed and analysed, as after any bulk load', async () => {
+    const { rows } = await db.pool.query<{ relname: string }>(
+      `SELECT relname FROM pg_stat_user_tables
+       WHERE relname LIKE '%observation' AND (last_vacuum IS NULL OR last_analyze IS NULL)`,
+    );
+    expect(rows).toEqual([]);
+  });
+});
+
 describe('loading the bundled data again', () => {
   it('costs one statement when no bundled file changed', async () => {
     statements.length = 0;
