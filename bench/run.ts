@@ -300,9 +300,9 @@ try {
     headers: json,
     body: query,
   });
-  // In each round, what a ratio compares is measured back to back (PostGraphile then the hub
-  // then raw pg; static bytes between the two cached runs), so a machine that slows down for a
-  // while moves both sides of a ratio alike.
+  // In each round, what a ratio compares is measured back to back (PostGraphile, the hub, raw pg;
+  // static bytes between the two cached runs), so a machine that slows down for a while moves
+  // both sides of a ratio alike.
   const targets = {
     peer: ['PostGraphile 4 (POST)', postTarget(started.url, JSON.stringify({ query: PEER_QUERY }))],
     hub: ['hub, no cache (POST)', postTarget(graphql.url)],
@@ -316,7 +316,9 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     console.log(`bench: round ${round} of ${ROUNDS}`);
     const measured: Partial<Round> = {};
-    for (const [key, [name, target]] of Object.entries(targets)) {
+    // Every other round in the opposite order: neither side of a ratio always goes first.
+    const order = round % 2 ? Object.entries(targets) : Object.entries(targets).reverse();
+    for (const [key, [name, target]] of order) {
       measured[key as keyof Round] = await measure(name, target);
     }
     rounds.push(measured as Round);
