@@ -77,9 +77,9 @@ try {
   );
   await db.pool.query(
     `INSERT INTO wastewater_observation (release_id, year, site_code, country_code, metabolite_code, substance_code,
-       statistic, value, status, qualifier, reference, note)
+       statistic, value, status, qualifier, reference, note, campaign)
      SELECT o.release_id, o.year, o.site_code || '-X' || n, o.country_code, o.metabolite_code, o.substance_code,
-       o.statistic, o.value, o.status, o.qualifier, o.reference, o.note
+       o.statistic, o.value, o.status, o.qualifier, o.reference, o.note, o.campaign
      FROM wastewater_observation o, generate_series(2, $1::int) n`,
     [SCALE],
   );
