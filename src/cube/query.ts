@@ -140,15 +140,13 @@ export async function selectCells<Row extends CubeRow>(
   const year = `o.${identifier(cube.year.column)}`;
   if (query.from != null) conditions.push(`${year} >= ${params.add(query.from)}`);
   if (query.to != null) conditions.push(`${year} <= ${params.add(query.to)}`);
-  if (query.asOf) {
-    const asOf = params.add(query.asOf.toISOString().slice(0, 10));
-    conditions.push(
-      `r.published_at <= ${asOf}::date`,
-      `(r.withdrawn_at IS NULL OR r.withdrawn_at::date > ${asOf}::date)`,
-    );
-  } else {
-    conditions.push('r.withdrawn_at IS NULL');
-  }
+  // A release answers when published by asOf (default: now) and not withdrawn by then.
+  const asOf = query.asOf ? params.add(query.asOf.toISOString().slice(0, 10)) : undefined;
+  const live = (release: string) =>
+    asOf
+      ? `${release}.published_at <= ${asOf}::date AND (${release}.withdrawn_at IS NULL OR ${release}.withdrawn_at::date > ${asOf}::date)`
+      : `${release}.withdrawn_at IS NULL`;
+  conditions.push(live('r'));
 
   // The cell key in the order the answer is sorted by (year first).
   const keyColumns = [cube.year, ...(cube.yearFrom ? [cube.yearFrom] : []), ...cube.series, ...cube.dimensions];
@@ -182,8 +180,29 @@ export async function selectCells<Row extends CubeRow>(
   // index order and stop, then pick each one's latest row (one index lookup per cell). Sorting
   // every matching row by release first would cost the whole filter, whatever N is.
   const streamable = limit && !byValue && !cube.order?.length;
-  const sql = streamable
-    ? `SELECT cell.* FROM (
+  // A ranking (by value, with a LIMIT) keeps the rows no live release supersedes for their cell,
+  // in value order, and stops at the LIMIT: with an index by value it reads about N rows, not
+  // every cell (the cell key columns are NOT NULL: they make up the table's unique key).
+  const valueColumn = cube.values.find(({ field }) => field === 'value')?.column ?? 'value';
+  const tieOrder = [
+    cube.year,
+    ...(cube.yearFrom ? [cube.yearFrom] : []),
+    ...cube.series,
+    ...(cube.order ?? []),
+    ...cube.dimensions,
+  ].map(({ column }) => `o.${identifier(column)}`);
+  const sameCell = keyColumns.map(({ column }) => `n.${identifier(column)} = o.${identifier(column)}`);
+  const ranking = limit && byValue;
+  const sql = ranking
+    ? `SELECT ${picked} ${from}
+        AND NOT EXISTS (
+          SELECT 1 FROM ${identifier(cube.table)} n JOIN "release" nr ON nr.id = n.release_id
+          WHERE ${sameCell.join(' AND ')} AND ${live('nr')}
+            AND (nr.published_at, nr.created_at, nr.id, o.id) > (r.published_at, r.created_at, r.id, n.id)
+        )
+      ORDER BY ${[`o.${identifier(valueColumn)} ${query.order === 'VALUE_DESC' ? 'DESC' : 'ASC'} NULLS LAST`, ...tieOrder].join(', ')} ${limit}`
+    : streamable
+      ? `SELECT cell.* FROM (
         SELECT DISTINCT ${cellKey.join(', ')} ${from}
         ORDER BY ${cellKey.join(', ')} ${limit}
       ) c CROSS JOIN LATERAL (
@@ -192,7 +211,7 @@ export async function selectCells<Row extends CubeRow>(
         ORDER BY ${latestFirst} LIMIT 1
       ) cell
       ORDER BY ${outerOrder.join(', ')}`
-    : `SELECT * FROM (
+      : `SELECT * FROM (
         SELECT DISTINCT ON (${cellKey.join(', ')}) ${picked} ${from}
         ORDER BY ${cellKey.join(', ')}, ${latestFirst}
       ) cell
