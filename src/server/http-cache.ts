@@ -67,7 +67,7 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions) {
   const publicControl = `public, max-age=${maxAgeSeconds}`;
   let cachedVersion = '';
 
-  /** The ETag of a request whose answer may be cached; undefined when it must pass through. */
+  /** A cacheable request's way through: its ETag (data version and request as sent) and its body. */
   function start(head: RequestHead, body: string): Pending {
     const current = version();
     const sent = head.method === 'GET' ? head.search : body;
