@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type pg from 'pg';
 import { inTransaction } from '../db/bulk.ts';
+import { announceDataChange } from '../db/data-version.ts';
 import type { Database } from '../db/database.ts';
 import { CODELISTS_MODULE, DIMENSIONS_DATA_DIR, loadCodelists } from '../dimensions/codelists.ts';
 import { DATA_DIR } from '../importing/source-files.ts';
@@ -56,6 +57,7 @@ export async function loadBundledData(db: Database, log: (line: string) => void 
     const codes = await inTransaction(db.pool, async (client) => {
       const counts = await loadCodelists(client);
       await recordFingerprint(client, 'dimensions', dimensions);
+      await announceDataChange(client);
       return counts;
     });
     log(

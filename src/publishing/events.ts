@@ -1,4 +1,5 @@
 import { createPubSub, type PubSub } from 'graphql-yoga';
+import { RELEASE_CHANNEL } from '../db/data-version.ts';
 import type { Database } from '../db/database.ts';
 
 /** Announced after a release was committed or withdrawn, by whichever process wrote it. */
@@ -13,7 +14,6 @@ export interface ReleaseChanged {
 type Topics = { 'release:changed': [ReleaseChanged] };
 
 /** The channel the trigger on "release" notifies (migration 20261127050000_release_events). */
-export const RELEASE_CHANNEL = 'release_changed';
 
 export interface ReleaseEvents extends PubSub<Topics> {
   /** The data version last read from the database: equal on every replica that has seen the same releases. */
@@ -43,9 +43,13 @@ export function createReleaseEvents(db: Database): ReleaseEvents {
   };
   const listener = db.listen(RELEASE_CHANNEL, {
     onNotification(payload) {
-      const event = JSON.parse(payload) as Omit<ReleaseChanged, 'version'> & { version: number | string };
+      const event = JSON.parse(payload) as Partial<Omit<ReleaseChanged, 'version'>> & { version: number | string };
       setVersion(String(event.version));
-      pubSub.publish('release:changed', { ...event, version: String(event.version) });
+      // A notice without a release (changed codelists) only moves the version.
+      const { kind, sourceId, releaseId } = event;
+      if (kind && sourceId && releaseId) {
+        pubSub.publish('release:changed', { kind, sourceId, releaseId, version: String(event.version) });
+      }
     },
     async onListening() {
       const { rows } = await db.pool.query<{ version: string }>('SELECT version::text FROM data_version');

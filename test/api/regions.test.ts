@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBundledData } from '../../src/publishing/bundled.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 // `regions` without validIn answers in the county structure of the current year: the hub's clock,
@@ -36,5 +37,17 @@ describe('regions', () => {
     await hub.db.pool.query(`UPDATE release SET withdrawn_at = now() WHERE id = (SELECT min(id) FROM release)`);
     await announced;
     expect(await nameOfOslo()).toBe('Oslo kommune');
+  });
+
+  it('are read again when newer bundled codelists are loaded by any process (the data version moves)', async () => {
+    const before = hub.hub.events.version();
+    await hub.db.pool.query(`UPDATE region SET name_nb = 'Oslo by' WHERE code = '03'`);
+    await hub.db.pool.query(`UPDATE bundled_load SET fingerprint = 'older files' WHERE name = 'dimensions'`);
+    const moved = new Promise<void>((resolve) => hub.hub.events.onChange(resolve));
+    await loadBundledData(hub.db);
+    await moved;
+    expect(hub.hub.events.version()).not.toBe(before);
+    const { region } = await hub.data<{ region: { name: string } }>('{ region(code: "03") { name } }');
+    expect(region.name).toBe('Oslo');
   });
 });
