@@ -178,14 +178,7 @@ describe('the cache in front of the server, over HTTP', () => {
     const body = JSON.stringify({ query: QUERY, variables: { padding: 'x'.repeat(150_000) } });
     const response = await send(body);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
-      data: {
-        drugDeaths: [
-          { year: 2024, value: 342 },
-          { year: 2025, value: 351 },
-        ],
-      },
-    });
+    expect(await response.json()).toEqual(await (await send(JSON.stringify({ query: QUERY }))).json());
     expect(response.headers.get('cache-control')).toBe('private, no-store');
   });
 
