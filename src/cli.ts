@@ -8,7 +8,7 @@ import { type ControlEndpoint, FolderInUseError, readLockHolder } from './db/fol
 import { applyMigrations } from './db/migrate.ts';
 import { isCalendarDate } from './importing/csv.ts';
 import { loadBundledData } from './publishing/bundled.ts';
-import { type CliCommand, runCommand } from './publishing/commands.ts';
+import { type CliCommand, instantSchema, runCommand } from './publishing/commands.ts';
 import { prepareEmbeddedImage } from './publishing/embedded-image.ts';
 import type { ControlLine } from './server/control.ts';
 import { sourceModules } from './sources/registry.ts';
@@ -16,8 +16,14 @@ import { sourceModules } from './sources/registry.ts';
 const USAGE = `Usage: npm run cli -- <command>
 
   publish <source> <file> --label <title> --status PRELIMINARY|FINAL --published-at YYYY-MM-DD
-          [--note <text>] [--id <release id>] [--idempotency-key <key>]
+          [--public-from <ISO 8601 date-time with offset>] [--note <text>] [--id <release id>]
+          [--idempotency-key <key>]
+          Without --public-from a release dated today or earlier is public at once, one dated
+          ahead at 08:00 Oslo time on its date; until then only keys scoped to its source see it.
+  reschedule <release id> --public-from <ISO 8601 date-time with offset>
+          moves the instant a release not yet public becomes public
   withdraw <release id> --reason <text>
+          (a release not yet public is cancelled: it never becomes public)
   keys create <name> --scope <source|admin> [--scope ...]
   keys revoke <key id>
   keys list
@@ -39,6 +45,7 @@ const { values: options, positionals } = parseArgs({
     note: { type: 'string' },
     id: { type: 'string' },
     'idempotency-key': { type: 'string' },
+    'public-from': { type: 'string' },
     reason: { type: 'string' },
     scope: { type: 'string', multiple: true },
     help: { type: 'boolean' },
@@ -53,6 +60,10 @@ function required(name: keyof typeof options): string {
 
 const actor = `cli:${userInfo().username}`;
 
+const INSTANT_USAGE =
+  '--public-from must be an ISO 8601 date and time with an offset, e.g. 2027-03-01T08:00:00+01:00 or 2027-03-01T07:00:00Z.';
+const isInstant = (text: string) => instantSchema.safeParse(text).success;
+
 function parseCommand([command, ...rest]: string[]): CliCommand {
   if (command === 'publish') {
     const [sourceId, file] = rest;
@@ -61,8 +72,11 @@ function parseCommand([command, ...rest]: string[]): CliCommand {
     if (status !== 'PRELIMINARY' && status !== 'FINAL') throw new UsageError('--status must be PRELIMINARY or FINAL.');
     const publishedAt = required('published-at');
     if (!isCalendarDate(publishedAt)) throw new UsageError('--published-at must be a date YYYY-MM-DD.');
+    const publicFrom = options['public-from'];
+    if (publicFrom !== undefined && !isInstant(publicFrom)) throw new UsageError(INSTANT_USAGE);
     return {
       name: 'publish',
+      publicFrom,
       sourceId,
       fileName: basename(file),
       content: readFileSync(file, 'utf8'),
@@ -73,6 +87,12 @@ function parseCommand([command, ...rest]: string[]): CliCommand {
       id: options.id,
       idempotencyKey: options['idempotency-key'],
     };
+  }
+  if (command === 'reschedule') {
+    if (!rest[0]) throw new UsageError('reschedule needs a release id.');
+    const publicFrom = required('public-from');
+    if (!isInstant(publicFrom)) throw new UsageError(INSTANT_USAGE);
+    return { name: 'reschedule', id: rest[0], publicFrom };
   }
   if (command === 'withdraw') {
     if (!rest[0]) throw new UsageError('withdraw needs a release id.');

@@ -7,56 +7,90 @@ import type {
   StandardPopulation,
   Substance,
 } from '../db/generated/prisma/client.ts';
+import { Prisma } from '../db/generated/prisma/client.ts';
+import type { VersionRecorder } from './read-view.ts';
+
+interface Codelists {
+  regions: readonly Region[];
+  ageGroups: readonly AgeGroup[];
+  substances: readonly Substance[];
+  deathCauses: readonly DeathCause[];
+  deathIntents: readonly DeathIntent[];
+  standardPopulations: readonly StandardPopulation[];
+  /** The data version they were read at. */
+  version: string;
+}
 
 /**
  * Per-process copy of the codelist tables (a few dozen rows each), so that naming a region or an
- * age group costs no SQL. Codelists are upserted only when bundled data is loaded, before the
- * releases that use a new code; the hub drops this copy on every release event, as it does the
- * cube metadata, so a new code arrives with the data that refers to it.
+ * age group costs no SQL. They are read together in one snapshot with the data version, and each
+ * use reports that version, so an answer is labelled with the data it holds. Codelists change
+ * only when bundled data is loaded, which moves the data version; the hub drops this copy on
+ * every change of version, as it does the cube metadata, so a new code arrives with the data
+ * that refers to it.
  */
 export class CodelistCache {
-  private readonly lists = new Map<string, Promise<readonly unknown[]>>();
+  private lists: Promise<Codelists> | undefined;
 
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Every region, Norway first, then the counties by code (current and former). */
-  regions(): Promise<readonly Region[]> {
-    return this.memo('regions', () => this.prisma.region.findMany({ orderBy: [{ kind: 'asc' }, { code: 'asc' }] }));
+  async regions(reads: VersionRecorder): Promise<readonly Region[]> {
+    return (await this.read(reads)).regions;
   }
 
-  ageGroups(): Promise<readonly AgeGroup[]> {
-    return this.memo('ageGroups', () => this.prisma.ageGroup.findMany({ orderBy: { code: 'asc' } }));
+  async ageGroups(reads: VersionRecorder): Promise<readonly AgeGroup[]> {
+    return (await this.read(reads)).ageGroups;
   }
 
-  substances(): Promise<readonly Substance[]> {
-    return this.memo('substances', () => this.prisma.substance.findMany({ orderBy: { code: 'asc' } }));
+  async substances(reads: VersionRecorder): Promise<readonly Substance[]> {
+    return (await this.read(reads)).substances;
   }
 
-  deathCauses(): Promise<readonly DeathCause[]> {
-    return this.memo('deathCauses', () => this.prisma.deathCause.findMany({ orderBy: { code: 'asc' } }));
+  async deathCauses(reads: VersionRecorder): Promise<readonly DeathCause[]> {
+    return (await this.read(reads)).deathCauses;
   }
 
-  deathIntents(): Promise<readonly DeathIntent[]> {
-    return this.memo('deathIntents', () => this.prisma.deathIntent.findMany({ orderBy: { code: 'asc' } }));
+  async deathIntents(reads: VersionRecorder): Promise<readonly DeathIntent[]> {
+    return (await this.read(reads)).deathIntents;
   }
 
-  standardPopulations(): Promise<readonly StandardPopulation[]> {
-    return this.memo('standardPopulations', () =>
-      this.prisma.standardPopulation.findMany({ orderBy: { code: 'asc' } }),
-    );
+  async standardPopulations(reads: VersionRecorder): Promise<readonly StandardPopulation[]> {
+    return (await this.read(reads)).standardPopulations;
   }
 
   invalidate(): void {
-    this.lists.clear();
+    this.lists = undefined;
   }
 
-  private memo<Row>(list: string, load: () => Promise<Row[]>): Promise<readonly Row[]> {
-    let rows = this.lists.get(list) as Promise<readonly Row[]> | undefined;
-    if (!rows) {
-      rows = load();
-      this.lists.set(list, rows);
-      rows.catch(() => this.lists.delete(list));
+  private async read(reads: VersionRecorder): Promise<Codelists> {
+    if (!this.lists) {
+      const loading = this.load();
+      this.lists = loading;
+      loading.catch(() => {
+        if (this.lists === loading) this.lists = undefined;
+      });
     }
-    return rows;
+    const lists = await this.lists;
+    reads.saw(lists.version);
+    return lists;
+  }
+
+  private load(): Promise<Codelists> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const [version] = await tx.$queryRaw<{ version: string }[]>`SELECT version::text FROM data_version`;
+        return {
+          regions: await tx.region.findMany({ orderBy: [{ kind: 'asc' }, { code: 'asc' }] }),
+          ageGroups: await tx.ageGroup.findMany({ orderBy: { code: 'asc' } }),
+          substances: await tx.substance.findMany({ orderBy: { code: 'asc' } }),
+          deathCauses: await tx.deathCause.findMany({ orderBy: { code: 'asc' } }),
+          deathIntents: await tx.deathIntent.findMany({ orderBy: { code: 'asc' } }),
+          standardPopulations: await tx.standardPopulation.findMany({ orderBy: { code: 'asc' } }),
+          version: version?.version ?? '0',
+        };
+      },
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    );
   }
 }

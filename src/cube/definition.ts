@@ -1,4 +1,5 @@
 import * as enums from '../db/generated/prisma/enums.ts';
+import { type ReadView, visibleReleases } from './read-view.ts';
 
 /**
  * A source's cube: one table of published cells, one row per (cell, release). docs/DESIGN.md's one
@@ -97,9 +98,10 @@ export const PROVENANCE_VALUES = [
   { column: 'note', field: 'note', whenAsked: true },
 ] as const;
 
-/** A Prisma filter on releases: published by `asOf` and not withdrawn by then (default: now). */
-export function releasePublishedBy(asOf: Date | null | undefined) {
-  return asOf
+/** A Prisma filter on releases: visible in the view, published by `asOf` and not withdrawn by then (default: now). */
+export function releasePublishedBy(asOf: Date | null | undefined, view: ReadView) {
+  const live = asOf
     ? { publishedAt: { lte: asOf }, OR: [{ withdrawnAt: null }, { withdrawnAt: { gt: asOf } }] }
     : { withdrawnAt: null };
+  return { AND: [visibleReleases(view), live] };
 }

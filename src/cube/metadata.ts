@@ -1,8 +1,9 @@
-import type { PrismaClient } from '../db/database.ts';
-import { Prisma } from '../db/generated/prisma/client.ts';
+import type pg from 'pg';
+import { readInSnapshot } from '../db/snapshot.ts';
 import type { CubeDefinition } from './definition.ts';
+import { type ReadView, visibleSql } from './read-view.ts';
 
-/** Which breakdowns and years a series of a cube has published (in any release). */
+/** Which breakdowns and years a series of a cube has published (in any visible release). */
 export interface SeriesMetadata {
   /** Each published breakdown as the sorted names of its broken-down dimensions, joined by "+". */
   breakdowns: Set<string>;
@@ -15,6 +16,8 @@ export interface CubeMetadata {
   series: Map<string, SeriesMetadata>;
   /** Valid codes per dimension argument. */
   codes: Map<string, string[]>;
+  /** The data version it was read at. */
+  version: string;
 }
 
 export const seriesKey = (cube: CubeDefinition, values: Record<string, string>) =>
@@ -22,44 +25,77 @@ export const seriesKey = (cube: CubeDefinition, values: Record<string, string>) 
 
 export const breakdownKey = (names: Iterable<string>) => [...names].sort().join('+');
 
+const identifier = (name: string) => `"${name}"`;
+
 /**
- * Per-process cache of what each cube has published. It changes only when a release is loaded,
- * which calls `invalidate`; caching it keeps validation from costing SQL on every request.
+ * Per-process cache of what each cube has published in the releases a view sees (a release under
+ * embargo is no part of the public coverage). It changes only when the data version does, which
+ * calls `invalidate`; caching it keeps validation from costing SQL on every request. Each use
+ * reports the version it was read at, so an answer validated with it is labelled accordingly.
  */
 export class CubeMetadataCache {
   private readonly cache = new Map<string, Promise<CubeMetadata>>();
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly pool: pg.Pool) {}
 
-  get(cube: CubeDefinition): Promise<CubeMetadata> {
-    let metadata = this.cache.get(cube.table);
+  async get(cube: CubeDefinition, view: ReadView): Promise<CubeMetadata> {
+    // Public views share one entry per cube; pre-release views one per set of sources.
+    const key = `${cube.table}|${view.preRelease === '*' ? '*' : view.preRelease.join(',')}`;
+    let metadata = this.cache.get(key);
     if (!metadata) {
-      metadata = this.load(cube);
-      this.cache.set(cube.table, metadata);
-      metadata.catch(() => this.cache.delete(cube.table));
+      metadata = this.load(cube, view);
+      this.cache.set(key, metadata);
+      metadata.catch(() => this.cache.delete(key));
     }
-    return metadata;
+    const loaded = await metadata;
+    view.saw(loaded.version);
+    return loaded;
   }
 
   invalidate(): void {
     this.cache.clear();
   }
 
-  private async load(cube: CubeDefinition): Promise<CubeMetadata> {
-    const seriesColumns = cube.series.map(({ column }) => Prisma.raw(`"${column}"::text`));
+  private async load(cube: CubeDefinition, view: ReadView): Promise<CubeMetadata> {
+    const values: unknown[] = [];
+    const add = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    const seriesColumns = cube.series.map(({ column }) => `o.${identifier(column)}::text`);
     const flags = cube.dimensions.map((dimension) =>
-      dimension.total === undefined
-        ? Prisma.sql`false`
-        : Prisma.sql`${Prisma.raw(`"${dimension.column}"::text`)} <> ${dimension.total}`,
+      dimension.total === undefined ? 'false' : `o.${identifier(dimension.column)}::text <> ${add(dimension.total)}`,
     );
-    const rows = await this.prisma.$queryRaw<{ series: string[]; flags: boolean[]; first: number; last: number }[]>`
-      SELECT ARRAY[${seriesColumns.length ? Prisma.join(seriesColumns) : Prisma.sql`''`}]::text[] AS series,
-             ARRAY[${flags.length ? Prisma.join(flags) : Prisma.sql`false`}]::boolean[] AS flags,
-             min(${Prisma.raw(`"${cube.year.column}"`)})::int AS first, max(${Prisma.raw(`"${cube.year.column}"`)})::int AS last
-      FROM ${Prisma.raw(`"${cube.table}"`)}
-      GROUP BY 1, 2`;
+    const year = `o.${identifier(cube.year.column)}`;
+    const { value, version } = await readInSnapshot(this.pool, async (client) => {
+      const { rows } = await client.query<{ series: string[]; flags: boolean[]; first: number; last: number }>(
+        `SELECT ARRAY[${seriesColumns.length ? seriesColumns.join(', ') : "''"}]::text[] AS series,
+                ARRAY[${flags.length ? flags.join(', ') : 'false'}]::boolean[] AS flags,
+                min(${year})::int AS first, max(${year})::int AS last
+         FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
+         WHERE ${visibleSql('r', view, add)}
+         GROUP BY 1, 2`,
+        values,
+      );
+      const codes = new Map<string, string[]>();
+      for (const dimension of cube.dimensions) {
+        const list = dimension.codelist;
+        if ('values' in list) {
+          codes.set(dimension.argument, [...list.values]);
+          continue;
+        }
+        const found = await client.query<{ code: string }>(
+          `SELECT DISTINCT ${identifier(list.column)} AS code FROM ${identifier(list.table)} ORDER BY 1`,
+        );
+        codes.set(
+          dimension.argument,
+          found.rows.map((row) => row.code),
+        );
+      }
+      return { rows, codes };
+    });
     const series = new Map<string, SeriesMetadata>();
-    for (const row of rows) {
+    for (const row of value.rows) {
       const key = cube.series.length ? row.series.join('|') : '';
       const entry = series.get(key) ?? { breakdowns: new Set<string>(), firstYear: row.first, lastYear: row.last };
       entry.breakdowns.add(breakdownKey(cube.dimensions.filter((_, i) => row.flags[i]).map((d) => d.name)));
@@ -67,20 +103,6 @@ export class CubeMetadataCache {
       entry.lastYear = Math.max(entry.lastYear, row.last);
       series.set(key, entry);
     }
-    const codes = new Map<string, string[]>();
-    for (const dimension of cube.dimensions) {
-      const list = dimension.codelist;
-      if ('values' in list) {
-        codes.set(dimension.argument, [...list.values]);
-      } else {
-        const found = await this.prisma.$queryRaw<{ code: string }[]>`
-          SELECT DISTINCT ${Prisma.raw(`"${list.column}"`)} AS code FROM ${Prisma.raw(`"${list.table}"`)} ORDER BY 1`;
-        codes.set(
-          dimension.argument,
-          found.map((row) => row.code),
-        );
-      }
-    }
-    return { series, codes };
+    return { series, codes: value.codes, version };
   }
 }

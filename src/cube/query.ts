@@ -3,6 +3,7 @@ import type { Database } from '../db/database.ts';
 import type { CubeDefinition, CubeDimension, CubeQuery, CubeRow } from './definition.ts';
 import { CubeQueryError, listForMessage } from './errors.ts';
 import { breakdownKey, type CubeMetadata, seriesKey } from './metadata.ts';
+import { type ReadView, visibleSql } from './read-view.ts';
 
 const identifier = (name: string) => `"${name}"`;
 
@@ -112,15 +113,18 @@ function statementName(sql: string): string {
 export const utcDate = (text: string) => new Date(`${text}T00:00:00Z`);
 
 /**
- * The cells a query asks for, each from the latest release published by `asOf` (default: now)
+ * The cells a query asks for, each from the latest release visible in `view` (public by its
+ * instant, or under embargo for a key scoped to the source), published by `asOf` (default: now)
  * and not withdrawn by then. "Latest" and `asOf` are one code path: DISTINCT ON the cell key.
  * Where one release prints a cell in several tables, the first one stored answers. One statement,
- * sent with `pg` (the hot path of every cube field: no ORM in between).
+ * sent with `pg` (the hot path of every cube field: no ORM in between); it reads the data version
+ * in the same snapshot as the cells and reports it to the view.
  */
 export async function selectCells<Row extends CubeRow>(
   db: Pick<Database, 'pool' | 'kind'>,
   cube: CubeDefinition,
   query: CubeQuery,
+  view: ReadView,
 ): Promise<Row[]> {
   const by = new Set(query.by ?? []);
   const params = new Parameters();
@@ -140,12 +144,13 @@ export async function selectCells<Row extends CubeRow>(
   const year = `o.${identifier(cube.year.column)}`;
   if (query.from != null) conditions.push(`${year} >= ${params.add(query.from)}`);
   if (query.to != null) conditions.push(`${year} <= ${params.add(query.to)}`);
-  // A release answers when published by asOf (default: now) and not withdrawn by then.
+  // A release answers when visible, published by asOf (default: now) and not withdrawn by then.
   const asOf = query.asOf ? params.add(query.asOf.toISOString().slice(0, 10)) : undefined;
+  const visible = (release: string) => visibleSql(release, view, (value) => params.add(value));
   const live = (release: string) =>
     asOf
-      ? `${release}.published_at <= ${asOf}::date AND (${release}.withdrawn_at IS NULL OR ${release}.withdrawn_at::date > ${asOf}::date)`
-      : `${release}.withdrawn_at IS NULL`;
+      ? `${visible(release)} AND ${release}.published_at <= ${asOf}::date AND (${release}.withdrawn_at IS NULL OR ${release}.withdrawn_at::date > ${asOf}::date)`
+      : `${visible(release)} AND ${release}.withdrawn_at IS NULL`;
   conditions.push(live('r'));
 
   // The cell key in the order the answer is sorted by (year first).
@@ -193,7 +198,7 @@ export async function selectCells<Row extends CubeRow>(
   ].map(({ column }) => `o.${identifier(column)}`);
   const sameCell = keyColumns.map(({ column }) => `n.${identifier(column)} = o.${identifier(column)}`);
   const ranking = limit && byValue;
-  const sql = ranking
+  const cellsSql = ranking
     ? `SELECT ${picked} ${from}
         AND NOT EXISTS (
           SELECT 1 FROM ${identifier(cube.table)} n JOIN "release" nr ON nr.id = n.release_id
@@ -209,19 +214,24 @@ export async function selectCells<Row extends CubeRow>(
         SELECT ${picked} ${from}
           AND ${keyColumns.map(({ column }) => `o.${identifier(column)} = c.${identifier(column)}`).join(' AND ')}
         ORDER BY ${latestFirst} LIMIT 1
-      ) cell
-      ORDER BY ${outerOrder.join(', ')}`
-      : `SELECT * FROM (
-        SELECT DISTINCT ON (${cellKey.join(', ')}) ${picked} ${from}
-        ORDER BY ${cellKey.join(', ')}, ${latestFirst}
-      ) cell
-      ORDER BY ${outerOrder.join(', ')} ${limit}`;
-  const { rows } = await db.pool.query<Omit<Row, 'cube' | 'publishedAt'> & { publishedAt: string }>({
+      ) cell`
+      : `SELECT DISTINCT ON (${cellKey.join(', ')}) ${picked} ${from}
+        ORDER BY ${cellKey.join(', ')}, ${latestFirst}`;
+  // The data version in the same snapshot as the cells; one row (of nulls) when there are none.
+  const sql = `SELECT v.version::text AS "dataVersion", cell.*
+    FROM data_version v LEFT JOIN LATERAL (${cellsSql}) cell ON true
+    ORDER BY ${outerOrder.join(', ')} ${ranking || streamable ? '' : limit}`;
+  const { rows } = await db.pool.query<
+    Omit<Row, 'cube' | 'publishedAt'> & { publishedAt: string; dataVersion: string }
+  >({
     // PGlite is one session behind every connection: a name prepared by one would clash in another.
     name: db.kind === 'postgres' ? statementName(sql) : undefined,
     text: sql,
     values: params.values,
   });
+  const [first] = rows;
+  if (first) view.saw(first.dataVersion);
+  if (first?.releaseId == null) return [];
   // In place (the rows are fresh): one Date per release date, and the cube for revisions.
   const dates = new Map<string, Date>();
   const cells = rows as unknown as (Row & { publishedAt: Date | string })[];
@@ -235,5 +245,6 @@ export async function selectCells<Row extends CubeRow>(
     row.publishedAt = publishedAt;
     row.cube = cube;
   }
+  view.served?.(cells.map((row) => row.releaseId));
   return cells as Row[];
 }

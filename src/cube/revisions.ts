@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { type CubeDefinition, type CubeRow, cellColumns } from './definition.ts';
 import { utcDate } from './query.ts';
+import { type ReadView, visibleSql } from './read-view.ts';
 
 /** A value the same cell had in another release. */
 export interface Revision {
@@ -21,11 +22,11 @@ export const revisionKey = (row: CubeRow) => `${row.cube.table}|${row.releaseId}
 
 /**
  * The earlier values of each row's cell: the same cell in releases published before the one
- * that answers, newest first (withdrawn releases included; their release says so). One statement
- * per cube, whatever the number of rows. The cells are matched column by column with untyped
+ * that answers, newest first (withdrawn releases included; their release says so; releases under
+ * embargo only where the view sees them). One statement per cube, whatever the number of rows. The cells are matched column by column with untyped
  * parameters, so the cube's index on its cell columns finds them (no scan of the table).
  */
-export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[]): Promise<Revision[][]> {
+export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[], view: ReadView): Promise<Revision[][]> {
   const byCube = new Map<CubeDefinition, CubeRow[]>();
   for (const row of rows) byCube.set(row.cube, [...(byCube.get(row.cube) ?? []), row]);
   const found = new Map<string, Revision[]>();
@@ -45,18 +46,39 @@ export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[]): Pr
     );
     // The column the cube serves as `value` (people who inject drugs store it as `estimate`).
     const value = cube.values.find(({ field }) => field === 'value')?.column ?? 'value';
+    const visible = visibleSql('r', view, (parameter) => `$${values.push(parameter)}`);
+    // The data version in the same snapshot; one row (of nulls) when there are no revisions.
     const { rows: revisions } = await pool.query<
-      Omit<Revision, 'publishedAt'> & { cell: string[]; publishedAt: string }
+      Omit<Revision, 'publishedAt'> & {
+        cell: string[] | null;
+        publishedAt: string;
+        dataVersion: string;
+        published: Date;
+        created: Date;
+      }
     >(
-      `SELECT ARRAY[${columns.map((column) => `${column}::text`).join(', ')}] AS cell,
-             o.${identifier(value)} AS value, o.status::text AS status, o.qualifier::text AS qualifier, o.reference,
-             o.release_id AS "releaseId", to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt"
-      FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
-      WHERE ${tuples.join(' OR ')}
-      ORDER BY r.published_at DESC, r.created_at DESC`,
+      `SELECT v.version::text AS "dataVersion", found.* FROM data_version v LEFT JOIN LATERAL (
+        SELECT ARRAY[${columns.map((column) => `${column}::text`).join(', ')}] AS cell,
+               o.${identifier(value)} AS value, o.status::text AS status, o.qualifier::text AS qualifier, o.reference,
+               o.release_id AS "releaseId", to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt",
+               r.published_at AS published, r.created_at AS created
+        FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
+        WHERE (${tuples.join(' OR ')}) AND ${visible}
+      ) found ON true
+      ORDER BY found.published DESC, found.created DESC`,
       values,
     );
-    for (const { cell, publishedAt, ...revision } of revisions) {
+    if (revisions[0]) view.saw(revisions[0].dataVersion);
+    view.served?.(revisions.flatMap((revision) => (revision.cell ? [revision.releaseId] : [])));
+    for (const {
+      cell,
+      publishedAt,
+      dataVersion: _version,
+      published: _published,
+      created: _created,
+      ...revision
+    } of revisions) {
+      if (!cell) continue;
       const key = `${cube.table}|${cell.join('|')}`;
       found.set(key, [...(found.get(key) ?? []), { ...revision, publishedAt: utcDate(publishedAt) }]);
     }

@@ -3,7 +3,7 @@ import { builder } from '../graphql/builder.ts';
 import { label, langArgs } from '../graphql/common.ts';
 import { byCode } from '../graphql/loaders.ts';
 
-export const regionsByCode = byCode((_codes, ctx) => ctx.codelists.regions());
+export const regionsByCode = byCode((_codes, ctx) => ctx.codelists.regions(ctx.reads));
 
 export const RegionKind = builder.enumType(enums.RegionKind, {
   name: 'RegionKind',
@@ -51,7 +51,7 @@ builder.queryFields((t) => ({
     // Pothos' Prisma plugin in one batched statement.
     resolve: async (_query, _root, args, ctx) => {
       const year = args.validIn ?? ctx.now().getUTCFullYear();
-      const regions = await ctx.codelists.regions();
+      const regions = await ctx.codelists.regions(ctx.reads);
       return regions
         .filter((r) => (r.validFrom === null || r.validFrom <= year) && (r.validTo === null || r.validTo >= year))
         .map((region) => ({ ...region }));
@@ -63,7 +63,7 @@ builder.queryFields((t) => ({
     description: 'One region by its code ("0" for Norway, "03" for Oslo); null when no region has that code.',
     args: { code: t.arg.id({ required: true, description: 'SSB county number or "0".' }) },
     resolve: async (_query, _root, args, ctx) => {
-      const region = (await ctx.codelists.regions()).find((r) => r.code === String(args.code));
+      const region = (await ctx.codelists.regions(ctx.reads)).find((r) => r.code === String(args.code));
       return region ? { ...region } : null;
     },
   }),

@@ -2,7 +2,7 @@ import { builder } from '../graphql/builder.ts';
 import { label, langArgs } from '../graphql/common.ts';
 import { byCode } from '../graphql/loaders.ts';
 
-export const substancesByCode = byCode((_codes, ctx) => ctx.codelists.substances());
+export const substancesByCode = byCode((_codes, ctx) => ctx.codelists.substances(ctx.reads));
 
 export const SubstanceType = builder.prismaObject('Substance', {
   description:

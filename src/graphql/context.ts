@@ -1,5 +1,6 @@
 import type { CodelistCache } from '../cube/codelist-cache.ts';
 import type { CubeMetadataCache } from '../cube/metadata.ts';
+import type { ReadView, VersionRecorder } from '../cube/read-view.ts';
 import type { Database, PrismaClient } from '../db/database.ts';
 
 /**
@@ -15,4 +16,11 @@ export interface Context {
   codelists: CodelistCache;
   /** The time the request is answered at (e.g. the default year of `regions`); tests fix it. */
   now(): Date;
+  /**
+   * What the request may see: releases public by its instant, and for a key scoped to a source
+   * that source's releases under embargo. Its reads report the data version they saw.
+   */
+  readView(): Promise<ReadView>;
+  /** Where reads report the data version they saw (the same recorder as the view's). */
+  reads: VersionRecorder;
 }

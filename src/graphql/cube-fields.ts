@@ -28,12 +28,13 @@ export async function queryCube<Row extends CubeRow>(
   query: CubeQuery,
   info: GraphQLResolveInfo,
 ): Promise<Row[]> {
+  const view = await ctx.readView();
   try {
-    validateCubeQuery(cube, await ctx.cubes.get(cube), query);
+    validateCubeQuery(cube, await ctx.cubes.get(cube, view), query);
   } catch (error) {
     throw asUserError(error);
   }
-  return selectCells<Row>(ctx.db, cube, { ...query, fields: selectedFields(info) });
+  return selectCells<Row>(ctx.db, cube, { ...query, fields: selectedFields(info) }, view);
 }
 
 /** Parents are keyed by their codes in a dimension: a region's code, the death causes of a substance. */
@@ -64,7 +65,8 @@ export function loadByParent<Row extends CubeRow, Args, Out>(
     info: GraphQLResolveInfo,
   ): Promise<(Out[] | Error)[]> => {
     const query = { ...toQuery(args), fields: selectedFields(info) };
-    const metadata = await ctx.cubes.get(cube);
+    const view = await ctx.readView();
+    const metadata = await ctx.cubes.get(cube, view);
     const check = (codes: readonly string[]): Error | undefined => {
       try {
         validateCubeQuery(cube, metadata, withCodes(query, argument, codes));
@@ -84,7 +86,7 @@ export function loadByParent<Row extends CubeRow, Args, Out>(
       for (const index of group) refused[index] = check(parents[index] ?? []);
     }
     const wanted = [...new Set(parents.filter((codes, index) => codes.length && !refused[index]).flat())];
-    const rows = wanted.length ? await selectCells<Row>(ctx.db, cube, withCodes(query, argument, wanted)) : [];
+    const rows = wanted.length ? await selectCells<Row>(ctx.db, cube, withCodes(query, argument, wanted), view) : [];
     const rowsOfCode = new Map<string, Row[]>();
     for (const row of rows) {
       const code = String(row[field]);

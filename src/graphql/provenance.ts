@@ -3,6 +3,7 @@ import * as enums from '../db/generated/prisma/enums.ts';
 import { builder } from './builder.ts';
 import { describedEnum, label, langArgs } from './common.ts';
 import type { Context } from './context.ts';
+import { userError } from './errors.ts';
 
 /** Sources by id, for `t.loadable` fields. */
 export const sourcesById = {
@@ -65,17 +66,21 @@ export const SourceType = builder.prismaObject('Source', {
       resolve: (source, { lang }) => (lang === 'EN' ? source.notesEn : source.notesNb),
     }),
     releases: t.relation('releases', {
-      description: 'Every release of this source, newest first, including withdrawn ones.',
-      query: { orderBy: [{ publishedAt: 'desc' }, { createdAt: 'desc' }] },
+      description:
+        'Every public release of this source, newest first, including withdrawn ones (releases not yet public are in releaseCalendar).',
+      query: (_args, ctx) => ({
+        where: { publicFrom: { lte: ctx.now() } },
+        orderBy: [{ publishedAt: 'desc' }, { createdAt: 'desc' }],
+      }),
     }),
     latestRelease: t.prismaField({
       type: 'Release',
       nullable: true,
-      description: 'The newest release that is not withdrawn.',
+      description: 'The newest public release that is not withdrawn.',
       resolve: (query, source, _args, ctx) =>
         ctx.prisma.release.findFirst({
           ...query,
-          where: { sourceId: source.id, withdrawnAt: null },
+          where: { sourceId: source.id, withdrawnAt: null, publicFrom: { lte: ctx.now() } },
           orderBy: [{ publishedAt: 'desc' }, { createdAt: 'desc' }],
         }),
     }),
@@ -95,6 +100,14 @@ export const ReleaseType = builder.prismaObject('Release', {
       description: 'When it was published (see publishedAtPrecision).',
       resolve: (release) => release.publishedAt,
     }),
+    publicFrom: t.field({
+      type: 'DateTime',
+      description:
+        'The instant the release becomes public (its embargo ends). Until then only API keys scoped to its ' +
+        'source (or admin) see its values, privately and audited; at that instant every hub serves it. Set ' +
+        'when publishing; by default at once when publishedAt is today or earlier, else at 08:00 Oslo time on publishedAt.',
+      resolve: (release) => release.publicFrom,
+    }),
     publishedAtPrecision: t.expose('publishedAtPrecision', {
       type: DatePrecision,
       description:
@@ -102,26 +115,40 @@ export const ReleaseType = builder.prismaObject('Release', {
         'and every asOf argument compares with that placeholder.',
     }),
     publisher: t.exposeString('publisher', { description: 'Who published it.' }),
-    url: t.exposeString('url', { nullable: true, description: 'Where it was published.' }),
+    url: t.string({
+      nullable: true,
+      description: 'Where it was published (null while under embargo, except for keys scoped to its source).',
+      resolve: async (release, _args, ctx) => ((await hiddenFrom(ctx, release)) ? null : release.url),
+    }),
     citation: t.string({
       description:
         'A reference to paste into a paper: publisher, year, title and URL, e.g. "Helsedirektoratet (2025). ' +
         'Tall om illegale rusmidler. https://...". The year is "n.d." where the publication date is unknown.',
-      resolve: (release) => citation(release),
+      resolve: async (release, _args, ctx) =>
+        citation((await hiddenFrom(ctx, release)) ? { ...release, url: null } : release),
     }),
-    note: t.exposeString('note', {
+    note: t.string({
       nullable: true,
-      description: 'What this release is (first publication, revision, ...).',
+      description:
+        'What this release is (first publication, revision, ...); null while under embargo, except for keys scoped to its source.',
+      resolve: async (release, _args, ctx) => ((await hiddenFrom(ctx, release)) ? null : release.note),
     }),
-    publishedBy: t.exposeString('publishedBy', {
+    publishedBy: t.string({
       nullable: true,
-      description: 'The API key id (or "cli:<user>") that published it; null for the bundled data.',
+      description:
+        'The API key id (or "cli:<user>") that published it; null for the bundled data, and while under embargo except for keys scoped to its source.',
+      resolve: async (release, _args, ctx) => ((await hiddenFrom(ctx, release)) ? null : release.publishedBy),
     }),
     recordedAt: t.string({
       description: 'When the hub stored it (ISO 8601).',
       resolve: (release) => release.createdAt.toISOString(),
     }),
-    checksum: t.exposeString('checksum', { nullable: true, description: 'SHA-256 of the input it was read from.' }),
+    checksum: t.string({
+      nullable: true,
+      description:
+        'SHA-256 of the input it was read from (null while under embargo, except for keys scoped to its source).',
+      resolve: async (release, _args, ctx) => ((await hiddenFrom(ctx, release)) ? null : release.checksum),
+    }),
     withdrawnReason: t.exposeString('withdrawnReason', { nullable: true, description: 'Why it was withdrawn.' }),
     withdrawnAt: t.field({
       type: 'Date',
@@ -131,6 +158,16 @@ export const ReleaseType = builder.prismaObject('Release', {
     }),
   }),
 });
+
+/**
+ * Whether a release is under embargo for this request: not public at its instant, and not of a
+ * source its key may see early. The calendar shows such releases with metadata only.
+ */
+async function hiddenFrom(ctx: Context, release: Release): Promise<boolean> {
+  if (release.publicFrom <= ctx.now()) return false;
+  const { preRelease } = await ctx.readView();
+  return preRelease !== '*' && !preRelease.includes(release.sourceId);
+}
 
 /** Publisher (year). Title. URL. — the year only as precisely as the source dates it. */
 export function citation(release: {
@@ -150,5 +187,39 @@ builder.queryFields((t) => ({
     type: ['Source'],
     description: 'Every source the hub serves.',
     resolve: (query, _root, _args, ctx) => ctx.prisma.source.findMany({ ...query, orderBy: { id: 'asc' } }),
+  }),
+  releaseCalendar: t.prismaField({
+    type: ['Release'],
+    description:
+      'Releases announced but not yet public, soonest first ("kommende publiseringer"): metadata only ' +
+      '(id, label, source, status, publishedAt, publicFrom); their values answer from publicFrom on.',
+    args: { source: t.arg.idList({ description: 'Only releases of these sources (default: every source).' }) },
+    resolve: async (query, _root, args, ctx) => {
+      const sources = args.source?.map(String);
+      if (sources?.length) {
+        const known = new Set((await ctx.prisma.source.findMany({ select: { id: true } })).map(({ id }) => id));
+        const unknown = sources.filter((id) => !known.has(id));
+        if (unknown.length) {
+          throw userError(
+            'UNKNOWN_CODE',
+            `releaseCalendar: unknown source ${unknown.map((id) => `"${id}"`).join(', ')}. Valid sources: ${[...known].sort().join(', ')}.`,
+            {
+              argument: 'source',
+              unknown,
+              valid: [...known].sort(),
+            },
+          );
+        }
+      }
+      return ctx.prisma.release.findMany({
+        ...query,
+        where: {
+          publicFrom: { gt: ctx.now() },
+          withdrawnAt: null,
+          ...(sources?.length ? { sourceId: { in: sources } } : {}),
+        },
+        orderBy: [{ publicFrom: 'asc' }, { id: 'asc' }],
+      });
+    },
   }),
 }));

@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { DateResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import { builder } from './builder.ts';
 
 const invalidDate = (value: unknown, node?: ValueNode) =>
@@ -29,6 +29,36 @@ const DateScalar = new GraphQLScalarType({
 });
 
 builder.addScalarType('Date', DateScalar, {});
+
+const invalidDateTime = (value: unknown, node?: ValueNode) =>
+  new GraphQLError(
+    `${JSON.stringify(value)} is not a valid DateTime: expected an ISO 8601 instant with an offset, ` +
+      'e.g. "2027-03-01T08:00:00+01:00" or "2027-03-01T07:00:00Z".',
+    { nodes: node },
+  );
+
+// graphql-scalars' DateTime (RFC 3339: an instant with an offset), answered in UTC ("...Z").
+const DateTimeScalar = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  description:
+    'An instant: an ISO 8601 date and time with an offset, e.g. "2027-03-01T08:00:00+01:00". Answered in UTC ("2027-03-01T07:00:00.000Z").',
+  parseValue(value) {
+    try {
+      return DateTimeResolver.parseValue(value);
+    } catch {
+      throw invalidDateTime(value);
+    }
+  },
+  parseLiteral(ast) {
+    try {
+      return DateTimeResolver.parseLiteral(ast, undefined);
+    } catch {
+      throw invalidDateTime(ast.kind === Kind.STRING ? ast.value : ast.kind, ast);
+    }
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeScalar, {});
 
 // Uploads arrive as WHATWG File objects from graphql-yoga's multipart request parser.
 builder.addScalarType(

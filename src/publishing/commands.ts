@@ -2,7 +2,10 @@ import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { RegisteredSource } from '../importing/source-module.ts';
 import { ADMIN_SCOPE, createApiKey, revokeApiKey } from './api-keys.ts';
-import { publishRelease, withdrawRelease } from './publish.ts';
+import { publishRelease, rescheduleRelease, withdrawRelease } from './publish.ts';
+
+/** An instant as the CLI takes it: ISO 8601 with an offset. */
+export const instantSchema = z.iso.datetime({ offset: true });
 
 /**
  * A command of `npm run cli`, parsed from its arguments. It is plain data, so the CLI can hand it
@@ -20,8 +23,11 @@ export const cliCommandSchema = z.discriminatedUnion('name', [
     note: z.string().optional(),
     id: z.string().optional(),
     idempotencyKey: z.string().optional(),
+    /** ISO 8601 with an offset. */
+    publicFrom: instantSchema.optional(),
   }),
   z.object({ name: z.literal('withdraw'), id: z.string().min(1), reason: z.string().min(1) }),
+  z.object({ name: z.literal('reschedule'), id: z.string().min(1), publicFrom: instantSchema }),
   z.object({ name: z.literal('keys create'), keyName: z.string().min(1), scopes: z.array(z.string()).min(1) }),
   z.object({ name: z.literal('keys revoke'), id: z.string().min(1) }),
   z.object({ name: z.literal('keys list') }),
@@ -51,17 +57,25 @@ export async function runCommand(
           publisher: actor,
           note: command.note,
         },
+        publicFrom: command.publicFrom ? new Date(command.publicFrom) : undefined,
         actor,
         idempotencyKey: command.idempotencyKey,
         onProgress,
       });
+      const release = await db.prisma.release.findUniqueOrThrow({ where: { id: result.releaseId } });
+      const when =
+        release.publicFrom > new Date() ? `, under embargo until ${release.publicFrom.toISOString()}` : ', public now';
       return result.created
-        ? `published release ${result.releaseId}: ${result.observations} observations`
+        ? `published release ${result.releaseId}: ${result.observations} observations${when}`
         : `unchanged: this input was published before as release ${result.releaseId}; nothing was written`;
     }
     case 'withdraw': {
       const release = await withdrawRelease(db, command.id, command.reason, actor);
       return `withdrew release ${release.id} (${release.label})`;
+    }
+    case 'reschedule': {
+      const release = await rescheduleRelease(db, command.id, new Date(command.publicFrom), actor, new Date());
+      return `release ${release.id} (${release.label}) is public from ${release.publicFrom.toISOString()}`;
     }
     case 'keys create': {
       const valid = [...modules.map((m) => m.id), ADMIN_SCOPE];

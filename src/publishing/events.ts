@@ -2,64 +2,225 @@ import { createPubSub, type PubSub } from 'graphql-yoga';
 import { RELEASE_CHANNEL } from '../db/data-version.ts';
 import type { Database } from '../db/database.ts';
 
-/** Announced after a release was committed or withdrawn, by whichever process wrote it. */
+/** Announced when a release becomes public or is withdrawn, by whichever process wrote it. */
 export interface ReleaseChanged {
   kind: 'PUBLISHED' | 'WITHDRAWN';
   sourceId: string;
   releaseId: string;
-  /** The data version the change produced (data_version.version). */
+  /** The data version (data_version.version) the hub had read when it heard of the change. */
   version: string;
+}
+
+/** A release that is not public yet: it becomes public at `publicFrom`. */
+export interface ScheduledRelease {
+  id: string;
+  sourceId: string;
+  publicFrom: Date;
+}
+
+/** What the hub knows of the data at one instant: every request is answered from one of these. */
+export interface DataSnapshot {
+  /** The instant: releases public from then or earlier answer. */
+  at: Date;
+  /** The data version (data_version.version) last read from the database. */
+  heard: string;
+  /**
+   * The version of the public data at `at`: the database's identity, the data version and the
+   * latest `publicFrom` passed. Every hub of one database gives the same at the same time, and
+   * it moves when a release is written, withdrawn or rescheduled, and when an embargo ends.
+   */
+  version: string;
+  /** When the next release under embargo becomes public: no public answer may be kept past it. */
+  nextPublicFrom: Date | undefined;
 }
 
 type Topics = { 'release:changed': [ReleaseChanged] };
 
-/** The channel the trigger on "release" notifies (migration 20261127050000_release_events). */
-
 export interface ReleaseEvents extends PubSub<Topics> {
-  /** The data version last read from the database: equal on every replica that has seen the same releases. */
+  /** The data as of now (advancing past every embargo that has ended). */
+  snapshot(): DataSnapshot;
+  /** The version of the public data now (`snapshot().version`). */
   version(): string;
-  /** Called (synchronously, before subscribers hear of it) whenever the data version changes. */
+  /** The releases under embargo, by id. */
+  scheduled(): ReadonlyMap<string, ScheduledRelease>;
+  /** Called (synchronously, before subscribers hear of it) whenever the version changes. */
   onChange(listener: () => void): void;
+  /** A read saw this data version: if it is newer than the one heard, the hub reads the database again at once. */
+  sawVersion(version: string): void;
+  /** Reads the data version and the calendar again (after a lost notice, or to poll). */
+  refresh(): Promise<void>;
   /** Resolves once the hub listens and knows the data version. */
   ready: Promise<void>;
   close(): Promise<void>;
 }
 
+/** The longest a timer may wait (setTimeout's limit, about 24.8 days): it is armed again then. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 /**
- * Release events through PostgreSQL itself: a trigger on the release table bumps the data version
- * and sends NOTIFY when a release is committed or withdrawn, whoever wrote it (a hub, the CLI, a
- * SQL script). Every hub LISTENs and hands the event to its caches and its `releasePublished`
- * subscribers. After a lost connection the version is read again, so missed events still clear
- * the caches.
+ * Release events and the release calendar, through PostgreSQL itself. A trigger on the release
+ * table bumps the data version and sends NOTIFY when a release is written, withdrawn or
+ * rescheduled, whoever wrote it (a hub, the CLI, a SQL script). On every notice, and after every
+ * (re)connection, the hub reads the data version and the calendar of releases not withdrawn; what
+ * changed since its last reading is what it announces. A release under embargo is announced, and
+ * the version moves, at its `publicFrom` (a timer, and every snapshot, checks the clock), so every
+ * hub serves it within a moment of the instant with no write and no restart.
  */
-export function createReleaseEvents(db: Database): ReleaseEvents {
+export function createReleaseEvents(db: Database, clock: () => Date = () => new Date()): ReleaseEvents {
   const pubSub = createPubSub<Topics>();
   const listeners: (() => void)[] = [];
-  let version = 'unknown';
-  const setVersion = (next: string) => {
+  let heard = 'unknown';
+  let databaseId = '';
+  /** The latest publicFrom passed (ms): part of the version, so it moves when an embargo ends. */
+  let passed = 0;
+  /** Releases under embargo, soonest first. */
+  let upcoming: ScheduledRelease[] = [];
+  let scheduled = new Map<string, ScheduledRelease>();
+  /** The public releases the hub knows of, with their source (undefined before the first reading). */
+  let announced: Map<string, string> | undefined;
+  let version = '';
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const announce = (kind: ReleaseChanged['kind'], releaseId: string, sourceId: string) =>
+    pubSub.publish('release:changed', { kind, releaseId, sourceId, version: heard });
+
+  const setVersion = () => {
+    const next = `${databaseId}/${heard}/${passed}`;
     if (next === version) return;
     version = next;
     for (const listener of listeners) listener();
   };
-  const listener = db.listen(RELEASE_CHANNEL, {
-    onNotification(payload) {
-      const event = JSON.parse(payload) as Partial<Omit<ReleaseChanged, 'version'>> & { version: number | string };
-      setVersion(String(event.version));
-      // A notice without a release (changed codelists) only moves the version.
-      const { kind, sourceId, releaseId } = event;
-      if (kind && sourceId && releaseId) {
-        pubSub.publish('release:changed', { kind, sourceId, releaseId, version: String(event.version) });
+
+  /** Makes a release public: announced once, when the hub first knows it public. */
+  const publish = (id: string, sourceId: string) => {
+    if (!announced || announced.has(id)) return;
+    announced.set(id, sourceId);
+    announce('PUBLISHED', id, sourceId);
+  };
+
+  /** Moves every release whose embargo has ended by `at` to the public ones; returns them. */
+  const pass = (at: Date): ScheduledRelease[] => {
+    const ended: ScheduledRelease[] = [];
+    while (upcoming[0] && upcoming[0].publicFrom <= at) {
+      const release = upcoming.shift() as ScheduledRelease;
+      scheduled.delete(release.id);
+      passed = Math.max(passed, release.publicFrom.getTime());
+      ended.push(release);
+    }
+    return ended;
+  };
+
+  const arm = () => {
+    clearTimeout(timer);
+    const next = upcoming[0];
+    if (!next || closed) return;
+    const wait = Math.min(Math.max(next.publicFrom.getTime() - clock().getTime(), 0), LONGEST_TIMER_MS);
+    timer = setTimeout(() => void snapshot(), wait);
+    timer.unref();
+  };
+
+  const snapshot = (): DataSnapshot => {
+    const at = clock();
+    const ended = pass(at);
+    if (ended.length) {
+      setVersion();
+      for (const release of ended) publish(release.id, release.sourceId);
+      arm();
+    }
+    return { at, heard, version, nextPublicFrom: upcoming[0]?.publicFrom };
+  };
+
+  const read = async () => {
+    const { rows } = await db.pool.query<{
+      version: string;
+      databaseId: string;
+      releases: { id: string; sourceId: string; publicFrom: string }[];
+    }>(
+      `SELECT v.version::text AS version, v.database_id::text AS "databaseId",
+              coalesce(json_agg(json_build_object('id', r.id, 'sourceId', r.source_id, 'publicFrom', r.public_from)
+                ORDER BY r.public_from, r.id) FILTER (WHERE r.id IS NOT NULL), '[]') AS releases
+       FROM data_version v LEFT JOIN "release" r ON r.withdrawn_at IS NULL
+       GROUP BY v.version, v.database_id`,
+    );
+    const [row] = rows;
+    if (!row) throw new Error('data_version has no row: is the database migrated?');
+    const at = clock();
+    const releases = new Map(
+      row.releases.map(({ id, sourceId, publicFrom }) => [id, { sourceId, publicFrom: new Date(publicFrom) }]),
+    );
+    heard = row.version;
+    databaseId = row.databaseId;
+    upcoming = [];
+    passed = 0;
+    const isPublic = new Map<string, string>();
+    for (const [id, release] of releases) {
+      if (release.publicFrom > at) upcoming.push({ id, ...release });
+      else {
+        passed = Math.max(passed, release.publicFrom.getTime());
+        isPublic.set(id, release.sourceId);
       }
+    }
+    scheduled = new Map(upcoming.map((release) => [release.id, release]));
+    setVersion();
+    arm();
+    // The first reading knows what is public; later ones announce what changed since.
+    if (!announced) {
+      announced = isPublic;
+      return;
+    }
+    for (const [id, sourceId] of isPublic) publish(id, sourceId);
+    for (const [id, sourceId] of announced) {
+      if (isPublic.has(id)) continue;
+      announced.delete(id);
+      if (!releases.has(id)) announce('WITHDRAWN', id, sourceId);
+    }
+  };
+
+  // One reading at a time; a notice during a reading asks for one more after it.
+  let reading: Promise<void> | undefined;
+  let again = false;
+  const refresh = (): Promise<void> => {
+    if (reading) {
+      again = true;
+      return reading;
+    }
+    reading = (async () => {
+      try {
+        do {
+          again = false;
+          await read();
+        } while (again && !closed);
+      } finally {
+        reading = undefined;
+      }
+    })();
+    return reading;
+  };
+
+  const listener = db.listen(RELEASE_CHANNEL, {
+    onNotification() {
+      refresh().catch((error: Error) => console.error('reading the data version failed:', error.message));
     },
-    async onListening() {
-      const { rows } = await db.pool.query<{ version: string }>('SELECT version::text FROM data_version');
-      setVersion(rows[0]?.version ?? '0');
-    },
+    onListening: () => refresh(),
   });
   return Object.assign(pubSub, {
-    version: () => version,
+    snapshot,
+    version: () => snapshot().version,
+    scheduled: () => {
+      snapshot();
+      return scheduled;
+    },
     onChange: (callback: () => void) => void listeners.push(callback),
+    sawVersion(seen: string) {
+      if (heard !== 'unknown' && BigInt(seen) > BigInt(heard)) void refresh().catch(() => {});
+    },
+    refresh,
     ready: listener.ready,
-    close: () => listener.close(),
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await listener.close();
+    },
   });
 }

@@ -6,7 +6,7 @@ import { userError } from '../graphql/errors.ts';
 import { ReleaseStatus, ReleaseType } from '../graphql/provenance.ts';
 import './context.ts';
 import { ADMIN_SCOPE } from './api-keys.ts';
-import { publishRelease, withdrawRelease } from './publish.ts';
+import { publishRelease, rescheduleRelease, withdrawRelease } from './publish.ts';
 
 const KEY_MESSAGES = {
   MISSING_API_KEY: 'This operation needs an API key: send it as "Authorization: Bearer <key>".',
@@ -72,6 +72,13 @@ builder.mutationFields((t) => ({
       publishedAt: t.arg({ type: 'Date', required: true, description: 'Publication date.' }),
       note: t.arg.string({ description: 'What this release is (e.g. "revised figures for 2024").' }),
       id: t.arg.id({ description: 'Release id (default: derived from source, date and content).' }),
+      publicFrom: t.arg({
+        type: 'DateTime',
+        description:
+          'When the release becomes public, an instant with an offset (e.g. "2027-03-01T08:00:00+01:00"); until then ' +
+          'only keys scoped to its source see it. Default: at once when publishedAt is today or earlier, else at 08:00 ' +
+          'Oslo time on publishedAt. It may not fall before publishedAt.',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       const key = await requireScope(ctx, String(args.source));
@@ -101,15 +108,37 @@ builder.mutationFields((t) => ({
           publisher: key.name,
           note: args.note,
         },
+        publicFrom: args.publicFrom,
+        now: ctx.now(),
         actor: key.id,
         idempotencyKey: ctx.idempotencyKey,
       });
     },
   }),
+  rescheduleRelease: t.prismaField({
+    type: 'Release',
+    description:
+      'Moves the instant a release becomes public, before it is public (an embargo moved, or lifted at once with an ' +
+      "instant now or past). Audited. Needs an API key with the release's source in its scopes.",
+    args: {
+      id: t.arg.id({ required: true, description: 'The release.' }),
+      publicFrom: t.arg({
+        type: 'DateTime',
+        required: true,
+        description: 'The new instant, with an offset (e.g. "2027-03-02T08:00:00+01:00"); not before publishedAt.',
+      }),
+    },
+    resolve: async (_query, _root, args, ctx) => {
+      const release = await ctx.prisma.release.findUnique({ where: { id: String(args.id) } });
+      const key = await requireScope(ctx, release?.sourceId ?? ADMIN_SCOPE);
+      return rescheduleRelease(ctx.db, String(args.id), args.publicFrom, key.id, ctx.now());
+    },
+  }),
   withdrawRelease: t.prismaField({
     type: 'Release',
     description:
-      'Withdraws a release with a reason: it is kept and listed, but no longer answers queries (asOf before the withdrawal still sees it).',
+      'Withdraws a release with a reason: it is kept and listed, but no longer answers queries (asOf before the withdrawal ' +
+      'still sees it). Withdrawing a release that is not public yet cancels it: it never becomes public.',
     args: {
       id: t.arg.id({ required: true, description: 'The release.' }),
       reason: t.arg.string({ required: true, description: 'Why it is withdrawn.' }),
@@ -117,7 +146,7 @@ builder.mutationFields((t) => ({
     resolve: async (_query, _root, args, ctx) => {
       const release = await ctx.prisma.release.findUnique({ where: { id: String(args.id) } });
       const key = await requireScope(ctx, release?.sourceId ?? ADMIN_SCOPE);
-      return withdrawRelease(ctx.db, String(args.id), args.reason, key.id);
+      return withdrawRelease(ctx.db, String(args.id), args.reason, key.id, ctx.now());
     },
   }),
 }));
@@ -125,7 +154,9 @@ builder.mutationFields((t) => ({
 builder.subscriptionFields((t) => ({
   releasePublished: t.field({
     type: ReleaseType,
-    description: 'Fires after a new release is committed, across all hub processes (server-sent events).',
+    description:
+      'Fires when a release becomes public, across all hub processes (server-sent events): when it is committed, or for ' +
+      'a release under embargo at its publicFrom.',
     args: { source: t.arg.id({ description: 'Only releases of this source.' }) },
     subscribe: (_root, args, ctx) =>
       pipe(
@@ -143,7 +174,10 @@ const AuditEntryType = builder.prismaObject('AuditEntry', {
   fields: (t) => ({
     at: t.string({ description: 'When (ISO 8601).', resolve: (entry) => entry.at.toISOString() }),
     actor: t.exposeString('actor', { description: 'The API key id, or "cli:<user>".' }),
-    action: t.exposeString('action', { description: 'PUBLISH, WITHDRAW, KEY_CREATE or KEY_REVOKE.' }),
+    action: t.exposeString('action', {
+      description:
+        'PUBLISH, WITHDRAW, RESCHEDULE, KEY_CREATE, KEY_REVOKE or PRE_RELEASE_READ (values of a release read under embargo).',
+    }),
     sourceId: t.exposeString('sourceId', { nullable: true, description: 'The source acted on.' }),
     releaseId: t.exposeString('releaseId', { nullable: true, description: 'The release acted on.' }),
     result: t.exposeString('result', { description: 'OK, UNCHANGED (repeated input), REJECTED or FAILED.' }),

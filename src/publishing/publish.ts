@@ -5,6 +5,7 @@ import { userError } from '../graphql/errors.ts';
 import { InputFileError } from '../importing/csv.ts';
 import type { RegisteredSource, ReleaseBundle, ReleaseRecord } from '../importing/source-module.ts';
 import { audit } from './audit.ts';
+import { defaultPublicFrom, osloDate } from './calendar.ts';
 import { storeRelease } from './releases.ts';
 
 export interface PublishRequest {
@@ -16,6 +17,13 @@ export interface PublishRequest {
     url?: string | null;
     note?: string | null;
   };
+  /**
+   * The instant the release becomes public; default: at once (`now`) when its date is today or
+   * earlier, else at 08:00 Oslo time on its date.
+   */
+  publicFrom?: Date | null;
+  /** The time of publishing (the hub's clock; default: the system's). */
+  now?: Date;
   /** Who publishes: an API key id, or "cli:<user>". */
   actor: string;
   idempotencyKey?: string | null;
@@ -83,6 +91,12 @@ async function publish(
       argument: 'source',
     });
   }
+  const publicFrom = checkedPublicFrom(
+    'publishRelease',
+    request.release.published_at,
+    request.publicFrom,
+    request.now ?? new Date(),
+  );
   const checksum = createHash('sha256').update(request.content).digest('hex');
   const release: ReleaseRecord = {
     id: request.release.id ?? `${request.sourceId}-${request.release.published_at}-${checksum.slice(0, 12)}`,
@@ -144,6 +158,7 @@ async function publish(
         checksum,
         publishedBy: request.actor,
         idempotencyKey: request.idempotencyKey,
+        publicFrom,
         onProgress: request.onProgress,
       });
     } catch (error) {
@@ -160,8 +175,61 @@ async function publish(
   });
 }
 
+/**
+ * The instant a release becomes public: the one given, or the default. It may not fall before
+ * its publication date (in Oslo): a release public before its own date would answer the latest
+ * question but not `asOf` today, and the two must always agree.
+ */
+function checkedPublicFrom(operation: string, publishedAt: string, given: Date | null | undefined, now: Date): Date {
+  if (!given) return defaultPublicFrom(publishedAt, now);
+  if (osloDate(given) < publishedAt) {
+    throw userError(
+      'BAD_USER_INPUT',
+      `${operation}: publicFrom ${given.toISOString()} is ${osloDate(given)} in Oslo, before publishedAt ${publishedAt}. ` +
+        `A release cannot be public before its publication date; give publicFrom on ${publishedAt} or later.`,
+      { argument: 'publicFrom' },
+    );
+  }
+  return given;
+}
+
+/**
+ * Moves the instant a release becomes public, before it is public. The data version moves, so
+ * every hub reads the calendar again; a release made public at once is announced at once.
+ */
+export async function rescheduleRelease(db: Database, id: string, publicFrom: Date, actor: string, now: Date) {
+  const release = await db.prisma.release.findUnique({ where: { id } });
+  if (!release)
+    throw userError('UNKNOWN_CODE', `rescheduleRelease: no release has the id "${id}".`, { argument: 'id' });
+  const refuse = async (message: string) => {
+    const entry = { actor, action: 'RESCHEDULE', sourceId: release.sourceId, releaseId: id } as const;
+    await audit(db.prisma, { ...entry, result: 'REJECTED', detail: message });
+    return userError('RELEASE_NOT_SCHEDULED', `rescheduleRelease: ${message}`, { argument: 'id' });
+  };
+  if (release.withdrawnAt)
+    throw await refuse(`the release "${id}" was withdrawn on ${release.withdrawnAt.toISOString()}.`);
+  if (release.publicFrom <= now) {
+    throw await refuse(
+      `the release "${id}" has been public since ${release.publicFrom.toISOString()}; a public release cannot be ` +
+        'rescheduled (withdraw it, or publish a correction as a new release).',
+    );
+  }
+  const publishedAt = release.publishedAt.toISOString().slice(0, 10);
+  const instant = checkedPublicFrom('rescheduleRelease', publishedAt, publicFrom, now);
+  const rescheduled = await db.prisma.release.update({ where: { id }, data: { publicFrom: instant } });
+  await audit(db.prisma, {
+    actor,
+    action: 'RESCHEDULE',
+    sourceId: release.sourceId,
+    releaseId: id,
+    result: 'OK',
+    detail: `public from ${release.publicFrom.toISOString()} moved to ${instant.toISOString()}`,
+  });
+  return rescheduled;
+}
+
 /** Withdraws a release: it is kept (and served with an earlier asOf) but no longer answers by default. */
-export async function withdrawRelease(db: Database, id: string, reason: string, actor: string) {
+export async function withdrawRelease(db: Database, id: string, reason: string, actor: string, now = new Date()) {
   const release = await db.prisma.release.findUnique({ where: { id } });
   if (!release) throw userError('UNKNOWN_CODE', `withdrawRelease: no release has the id "${id}".`, { argument: 'id' });
   if (release.withdrawnAt) return release;
@@ -175,7 +243,8 @@ export async function withdrawRelease(db: Database, id: string, reason: string, 
     sourceId: release.sourceId,
     releaseId: id,
     result: 'OK',
-    detail: reason,
+    // Withdrawing a release under embargo cancels it: it never becomes public.
+    detail: release.publicFrom > now ? `cancelled before it was public: ${reason}` : reason,
   });
   return withdrawn;
 }

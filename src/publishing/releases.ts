@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { copyRows, insertRows, inTransaction, upsertRows } from '../db/bulk.ts';
 import type { ReferenceRows, ReleaseBundle, SourceRecord } from '../importing/source-module.ts';
+import { osloInstant } from './calendar.ts';
 
 /** SHA-256 of a release's content: the same input always gives the same checksum. */
 export function releaseChecksum(bundle: ReleaseBundle): string {
@@ -36,6 +37,11 @@ export interface StoreOptions {
   checksum?: string;
   publishedBy?: string | null;
   idempotencyKey?: string | null;
+  /**
+   * The instant the release becomes public. Default: the start of its publication date in Oslo,
+   * which is when a bundled (historical) publication was public.
+   */
+  publicFrom?: Date;
   /** Called after each batch with the number of observations written so far. */
   onProgress?: (written: number, total: number) => void;
 }
@@ -64,6 +70,7 @@ export async function storeRelease(
       'checksum',
       'published_by',
       'idempotency_key',
+      'public_from',
     ],
     [
       [
@@ -79,6 +86,7 @@ export async function storeRelease(
         options.checksum ?? releaseChecksum(bundle),
         options.publishedBy ?? null,
         options.idempotencyKey ?? null,
+        options.publicFrom ?? osloInstant(release.published_at),
       ],
     ],
   );

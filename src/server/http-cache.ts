@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { VersionRecorder } from '../cube/read-view.ts';
+import type { DataSnapshot } from '../publishing/events.ts';
 
 export interface HttpCacheOptions {
-  /** The data version (from the database): equal on every replica that has seen the same releases. */
-  version(): string;
+  /** The data as of now: its version is equal on every hub of one database at one time. */
+  snapshot(): DataSnapshot;
   /** How long an answer is kept in memory (ms); 0 keeps none (ETags and 304 still work). */
   ttlMs: number;
   /** `Cache-Control: public, max-age=<seconds>` on public answers. */
@@ -21,9 +23,16 @@ export interface Handler {
 }
 
 /** One request's way through the cache, handed to the GraphQL server as `httpCache` in its server context. */
-interface Pending {
+export interface Pending {
   etag: string;
-  version: string;
+  /** The data the request is answered from (its instant and version). */
+  snapshot: DataSnapshot;
+  /** Where the request's reads report the data version they saw. */
+  reads: VersionRecorder;
+  /** False once a read saw another data version than the snapshot's: the answer is not public. */
+  consistent: boolean;
+  /** A read that reports no version (an ORM query) ran: the version is confirmed after the answer. */
+  unversioned?: boolean;
   /** The POST body the cache read (the server's JSON parser gets it from here, not from a stream). */
   body?: string;
   /** Set by the plugin: the operation is a query ... */
@@ -47,59 +56,89 @@ interface RequestHead {
 }
 
 const PRIVATE = 'private, no-store';
+
+/** `public, max-age=...`, never past the next end of an embargo (a CDN must not keep the old answer). */
+function publicControl(maxAgeSeconds: number, snapshot: DataSnapshot): string {
+  const left = snapshot.nextPublicFrom
+    ? Math.floor((snapshot.nextPublicFrom.getTime() - snapshot.at.getTime()) / 1000)
+    : maxAgeSeconds;
+  return `public, max-age=${Math.max(0, Math.min(maxAgeSeconds, left))}`;
+}
 /** Larger POST bodies (and bodies of unknown length) go to the server unread and are not cached. */
 const MAX_CACHED_BODY_BYTES = 100_000;
 
 /**
  * HTTP caching of public GraphQL answers, in front of the GraphQL server: a repeated question
- * costs what serving bytes costs. The ETag is a hash of the data version and the request exactly
- * as sent (method, accept, query string or body), so replicas on one database agree and a release
- * changes it. A request whose ETag is in `If-None-Match` gets 304; one asked before gets the kept
+ * costs what serving bytes costs. The ETag is a hash of the data version (with the database's
+ * identity and the embargoes passed) and the request exactly as sent (method, accept, query string
+ * or body), so replicas on one database agree and a release, or the end of an embargo, changes it.
+ * An answer is public only if every read behind it saw that very version: an ETag names one body. A request whose ETag is in `If-None-Match` gets 304; one asked before gets the kept
  * bytes; both without Yoga seeing the request. Only answers to queries without unexpected errors
  * are public (the plugin below decides, inside the server); requests with an API key, uploads and
  * event streams pass through and are `private, no-store`. Not @graphql-yoga/plugin-response-cache:
  * it answers only after Yoga has read, parsed and validated the request, and its ETags differ
  * between replicas.
  */
-export function withHttpCache(server: Handler, options: HttpCacheOptions) {
-  const { version, ttlMs, maxAgeSeconds, maxEntries = 1000 } = options;
+export function withHttpCache(server: Handler, options: HttpCacheOptions & { onSaw?(version: string): void }) {
+  const { snapshot, ttlMs, maxAgeSeconds, maxEntries = 1000 } = options;
   const cache = new Map<string, Entry>();
-  const publicControl = `public, max-age=${maxAgeSeconds}`;
   let cachedVersion = '';
 
   /** A cacheable request's way through: its ETag (data version and request as sent) and its body. */
   function start(head: RequestHead, body: string): Pending {
-    const current = version();
+    const data = snapshot();
     const sent = head.method === 'GET' ? head.search : body;
     const accept = head.header('accept') ?? '';
-    const hash = createHash('sha256').update(`${current}\n${head.method}\n${accept}\n${sent}`).digest('base64url');
-    return { etag: `"${hash}"`, version: current, body: head.method === 'POST' ? body : undefined };
+    const hash = createHash('sha256').update(`${data.version}\n${head.method}\n${accept}\n${sent}`).digest('base64url');
+    const pending: Pending = {
+      etag: `"${hash}"`,
+      snapshot: data,
+      consistent: true,
+      body: head.method === 'POST' ? body : undefined,
+      reads: {
+        heard: data.heard,
+        saw(version) {
+          if (version !== data.heard) pending.consistent = false;
+          options.onSaw?.(version);
+        },
+        unversionedRead() {
+          pending.unversioned = true;
+        },
+      },
+    };
+    return pending;
   }
 
   /** A 304 or a kept answer for the request, as status, headers and body; undefined on a miss. */
   function answer(head: RequestHead, pending: Pending) {
-    const headers: Record<string, string> = { etag: pending.etag, 'cache-control': publicControl, vary: 'accept' };
+    const control = publicControl(maxAgeSeconds, pending.snapshot);
+    const headers: Record<string, string> = { etag: pending.etag, 'cache-control': control, vary: 'accept' };
     const presented = head.header('if-none-match');
     if (presented?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === pending.etag)) {
       return { status: 304, headers, body: undefined };
     }
-    if (cachedVersion !== pending.version) {
+    if (cachedVersion !== pending.snapshot.version) {
       cache.clear();
-      cachedVersion = pending.version;
+      cachedVersion = pending.snapshot.version;
     }
     const hit = cache.get(pending.etag);
-    if (!hit || hit.expires <= Date.now()) return undefined;
+    if (!hit || hit.expires <= pending.snapshot.at.getTime()) return undefined;
     return { status: 200, headers: { ...headers, 'content-type': hit.contentType }, body: hit.body };
   }
 
-  /** Keeps a public answer (one the plugin marked) made while the data version stayed the same. */
+  /**
+   * Keeps a public answer (one the plugin marked) made while the data version stayed the same,
+   * until its time is up or the next embargo ends, whichever comes first.
+   */
   function keep(pending: Pending, response: Response, body: Buffer): void {
     if (ttlMs <= 0 || response.headers.get('etag') !== pending.etag) return;
-    if (pending.version !== version() || cachedVersion !== pending.version) return;
+    const { version, at, nextPublicFrom } = pending.snapshot;
+    if (version !== snapshot().version || cachedVersion !== version) return;
     const oldest = cache.keys().next();
     if (cache.size >= maxEntries && !oldest.done) cache.delete(oldest.value);
     const contentType = response.headers.get('content-type') ?? 'application/json';
-    cache.set(pending.etag, { body, contentType, expires: Date.now() + ttlMs });
+    const expires = Math.min(at.getTime() + ttlMs, nextPublicFrom?.getTime() ?? Number.POSITIVE_INFINITY);
+    cache.set(pending.etag, { body, contentType, expires });
   }
 
   async function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
@@ -200,11 +239,16 @@ function isStable(errors: readonly { extensions?: Record<string, unknown> }[] | 
  * The cache's part inside the GraphQL server. A request that came through the cache is sent
  * without its body, which the cache has read: the server's own JSON parser gets it from the
  * cache. An answer is marked public (ETag, Cache-Control) when the request came through the cache
- * and was a query answered without unexpected errors, on the data version it was asked on; every
- * other answer on /graphql is `private, no-store`.
+ * and was a query answered without unexpected errors, every read of which saw the data version it
+ * was asked on (reads without a version of their own are confirmed by reading the version after
+ * them: it cannot have moved in between if it has not moved since); every other answer on
+ * /graphql is `private, no-store`.
  */
-export function useHttpCache({ version, maxAgeSeconds }: Pick<HttpCacheOptions, 'version' | 'maxAgeSeconds'>) {
-  const publicControl = `public, max-age=${maxAgeSeconds}`;
+export function useHttpCache({
+  snapshot,
+  maxAgeSeconds,
+  currentVersion,
+}: Pick<HttpCacheOptions, 'snapshot' | 'maxAgeSeconds'> & { currentVersion(): Promise<string> }) {
   const pendingOf = (context: unknown) => (context as { httpCache?: Pending } | undefined)?.httpCache;
   const plugin: Plugin = {
     onRequestParse({ request, serverContext, requestParser, setRequestParser, fetchAPI }) {
@@ -223,17 +267,25 @@ export function useHttpCache({ version, maxAgeSeconds }: Pick<HttpCacheOptions, 
         },
       };
     },
-    onResponse({ request, response, serverContext }) {
+    async onResponse({ request, response, serverContext }) {
       if (new URL(request.url).pathname !== '/graphql') return;
       const contentType = response.headers.get('content-type') ?? '';
       if (contentType.includes('text/event-stream') || contentType.includes('text/html')) return;
       const pending = pendingOf(serverContext);
-      if (!pending?.query || !pending.stable || response.status !== 200 || pending.version !== version()) {
+      const asked = pending?.snapshot;
+      const isPublic =
+        pending?.query &&
+        pending.stable &&
+        pending.consistent &&
+        response.status === 200 &&
+        asked?.version === snapshot().version &&
+        (!pending.unversioned || (await currentVersion()) === asked.heard);
+      if (!pending || !asked || !isPublic) {
         response.headers.set('cache-control', PRIVATE);
         return;
       }
       response.headers.set('etag', pending.etag);
-      response.headers.set('cache-control', publicControl);
+      response.headers.set('cache-control', publicControl(maxAgeSeconds, asked));
       response.headers.set('vary', 'accept');
     },
   };

@@ -16,7 +16,8 @@ import { useArgumentNamesInErrors } from './argument-errors.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 import { useExplorer } from './explore/routes.ts';
-import { useHttpCache, withHttpCache } from './http-cache.ts';
+import { type Pending, useHttpCache, withHttpCache } from './http-cache.ts';
+import { readContext, useReadContext } from './read-context.ts';
 import { useRequestTimeLimit } from './time-limit.ts';
 
 export type HubLimits = Pick<
@@ -56,13 +57,15 @@ export interface HubOptions {
  */
 export function createHub(
   db: Database,
-  { limits = DEFAULT_LIMITS, events = createReleaseEvents(db), clock = () => new Date() }: HubOptions = {},
+  { limits = DEFAULT_LIMITS, clock = () => new Date(), ...options }: HubOptions = {},
 ) {
-  const cubes = new CubeMetadataCache(db.prisma);
+  const events = options.events ?? createReleaseEvents(db, clock);
+  const cubes = new CubeMetadataCache(db.pool);
   const codelists = new CodelistCache(db.prisma);
   const migrations = readMigrations();
-  // Cached answers are keyed by the data version: a release published or withdrawn (by any
-  // writer) bumps it, so no answer from before the change is served after it.
+  // Cached answers are keyed by the data version: a release published, withdrawn or rescheduled
+  // (by any writer), or the end of an embargo, moves it, so no answer from before the change is
+  // served after it.
   events.onChange(() => {
     cubes.invalidate();
     codelists.invalidate();
@@ -74,18 +77,20 @@ export function createHub(
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
-    context: ({ request }) => {
+    context: ({ request, httpCache }: { request: Request; httpCache?: Pending }) => {
       let apiKey: ReturnType<typeof verifyApiKey> | undefined;
+      const token = tokenFrom(request.headers);
+      const verify = () => (apiKey ??= verifyApiKey(db.prisma, token));
       return {
+        ...readContext({ pending: httpCache, events, hasToken: token !== null, apiKey: verify }),
         prisma: db.prisma,
         db,
         cubes,
         codelists,
-        now: clock,
         events,
         sources: sourceModules,
         maxUploadBytes: limits.MAX_UPLOAD_BYTES,
-        apiKey: () => (apiKey ??= verifyApiKey(db.prisma, tokenFrom(request.headers))),
+        apiKey: verify,
         idempotencyKey: request.headers.get('idempotency-key'),
       };
     },
@@ -109,7 +114,15 @@ export function createHub(
         });
       }),
       useArgumentNamesInErrors(schema),
-      useHttpCache({ version: events.version, maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS }),
+      useHttpCache({
+        snapshot: events.snapshot,
+        maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
+        currentVersion: async () => {
+          const { rows } = await db.pool.query<{ version: string }>('SELECT version::text FROM data_version');
+          return rows[0]?.version ?? '';
+        },
+      }),
+      useReadContext(),
       useGraphQlJit(),
       useRequestTimeLimit(limits.REQUEST_TIME_LIMIT_MS),
       // Automatic persisted queries in Apollo's convention (a sha256Hash in extensions.persistedQuery).
@@ -137,7 +150,8 @@ export function createHub(
   });
   // A repeated public question is answered in front of Yoga, before anything is parsed.
   const served = withHttpCache(yoga, {
-    version: events.version,
+    snapshot: events.snapshot,
+    onSaw: events.sawVersion,
     ttlMs: limits.RESPONSE_CACHE_TTL_MS,
     maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
   });

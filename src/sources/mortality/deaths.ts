@@ -197,7 +197,7 @@ builder.prismaObjectField(SubstanceType, 'drugDeaths', (t) =>
     args: (({ cause: _cause, ...rest }) => rest)(deathsArgs),
     byPath: true,
     load: async (substances: string[], ctx, args, info) => {
-      const causes = await ctx.codelists.deathCauses();
+      const causes = await ctx.codelists.deathCauses(ctx.reads);
       const codesOf = (substance: string) => causes.filter((c) => c.substanceCode === substance).map((c) => c.code);
       return deathsByCause(substances.map(codesOf), ctx, args, info);
     },

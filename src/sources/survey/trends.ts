@@ -24,7 +24,7 @@ async function loadTrends(
 ): Promise<Trend[]> {
   const bySubstance = {
     ...(substances ? { substanceCode: { in: substances } } : {}),
-    release: releasePublishedBy(asOf),
+    release: releasePublishedBy(asOf, await ctx.readView()),
   };
   const newestFirst = [{ release: { publishedAt: 'desc' as const } }, { release: { createdAt: 'desc' as const } }];
   const [points, tests] = await Promise.all([
@@ -181,7 +181,7 @@ builder.queryFields((t) => ({
       const tests = await ctx.prisma.surveyTrendTest.findMany({
         where: {
           ...(args.substance ? { substanceCode: { in: args.substance.map(String) } } : {}),
-          release: releasePublishedBy(args.asOf),
+          release: releasePublishedBy(args.asOf, await ctx.readView()),
         },
         include: { release: true },
         orderBy: [

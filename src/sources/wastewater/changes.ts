@@ -95,7 +95,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const rows = await ctx.prisma.wastewaterChange.findMany({
         where: {
-          release: releasePublishedBy(args.asOf),
+          release: releasePublishedBy(args.asOf, await ctx.readView()),
           ...(args.country ? { site: { countryCode: { in: args.country.map(String) } } } : {}),
           ...(args.substance ? { metabolite: { substanceCode: { in: args.substance.map(String) } } } : {}),
         },
@@ -111,7 +111,7 @@ builder.queryFields((t) => ({
     args: { asOf: t.arg({ type: 'Date', description: AS_OF_DESCRIPTION }) },
     resolve: async (_root, args, ctx) => {
       const rows = await ctx.prisma.wastewaterAggregate.findMany({
-        where: { release: releasePublishedBy(args.asOf) },
+        where: { release: releasePublishedBy(args.asOf, await ctx.readView()) },
         include: { release: true },
         orderBy: [...newestFirst, { metaboliteCode: 'asc' }, { year: 'asc' }],
       });

@@ -1,0 +1,103 @@
+import type { Plugin } from 'graphql-yoga';
+import type { ReadView, VersionRecorder } from '../cube/read-view.ts';
+import type { ApiKey } from '../db/generated/prisma/client.ts';
+import type { Context } from '../graphql/context.ts';
+import { ADMIN_SCOPE, type KeyProblem } from '../publishing/api-keys.ts';
+import { audit } from '../publishing/audit.ts';
+import type { DataSnapshot, ReleaseEvents } from '../publishing/events.ts';
+import type { Pending } from './http-cache.ts';
+
+declare module '../graphql/context.ts' {
+  interface Context {
+    /** The releases under embargo this request has read values of, with their source (audited after it). */
+    preReleaseReads: Map<string, string>;
+  }
+}
+
+/** What a request's context holds about the data it reads. */
+export type ReadContext = Pick<Context, 'readView' | 'reads' | 'preReleaseReads' | 'now'>;
+
+/**
+ * The data side of a request's context: the snapshot it is answered from (the one the HTTP cache
+ * took, or a new one), where its reads report their data version, and what it may see. A request
+ * with an API key also sees the releases under embargo of the key's sources (every source for
+ * admin); a key that is missing, invalid or revoked reads as the public does.
+ */
+export function readContext(options: {
+  pending: Pending | undefined;
+  events: ReleaseEvents;
+  hasToken: boolean;
+  apiKey(): Promise<ApiKey | KeyProblem>;
+}): ReadContext {
+  const { pending, events } = options;
+  const snapshot: DataSnapshot = pending?.snapshot ?? events.snapshot();
+  const reads: VersionRecorder = pending?.reads ?? {
+    heard: snapshot.heard,
+    saw: (version) => events.sawVersion(version),
+  };
+  const preReleaseReads = new Map<string, string>();
+  let view: Promise<ReadView> | undefined;
+  const makeView = async (): Promise<ReadView> => {
+    const key = options.hasToken ? await options.apiKey() : undefined;
+    const scopes = key && typeof key !== 'string' ? key.scopes : [];
+    const preRelease = scopes.includes(ADMIN_SCOPE) ? '*' : scopes;
+    if (!preRelease.length) return { at: snapshot.at, preRelease, heard: reads.heard, saw: reads.saw };
+    const scheduled = events.scheduled();
+    return {
+      at: snapshot.at,
+      preRelease,
+      heard: reads.heard,
+      saw: reads.saw,
+      served(releaseIds) {
+        for (const id of releaseIds) {
+          const release = scheduled.get(id);
+          if (release && release.publicFrom > snapshot.at) preReleaseReads.set(id, release.sourceId);
+        }
+      },
+    };
+  };
+  return { readView: () => (view ??= makeView()), reads, preReleaseReads, now: () => snapshot.at };
+}
+
+/**
+ * The request's reads, seen from inside the GraphQL server. An ORM query reports no data version:
+ * asking the context for the Prisma client marks the request, so its version is confirmed after
+ * the answer (see useHttpCache). Pre-release access is audited, as statistics agencies' rules
+ * require: after each request that read values of releases under embargo, one audit entry per
+ * release names the key and what was asked.
+ */
+export function useReadContext(): Plugin<Context> {
+  return {
+    onExecute({ args }) {
+      const ctx = args.contextValue;
+      const prisma = ctx.prisma;
+      Object.defineProperty(ctx, 'prisma', {
+        configurable: true,
+        get() {
+          ctx.reads.unversionedRead?.();
+          return prisma;
+        },
+      });
+      return {
+        async onExecuteDone() {
+          const ctx = args.contextValue;
+          if (!ctx.preReleaseReads.size) return;
+          const key = await ctx.apiKey();
+          if (typeof key === 'string') return;
+          const operation = args.operationName ?? 'anonymous operation';
+          for (const [releaseId, sourceId] of ctx.preReleaseReads) {
+            await audit(ctx.db.prisma, {
+              actor: key.id,
+              action: 'PRE_RELEASE_READ',
+              sourceId,
+              releaseId,
+              result: 'OK',
+              detail: `${operation} read values of the release before it is public`,
+            });
+          }
+          ctx.preReleaseReads.clear();
+        },
+      };
+    },
+  };
+}
