@@ -90,7 +90,8 @@ export class CodelistCache {
           version: version?.version ?? '0',
         };
       },
-      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+      // Waiting for a connection is bounded by the request's time limit, not by Prisma's 2 s default.
+      { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, maxWait: 60_000, timeout: 60_000 },
     );
   }
 }

@@ -62,17 +62,17 @@ export class CubeMetadataCache {
       values.push(value);
       return `$${values.length}`;
     };
-    const seriesColumns = cube.series.map(({ column }) => `o.${identifier(column)}::text`);
+    const seriesColumns = cube.series.map(({ column }) => `c.${identifier(column)}::text`);
     const flags = cube.dimensions.map((dimension) =>
-      dimension.total === undefined ? 'false' : `o.${identifier(dimension.column)}::text <> ${add(dimension.total)}`,
+      dimension.total === undefined ? 'false' : `c.${identifier(dimension.column)}::text <> ${add(dimension.total)}`,
     );
-    const year = `o.${identifier(cube.year.column)}`;
+    const year = `c.${identifier(cube.year.column)}`;
     const { value, version } = await readInSnapshot(this.pool, async (client) => {
       const { rows } = await client.query<{ series: string[]; flags: boolean[]; first: number; last: number }>(
         `SELECT ARRAY[${seriesColumns.length ? seriesColumns.join(', ') : "''"}]::text[] AS series,
                 ARRAY[${flags.length ? flags.join(', ') : 'false'}]::boolean[] AS flags,
                 min(${year})::int AS first, max(${year})::int AS last
-         FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
+         FROM ${identifier(cube.table)} c JOIN "release" r ON r.id = c.release_id
          WHERE ${visibleSql('r', view, add)}
          GROUP BY 1, 2`,
         values,

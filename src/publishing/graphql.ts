@@ -28,6 +28,16 @@ async function requireScope(ctx: Context, scope: string): Promise<ApiKey> {
   return key;
 }
 
+/**
+ * The result of a write, once this hub has read the data version it produced: the writer's next
+ * request sees its own write, without waiting for the notice to come back from PostgreSQL.
+ */
+async function refreshed<T>(ctx: Context, write: Promise<T>): Promise<T> {
+  const result = await write;
+  await ctx.events.refresh();
+  return result;
+}
+
 // CSV in the source's layout, or JSON-stat; a browser may label a .csv file with any of these.
 const ACCEPTED_TYPES = [
   'text/csv',
@@ -96,7 +106,7 @@ builder.mutationFields((t) => ({
           { argument: 'file' },
         );
       }
-      return publishRelease(ctx.db, ctx.sources, {
+      return refreshed(ctx, publishRelease(ctx.db, ctx.sources, {
         sourceId: String(args.source),
         fileName: args.file.name,
         content: await args.file.text(),
@@ -112,7 +122,7 @@ builder.mutationFields((t) => ({
         now: ctx.now(),
         actor: key.id,
         idempotencyKey: ctx.idempotencyKey,
-      });
+      }));
     },
   }),
   rescheduleRelease: t.prismaField({
@@ -131,7 +141,7 @@ builder.mutationFields((t) => ({
     resolve: async (_query, _root, args, ctx) => {
       const release = await ctx.prisma.release.findUnique({ where: { id: String(args.id) } });
       const key = await requireScope(ctx, release?.sourceId ?? ADMIN_SCOPE);
-      return rescheduleRelease(ctx.db, String(args.id), args.publicFrom, key.id, ctx.now());
+      return refreshed(ctx, rescheduleRelease(ctx.db, String(args.id), args.publicFrom, key.id, ctx.now()));
     },
   }),
   withdrawRelease: t.prismaField({
@@ -146,7 +156,7 @@ builder.mutationFields((t) => ({
     resolve: async (_query, _root, args, ctx) => {
       const release = await ctx.prisma.release.findUnique({ where: { id: String(args.id) } });
       const key = await requireScope(ctx, release?.sourceId ?? ADMIN_SCOPE);
-      return withdrawRelease(ctx.db, String(args.id), args.reason, key.id, ctx.now());
+      return refreshed(ctx, withdrawRelease(ctx.db, String(args.id), args.reason, key.id, ctx.now()));
     },
   }),
 }));

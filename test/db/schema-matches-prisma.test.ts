@@ -21,7 +21,7 @@ const columnOf = (model: (typeof models)[number], fieldName: string) => {
 function expectedType(field: (typeof models)[number]['fields'][number]): string {
   if (field.kind === 'enum') return field.isList ? `_${field.type}` : field.type;
   const native = field.nativeType?.[0];
-  const byNative: Record<string, string> = { Date: 'date', Timestamptz: 'timestamptz' };
+  const byNative: Record<string, string> = { Date: 'date', Timestamptz: 'timestamptz', Uuid: 'uuid' };
   const byType: Record<string, string> = {
     String: 'text',
     Int: 'int4',

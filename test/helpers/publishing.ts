@@ -7,9 +7,11 @@ export const DEATHS_HEADER = 'measure,year,year_from,region,sex,age_group,cause,
 export const deathsFile = (cells: [number, number][]) =>
   `${DEATHS_HEADER}\n${cells.map(([year, value]) => `DEATHS,${year},,0,ALL,ALL,ALL,ALL,${value},EXACT,test file,`).join('\n')}\n`;
 
-export const PUBLISH = `mutation Publish($source: ID!, $file: File!, $label: String!, $status: ReleaseStatus!, $publishedAt: Date!) {
-  publishRelease(source: $source, file: $file, label: $label, status: $status, publishedAt: $publishedAt) {
-    created observations release { id status publishedAt publisher }
+export const PUBLISH = `mutation Publish(
+  $source: ID!, $file: File!, $label: String!, $status: ReleaseStatus!, $publishedAt: Date!, $publicFrom: DateTime
+) {
+  publishRelease(source: $source, file: $file, label: $label, status: $status, publishedAt: $publishedAt, publicFrom: $publicFrom) {
+    created observations release { id status publishedAt publicFrom publisher }
   }
 }`;
 
@@ -20,6 +22,8 @@ export interface Upload {
   type?: string;
   token?: string | null;
   publishedAt?: string;
+  /** The instant the release becomes public (ISO 8601 with an offset); default: the hub's rule. */
+  publicFrom?: string;
   headers?: Record<string, string>;
 }
 
@@ -33,7 +37,7 @@ export async function upload(
     publishRelease: {
       created: boolean;
       observations: number;
-      release: { id: string; status: string; publishedAt: string; publisher: string };
+      release: { id: string; status: string; publishedAt: string; publicFrom: string; publisher: string };
     };
   }>;
 }> {
@@ -48,6 +52,7 @@ export async function upload(
         label: 'Test release',
         status: 'PRELIMINARY',
         publishedAt: options.publishedAt ?? '2026-06-01',
+        publicFrom: options.publicFrom ?? null,
       },
     }),
   );
