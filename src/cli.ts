@@ -16,7 +16,9 @@ import { sourceModules } from './sources/registry.ts';
 const USAGE = `Usage: npm run cli -- <command>
 
   publish <source> <file> --label <title> --status PRELIMINARY|FINAL --published-at YYYY-MM-DD
-          [--note <text>] [--id <release id>] [--idempotency-key <key>]
+          [--note <text>] [--id <release id>] [--idempotency-key <key>] [--dry-run]
+          --dry-run: validate the file as a publish would, print the cells it would add or
+          revise (and the release each value comes from now), and write nothing
   withdraw <release id> --reason <text>
   keys create <name> --scope <source|admin> [--scope ...]
   keys revoke <key id>
@@ -39,6 +41,7 @@ const { values: options, positionals } = parseArgs({
     note: { type: 'string' },
     id: { type: 'string' },
     'idempotency-key': { type: 'string' },
+    'dry-run': { type: 'boolean' },
     reason: { type: 'string' },
     scope: { type: 'string', multiple: true },
     help: { type: 'boolean' },
@@ -72,6 +75,7 @@ function parseCommand([command, ...rest]: string[]): CliCommand {
       note: options.note,
       id: options.id,
       idempotencyKey: options['idempotency-key'],
+      dryRun: options['dry-run'],
     };
   }
   if (command === 'withdraw') {
@@ -163,7 +167,8 @@ async function main(): Promise<void> {
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 2, role: 'cli' });
   try {
     await applyMigrations(db.pool);
-    if (command.name === 'publish') await loadBundledData(db); // the codelists and sites a file refers to
+    // The codelists and sites a file refers to; a dry run compares with the database as it is.
+    if (command.name === 'publish' && !command.dryRun) await loadBundledData(db);
     const output = await runCommand(db, sourceModules, command, actor, showProgress);
     if (shownPercent >= 0) process.stderr.write('\n');
     console.log(output);

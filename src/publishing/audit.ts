@@ -2,7 +2,7 @@ import type { PrismaClient } from '../db/database.ts';
 
 export interface AuditRecord {
   actor: string;
-  action: 'PUBLISH' | 'WITHDRAW' | 'KEY_CREATE' | 'KEY_REVOKE';
+  action: 'PUBLISH' | 'PREVIEW' | 'WITHDRAW' | 'KEY_CREATE' | 'KEY_REVOKE';
   sourceId?: string | null;
   releaseId?: string | null;
   result: 'OK' | 'UNCHANGED' | 'REJECTED' | 'FAILED';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { RegisteredSource } from '../importing/source-module.ts';
 import { ADMIN_SCOPE, createApiKey, revokeApiKey } from './api-keys.ts';
+import { previewRelease, previewTable } from './preview.ts';
 import { publishRelease, withdrawRelease } from './publish.ts';
 
 /**
@@ -20,6 +21,8 @@ export const cliCommandSchema = z.discriminatedUnion('name', [
     note: z.string().optional(),
     id: z.string().optional(),
     idempotencyKey: z.string().optional(),
+    /** Print what the file would change (previewRelease) and write nothing. */
+    dryRun: z.boolean().optional(),
   }),
   z.object({ name: z.literal('withdraw'), id: z.string().min(1), reason: z.string().min(1) }),
   z.object({ name: z.literal('keys create'), keyName: z.string().min(1), scopes: z.array(z.string()).min(1) }),
@@ -39,7 +42,7 @@ export async function runCommand(
 ): Promise<string> {
   switch (command.name) {
     case 'publish': {
-      const result = await publishRelease(db, modules, {
+      const upload = {
         sourceId: command.sourceId,
         fileName: command.fileName,
         content: command.content,
@@ -52,6 +55,10 @@ export async function runCommand(
           note: command.note,
         },
         actor,
+      };
+      if (command.dryRun) return previewTable(await previewRelease(db, modules, upload));
+      const result = await publishRelease(db, modules, {
+        ...upload,
         idempotencyKey: command.idempotencyKey,
         onProgress,
       });
