@@ -167,8 +167,9 @@ async function main(): Promise<void> {
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 2, role: 'cli' });
   try {
     await applyMigrations(db.pool);
-    // The codelists and sites a file refers to; a dry run compares with the database as it is.
-    if (command.name === 'publish' && !command.dryRun) await loadBundledData(db);
+    // The codelists and sites a file refers to, and the bundled releases a dry run compares with (as
+    // at every start: nothing to do on a database a hub has started on).
+    if (command.name === 'publish') await loadBundledData(db);
     const output = await runCommand(db, sourceModules, command, actor, showProgress);
     if (shownPercent >= 0) process.stderr.write('\n');
     console.log(output);

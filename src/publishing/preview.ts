@@ -265,7 +265,7 @@ export function previewTable(preview: ReleasePreview): string {
       .join('  ')
       .trimEnd();
   return [
-    `dry run: nothing was written. Compared with the ${preview.sourceId} releases published by ${preview.publishedAt}:`,
+    `dry run (nothing published): compared with the ${preview.sourceId} releases published by ${preview.publishedAt}`,
     `added      ${preview.added}`,
     `revised    ${preview.revised}`,
     `unchanged  ${preview.unchanged}`,

@@ -85,7 +85,7 @@ export function revisedReportFile(): string {
 }
 
 /** What `npm run cli -- publish mortality <revisedReportFile()> ... --published-at 2026-06-01 --dry-run` prints. */
-export const REVISED_REPORT_DRY_RUN = `dry run: nothing was written. Compared with the mortality releases published by 2026-06-01:
+export const REVISED_REPORT_DRY_RUN = `dry run (nothing published): compared with the mortality releases published by 2026-06-01
 added      1
 revised    1
 unchanged  155
