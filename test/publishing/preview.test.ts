@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/publishing/commands.ts';
 import { sourceModules } from '../../src/sources/registry.ts';
+import { largeEudaFile } from '../helpers/fixtures.ts';
 import { type GraphQLResponse, useTestHub } from '../helpers/hub.ts';
 import {
   DEATHS_HEADER,
@@ -190,6 +191,32 @@ describe('previewRelease', () => {
       'Deaths, Norway, Male, Under 30, 2024',
       'Deaths, Oslo, 2024',
     ]);
+  });
+
+  it.each([
+    [
+      'pwid',
+      'year,estimate,low,high,rate_per_1000,method,qualifier,reference,note\n' +
+        '2024,9000,8000,10000,,mortality multiplier,EXACT,test,\n2023,8500,,,,mortality multiplier,EXACT,test,\n',
+      ['Annual estimate, 2023', 'Annual estimate, 2024'],
+    ],
+    [
+      'survey',
+      'year,substance,recall,sex,age_group,value,ci_low,ci_high,respondents,users,qualifier,reference,note\n' +
+        '2024,CANNABIS,LAST_12_MONTHS,ALL,16-64,5.1,,,,,EXACT,test,\n2024,COCAINE,LIFETIME,MALE,16-30,9,,,,,EXACT,test,\n',
+      ['Cannabis, Last 12 months, 16–64, 2024', 'Cocaine, Lifetime, Male, 16–30, 2024'],
+    ],
+    [
+      'wastewater',
+      largeEudaFile(1),
+      ['Graz, AT, Cocaine, Spring, Daily mean, 1000', 'Graz, AT, Cocaine, Spring, Weekday mean, 1000'],
+    ],
+  ])('previews uploads of %s, and describes their cells', async (source, content, descriptions) => {
+    const token = await keyFor(hub, source);
+    const { body } = await preview(content, { token, source });
+    expect(body.errors).toBeUndefined();
+    const changes = body.data?.previewRelease.changes ?? [];
+    expect(changes.slice(0, descriptions.length).map((change) => change.description)).toEqual(descriptions);
   });
 
   it('lists the first changes only when asked for fewer', async () => {
