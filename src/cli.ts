@@ -17,9 +17,11 @@ const USAGE = `Usage: npm run cli -- <command>
 
   publish <source> <file> --label <title> --status PRELIMINARY|FINAL --published-at YYYY-MM-DD
           [--public-from <ISO 8601 date-time with offset>] [--note <text>] [--id <release id>]
-          [--idempotency-key <key>]
+          [--idempotency-key <key>] [--dry-run]
           Without --public-from a release dated today or earlier is public at once, one dated
           ahead at 08:00 Oslo time on its date; until then only keys scoped to its source see it.
+          --dry-run: validate the file as a publish would, print the cells it would add or
+          revise (and the release each value comes from now), and write nothing
   reschedule <release id> --public-from <ISO 8601 date-time with offset>
           moves the instant a release not yet public becomes public
   withdraw <release id> --reason <text>
@@ -46,6 +48,7 @@ const { values: options, positionals } = parseArgs({
     id: { type: 'string' },
     'idempotency-key': { type: 'string' },
     'public-from': { type: 'string' },
+    'dry-run': { type: 'boolean' },
     reason: { type: 'string' },
     scope: { type: 'string', multiple: true },
     help: { type: 'boolean' },
@@ -86,6 +89,7 @@ function parseCommand([command, ...rest]: string[]): CliCommand {
       note: options.note,
       id: options.id,
       idempotencyKey: options['idempotency-key'],
+      dryRun: options['dry-run'],
     };
   }
   if (command === 'reschedule') {
@@ -183,7 +187,9 @@ async function main(): Promise<void> {
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 2, role: 'cli' });
   try {
     await applyMigrations(db.pool);
-    if (command.name === 'publish') await loadBundledData(db); // the codelists and sites a file refers to
+    // The codelists and sites a file refers to, and the bundled releases a dry run compares with (as
+    // at every start: nothing to do on a database a hub has started on).
+    if (command.name === 'publish') await loadBundledData(db);
     const output = await runCommand(db, sourceModules, command, actor, showProgress);
     if (shownPercent >= 0) process.stderr.write('\n');
     console.log(output);

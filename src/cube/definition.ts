@@ -20,8 +20,11 @@ export interface CubeDimension {
    * a breakdown keeps it. A total (ALL, Norway) is left out of a breakdown.
    */
   totalIsReference?: boolean;
-  /** The codelist: a table and its key column, or fixed values (enums). */
-  codelist: { table: string; column: string } | { values: readonly string[] };
+  /**
+   * The codelist: a table and its key column, or fixed values (enums). `label` names the column
+   * of the table that names a code in English (cells in words); without it the code names itself.
+   */
+  codelist: { table: string; column: string; label?: string } | { values: readonly string[] };
 }
 
 export interface CubeDefinition {

@@ -2,7 +2,7 @@ import type { PrismaClient } from '../db/database.ts';
 
 export interface AuditRecord {
   actor: string;
-  action: 'PUBLISH' | 'WITHDRAW' | 'RESCHEDULE' | 'KEY_CREATE' | 'KEY_REVOKE' | 'PRE_RELEASE_READ';
+  action: 'PUBLISH' | 'PREVIEW' | 'WITHDRAW' | 'RESCHEDULE' | 'KEY_CREATE' | 'KEY_REVOKE' | 'PRE_RELEASE_READ';
   sourceId?: string | null;
   releaseId?: string | null;
   result: 'OK' | 'UNCHANGED' | 'REJECTED' | 'FAILED';

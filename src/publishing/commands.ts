@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { RegisteredSource } from '../importing/source-module.ts';
 import { ADMIN_SCOPE, createApiKey, revokeApiKey } from './api-keys.ts';
+import { previewRelease, previewTable } from './preview.ts';
 import { publishRelease, rescheduleRelease, withdrawRelease } from './publish.ts';
 
 /** An instant as the CLI takes it: ISO 8601 with an offset. */
@@ -25,6 +26,8 @@ export const cliCommandSchema = z.discriminatedUnion('name', [
     idempotencyKey: z.string().optional(),
     /** ISO 8601 with an offset. */
     publicFrom: instantSchema.optional(),
+    /** Print what the file would change (previewRelease) and write nothing. */
+    dryRun: z.boolean().optional(),
   }),
   z.object({ name: z.literal('withdraw'), id: z.string().min(1), reason: z.string().min(1) }),
   z.object({ name: z.literal('reschedule'), id: z.string().min(1), publicFrom: instantSchema }),
@@ -45,7 +48,7 @@ export async function runCommand(
 ): Promise<string> {
   switch (command.name) {
     case 'publish': {
-      const result = await publishRelease(db, modules, {
+      const upload = {
         sourceId: command.sourceId,
         fileName: command.fileName,
         content: command.content,
@@ -59,6 +62,10 @@ export async function runCommand(
         },
         publicFrom: command.publicFrom ? new Date(command.publicFrom) : undefined,
         actor,
+      };
+      if (command.dryRun) return previewTable(await previewRelease(db, modules, upload));
+      const result = await publishRelease(db, modules, {
+        ...upload,
         idempotencyKey: command.idempotencyKey,
         onProgress,
       });

@@ -7,6 +7,7 @@ import { ReleaseStatus, ReleaseType } from '../graphql/provenance.ts';
 import './context.ts';
 import { ADMIN_SCOPE } from './api-keys.ts';
 import { publishRelease, rescheduleRelease, withdrawRelease } from './publish.ts';
+import { readUploadedFile } from './upload.ts';
 
 const KEY_MESSAGES = {
   MISSING_API_KEY: 'This operation needs an API key: send it as "Authorization: Bearer <key>".',
@@ -15,7 +16,7 @@ const KEY_MESSAGES = {
 } as const;
 
 /** The request's key if it may act on `scope` (a source id, or admin); distinct errors otherwise. */
-async function requireScope(ctx: Context, scope: string): Promise<ApiKey> {
+export async function requireScope(ctx: Context, scope: string): Promise<ApiKey> {
   const key = await ctx.apiKey();
   if (typeof key === 'string') throw userError(key, KEY_MESSAGES[key], { http: { status: 401 } });
   if (!key.scopes.includes(scope) && !key.scopes.includes(ADMIN_SCOPE)) {
@@ -37,17 +38,6 @@ async function refreshed<T>(ctx: Context, write: Promise<T>): Promise<T> {
   await ctx.events.refresh();
   return result;
 }
-
-// CSV in the source's layout, or JSON-stat; a browser may label a .csv file with any of these.
-const ACCEPTED_TYPES = [
-  'text/csv',
-  'application/csv',
-  'application/vnd.ms-excel',
-  'text/plain',
-  'application/octet-stream',
-  '',
-  'application/json',
-];
 
 const PublishResultType = builder
   .objectRef<{ releaseId: string; created: boolean; observations: number }>('PublishResult')
@@ -92,37 +82,26 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const key = await requireScope(ctx, String(args.source));
-      if (args.file.size > ctx.maxUploadBytes) {
-        throw userError(
-          'PAYLOAD_TOO_LARGE',
-          `publishRelease: the file is ${args.file.size} bytes; the limit is ${ctx.maxUploadBytes} bytes.`,
-          { argument: 'file' },
-        );
-      }
-      if (!ACCEPTED_TYPES.includes((args.file.type.split(';')[0] ?? '').trim())) {
-        throw userError(
-          'UNSUPPORTED_MEDIA_TYPE',
-          `publishRelease: a file of type "${args.file.type}" cannot be read; send CSV (text/csv) or JSON-stat (application/json).`,
-          { argument: 'file' },
-        );
-      }
-      return refreshed(ctx, publishRelease(ctx.db, ctx.sources, {
-        sourceId: String(args.source),
-        fileName: args.file.name,
-        content: await args.file.text(),
-        release: {
-          id: args.id == null ? null : String(args.id),
-          label: args.label,
-          status: args.status,
-          published_at: args.publishedAt.toISOString().slice(0, 10),
-          publisher: key.name,
-          note: args.note,
-        },
-        publicFrom: args.publicFrom,
-        now: ctx.now(),
-        actor: key.id,
-        idempotencyKey: ctx.idempotencyKey,
-      }));
+      return refreshed(
+        ctx,
+        publishRelease(ctx.db, ctx.sources, {
+          sourceId: String(args.source),
+          fileName: args.file.name,
+          content: await readUploadedFile(args.file, ctx.maxUploadBytes, 'publishRelease'),
+          release: {
+            id: args.id == null ? null : String(args.id),
+            label: args.label,
+            status: args.status,
+            published_at: args.publishedAt.toISOString().slice(0, 10),
+            publisher: key.name,
+            note: args.note,
+          },
+          publicFrom: args.publicFrom,
+          now: ctx.now(),
+          actor: key.id,
+          idempotencyKey: ctx.idempotencyKey,
+        }),
+      );
     },
   }),
   rescheduleRelease: t.prismaField({
@@ -180,13 +159,13 @@ builder.subscriptionFields((t) => ({
 }));
 
 const AuditEntryType = builder.prismaObject('AuditEntry', {
-  description: 'A publish, withdrawal or key change, with its result.',
+  description: 'A publish, preview, withdrawal or key change, with its result.',
   fields: (t) => ({
     at: t.string({ description: 'When (ISO 8601).', resolve: (entry) => entry.at.toISOString() }),
     actor: t.exposeString('actor', { description: 'The API key id, or "cli:<user>".' }),
     action: t.exposeString('action', {
       description:
-        'PUBLISH, WITHDRAW, RESCHEDULE, KEY_CREATE, KEY_REVOKE or PRE_RELEASE_READ (values of a release read under embargo).',
+        'PUBLISH, PREVIEW, WITHDRAW, RESCHEDULE, KEY_CREATE, KEY_REVOKE or PRE_RELEASE_READ (values of a release read under embargo).',
     }),
     sourceId: t.exposeString('sourceId', { nullable: true, description: 'The source acted on.' }),
     releaseId: t.exposeString('releaseId', { nullable: true, description: 'The release acted on.' }),

@@ -1,22 +1,13 @@
-import { createHash } from 'node:crypto';
 import { inTransaction } from '../db/bulk.ts';
 import type { Database } from '../db/database.ts';
 import { userError } from '../graphql/errors.ts';
-import { InputFileError } from '../importing/csv.ts';
-import type { RegisteredSource, ReleaseBundle, ReleaseRecord } from '../importing/source-module.ts';
+import type { RegisteredSource } from '../importing/source-module.ts';
 import { audit } from './audit.ts';
 import { defaultPublicFrom, osloDate } from './calendar.ts';
 import { storeRelease } from './releases.ts';
+import { type UploadRequest, validateUpload } from './upload.ts';
 
-export interface PublishRequest {
-  sourceId: string;
-  fileName: string;
-  content: string;
-  release: Omit<ReleaseRecord, 'id' | 'published_at_precision' | 'url' | 'note'> & {
-    id?: string | null;
-    url?: string | null;
-    note?: string | null;
-  };
+export interface PublishRequest extends UploadRequest {
   /**
    * The instant the release becomes public; default: at once (`now`) when its date is today or
    * earlier, else at 08:00 Oslo time on its date.
@@ -38,7 +29,7 @@ export interface PublishResult {
 }
 
 /**
- * Publishes a release: the whole file is validated before anything is written, then the release
+ * Publishes a release: the whole file is validated (validateUpload) before anything is written, then the release
  * and its observations are written in one transaction, serialized per source by an advisory lock.
  * The same input twice returns the first result; the same idempotency key with other input is
  * refused. The trigger on "release" announces it to every hub when the transaction commits.
@@ -77,53 +68,14 @@ async function publish(
   modules: readonly RegisteredSource[],
   request: PublishRequest,
 ): Promise<PublishResult> {
-  const module = modules.find((m) => m.id === request.sourceId);
-  if (!module) {
-    const valid = modules.map((m) => m.id);
-    throw userError(
-      'UNKNOWN_CODE',
-      `publishRelease: unknown source "${request.sourceId}". Valid sources: ${valid.join(', ')}.`,
-      { argument: 'source', valid },
-    );
-  }
-  if (!module.parseUpload) {
-    throw userError('BAD_USER_INPUT', `publishRelease: the source "${request.sourceId}" does not accept uploads yet.`, {
-      argument: 'source',
-    });
-  }
+  const { bundle, checksum, observations } = await validateUpload(db.pool, modules, request, 'publishRelease');
+  const { release } = bundle;
   const publicFrom = checkedPublicFrom(
     'publishRelease',
-    request.release.published_at,
+    release.published_at,
     request.publicFrom,
     request.now ?? new Date(),
   );
-  const checksum = createHash('sha256').update(request.content).digest('hex');
-  const release: ReleaseRecord = {
-    id: request.release.id ?? `${request.sourceId}-${request.release.published_at}-${checksum.slice(0, 12)}`,
-    label: request.release.label,
-    status: request.release.status,
-    published_at: request.release.published_at,
-    published_at_precision: 'DAY',
-    publisher: request.release.publisher,
-    url: request.release.url ?? null,
-    note: request.release.note ?? null,
-  };
-  let bundle: ReleaseBundle;
-  try {
-    bundle = module.parseUpload(request.content, request.fileName, release);
-  } catch (error) {
-    if (error instanceof InputFileError) {
-      throw userError('INVALID_FILE', `publishRelease: ${error.message}. Expected layout: ${module.uploadLayout}.`, {
-        file: error.file,
-        line: error.line,
-        column: error.column,
-      });
-    }
-    throw error;
-  }
-  const observations = bundle.observations.reduce((n, table) => n + table.rows.length, 0);
-  if (observations === 0) throw userError('INVALID_FILE', `publishRelease: ${request.fileName} has no observations.`);
-
   return inTransaction(db.pool, async (client) => {
     // Two publishes of one source wait for each other; other sources go on.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`publish:${request.sourceId}`]);
@@ -153,24 +105,13 @@ async function publish(
         `publishRelease: a release with the id "${release.id}" exists already; releases are never overwritten.`,
         { argument: 'id' },
       );
-    try {
-      await storeRelease(client, request.sourceId, bundle, {
-        checksum,
-        publishedBy: request.actor,
-        idempotencyKey: request.idempotencyKey,
-        publicFrom,
-        onProgress: request.onProgress,
-      });
-    } catch (error) {
-      // A cell given twice is only found when written: the transaction rolls back, the file is at fault.
-      const { code, detail } = error as { code?: string; detail?: string };
-      if (code === '23505')
-        throw userError(
-          'INVALID_FILE',
-          `publishRelease: ${request.fileName} gives the same cell twice (${detail}); nothing was stored.`,
-        );
-      throw error;
-    }
+    await storeRelease(client, request.sourceId, bundle, {
+      checksum,
+      publishedBy: request.actor,
+      idempotencyKey: request.idempotencyKey,
+      publicFrom,
+      onProgress: request.onProgress,
+    });
     return { releaseId: release.id, created: true, observations };
   });
 }

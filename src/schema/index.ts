@@ -8,6 +8,7 @@ import '../dimensions/substance.ts';
 import '../dimensions/death-codes.ts';
 import '../graphql/provenance.ts';
 import '../publishing/graphql.ts';
+import '../publishing/preview-graphql.ts';
 import { sourceIds } from '../sources/registry.ts';
 
 // Each source's GraphQL module registers its types, in folder order: the order types are

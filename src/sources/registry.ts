@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import type { CubeDefinition } from '../cube/definition.ts';
 import type { RegisteredSource, SourceModule } from '../importing/source-module.ts';
 
 /** The folder holding one folder per source (its code; its data is under prisma/data/<id>). */
@@ -13,17 +14,25 @@ export function sourceIds(): string[] {
 }
 
 /**
- * The data module of every source (`<id>/data.ts`: reading its files and uploads). Loading data
- * and the CLI use these; they never import a source's GraphQL module or build the schema.
+ * The data module of every source (`<id>/data.ts`: reading its files and uploads, and its cubes).
+ * Loading data and the CLI use these; they never import a source's GraphQL module or build the schema.
  */
-async function loadSourceModules(): Promise<RegisteredSource[]> {
+async function loadSourceModules(): Promise<{ modules: RegisteredSource[]; cubes: CubeDefinition[] }> {
   const modules: RegisteredSource[] = [];
+  const cubes: CubeDefinition[] = [];
   for (const id of sourceIds()) {
-    const { source } = (await import(`./${id}/data.ts`)) as { source: SourceModule };
-    modules.push({ ...source, id });
+    const data = (await import(`./${id}/data.ts`)) as { source: SourceModule; cubes: readonly CubeDefinition[] };
+    modules.push({ ...data.source, id });
+    cubes.push(...data.cubes);
   }
-  return modules;
+  return { modules, cubes };
 }
 
+const loaded = await loadSourceModules();
+
 /** Every source's data module, in folder order. */
-export const sourceModules: readonly RegisteredSource[] = await loadSourceModules();
+export const sourceModules: readonly RegisteredSource[] = loaded.modules;
+
+/** The cube a table serves (every observation table an upload writes is one). */
+export const cubeOfTable = (table: string): CubeDefinition | undefined =>
+  loaded.cubes.find((cube) => cube.table === table);

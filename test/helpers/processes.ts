@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { largeEudaFile } from './fixtures.ts';
+import { revisedReportFile } from './publishing.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -97,15 +98,23 @@ export async function deathsOf(url: string): Promise<Deaths['drugDeaths']> {
 }
 
 /**
- * The files the process tests publish, written into `dir`: DEATHS_2025, and `big.csv`, 100 000
- * observations in EUDA's layout (10 000 rows of 10 values) at made-up years from 1000.
+ * The files the process tests publish, written into `dir`: DEATHS_2025, `big.csv`, 100 000
+ * observations in EUDA's layout (10 000 rows of 10 values) at made-up years from 1000, and
+ * `revised.csv`, the 2025 report revised (revisedReportFile) for dry runs.
  */
-export function writePublishFiles(dir: string): { deaths: string; big: string } {
-  const files = { deaths: join(dir, 'deaths-2025.csv'), big: join(dir, 'big.csv') };
+export function writePublishFiles(dir: string): { deaths: string; big: string; revised: string } {
+  const files = { deaths: join(dir, 'deaths-2025.csv'), big: join(dir, 'big.csv'), revised: join(dir, 'revised.csv') };
   writeFileSync(files.deaths, DEATHS_2025);
   writeFileSync(files.big, largeEudaFile(10_000));
+  writeFileSync(files.revised, revisedReportFile());
   return files;
 }
+
+/** The dry run whose output is REVISED_REPORT_DRY_RUN: revised.csv against the releases of 2026-06-01. */
+export const dryRunArgs = (file: string) => [
+  ...publishArgs('mortality', file, { label: 'Dry run', status: 'FINAL', publishedAt: '2026-06-01' }),
+  '--dry-run',
+];
 
 /** The arguments of `npm run cli -- publish`: a file of a source as a new release. */
 export function publishArgs(

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createApiKey } from '../../src/publishing/api-keys.ts';
+import { MORTALITY_DATA_DIR } from '../../src/sources/mortality/importer.ts';
 import type { GraphQLResponse, TestHub } from './hub.ts';
 
 export const DEATHS_HEADER = 'measure,year,year_from,region,sex,age_group,cause,intent,value,qualifier,reference,note';
@@ -67,3 +70,31 @@ export async function upload(
 export async function keyFor(hub: TestHub, ...scopes: string[]) {
   return (await createApiKey(hub.db.prisma, `test ${scopes.join('+')}`, scopes, 'test')).token;
 }
+
+/**
+ * A new deaths release as a partner would prepare it: every cell of the 2025 report
+ * (prisma/data/mortality/deaths.csv without its release column, 156 cells), with the national
+ * count for 2023 revised from 391 to 400 and 2025 added (355, made up for tests).
+ */
+export function revisedReportFile(): string {
+  const release = 'mortality-report-2025,';
+  const lines = readFileSync(join(MORTALITY_DATA_DIR, 'deaths.csv'), 'utf8').split('\n');
+  if (lines[0] !== `release,${DEATHS_HEADER}`) throw new Error(`deaths.csv has another header: ${lines[0]}`);
+  const cells = lines.filter((line) => line.startsWith(release)).map((line) => line.slice(release.length));
+  const revised = cells.map((line) =>
+    line.replace(/^DEATHS,2023,,0,ALL,ALL,ALL,ALL,391,/, 'DEATHS,2023,,0,ALL,ALL,ALL,ALL,400,'),
+  );
+  if (revised.filter((line, i) => line !== cells[i]).length !== 1)
+    throw new Error('deaths.csv no longer has 2023: 391');
+  return `${DEATHS_HEADER}\n${revised.join('\n')}\nDEATHS,2025,,0,ALL,ALL,ALL,ALL,355,EXACT,test file,\n`;
+}
+
+/** What `npm run cli -- publish mortality <revisedReportFile()> ... --published-at 2026-06-01 --dry-run` prints. */
+export const REVISED_REPORT_DRY_RUN = `dry run (nothing published): compared with the mortality releases published by 2026-06-01
+added      1
+revised    1
+unchanged  155
+
+cell                  previous  value  previous release
+Deaths, Norway, 2023       391    400  mortality-report-2025
+Deaths, Norway, 2025              355`;

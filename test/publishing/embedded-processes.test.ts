@@ -7,6 +7,7 @@ import { type LockHolder, lockFileOf, readLockHolder } from '../../src/db/folder
 import { applyMigrations } from '../../src/db/migrate.ts';
 import {
   deathsOf,
+  dryRunArgs,
   publishArgs,
   releaseLabels,
   runCli,
@@ -18,6 +19,7 @@ import {
   within,
   writePublishFiles,
 } from '../helpers/processes.ts';
+import { REVISED_REPORT_DRY_RUN } from '../helpers/publishing.ts';
 import { readEvents } from '../helpers/sse.ts';
 
 // Whole hub and CLI processes on one embedded data folder (the embedded pass, DATABASE_URL unset):
@@ -55,7 +57,7 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
   let dir: string;
   let dataDir: string;
   let env: Record<string, string>;
-  let files: { deaths: string; big: string };
+  let files: { deaths: string; big: string; revised: string };
   let hub: Started & { url: string };
   const processes: Started[] = [];
 
@@ -120,6 +122,16 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
     expect(keys.output).toMatch(/created key [0-9a-f]{12} "FHI" with scopes mortality/);
   }, 180_000);
 
+  it('hands a CLI dry run to the running hub, which prints what the file would change and writes nothing', async () => {
+    const before = await releaseLabels(hub.url);
+    // CLI 2025 (published 2026-06-15) is after the dry run's date: 2025 is still added.
+    const cli = await runCli(dryRunArgs(files.revised), env);
+    expect(cli.output).toContain('handing the command to it');
+    expect(cli.output).toContain(REVISED_REPORT_DRY_RUN);
+    expect(cli.code).toBe(0);
+    expect(await releaseLabels(hub.url)).toEqual(before);
+  }, 180_000);
+
   it('keeps no partial release when the hub is killed with -9 in the middle of a publish', async () => {
     const release = { label: 'killed hub', status: 'FINAL', publishedAt: '2026-11-02' } as const;
     const cli = startScript('src/cli.ts', publishArgs('wastewater', files.big, release), env);
@@ -135,6 +147,24 @@ describe.runIf(embedded)('hub and CLI processes on one embedded data folder', ()
 
     expect(await leftovers()).toEqual({ observations: 0, releases: 0 });
   }, 300_000);
+
+  it('runs a CLI dry run on the folder itself when no hub runs, and writes nothing', async () => {
+    const releases = async () => {
+      const db = await openDatabase({ dataDir, poolMax: 1, role: 'cli' });
+      try {
+        return (await db.pool.query('SELECT id FROM release ORDER BY id')).rows;
+      } finally {
+        await db.close();
+      }
+    };
+    await within(10_000, async () => readLockHolder(dataDir) === undefined); // the killed hub is gone
+    const before = await releases();
+    const cli = await runCli(dryRunArgs(files.revised), env);
+    expect(cli.output).not.toContain('handing the command to it');
+    expect(cli.output).toContain(REVISED_REPORT_DRY_RUN);
+    expect(cli.code).toBe(0);
+    expect(await releases()).toEqual(before);
+  }, 180_000);
 
   it('keeps no partial release when the CLI that owns the folder is killed with -9 in the middle of a publish', async () => {
     const release = { label: 'killed cli', status: 'FINAL', publishedAt: '2026-11-03' } as const;

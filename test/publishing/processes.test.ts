@@ -11,6 +11,7 @@ import { largeEudaFile } from '../helpers/fixtures.ts';
 import { openTestDatabase } from '../helpers/hub.ts';
 import {
   deathsOf,
+  dryRunArgs,
   publishArgs,
   releaseLabels,
   runCli,
@@ -22,6 +23,7 @@ import {
   within,
   writePublishFiles,
 } from '../helpers/processes.ts';
+import { REVISED_REPORT_DRY_RUN } from '../helpers/publishing.ts';
 import { readEvents } from '../helpers/sse.ts';
 
 // Whole hub and CLI processes against the machine's PostgreSQL (no Redis): several hubs share a
@@ -36,7 +38,7 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
   let drop: () => Promise<void>;
   let databaseUrl: string;
   let dir: string;
-  let files: { deaths: string; big: string };
+  let files: { deaths: string; big: string; revised: string };
   const processes: Started[] = [];
 
   beforeAll(async () => {
@@ -74,6 +76,16 @@ describe.runIf(serverUrl)('hub processes on PostgreSQL', () => {
     console.log(`PostgreSQL: the hub answered the CLI's release ${Math.round(ms)} ms after the CLI exited`);
     expect(await events.next()).toEqual({ data: { releasePublished: { id: expect.any(String), label: 'CLI 2025' } } });
     await events.close();
+  }, 180_000);
+
+  it('a CLI dry run prints what a file would change, as a table, and writes nothing', async () => {
+    const releases = async () => (await db.pool.query('SELECT id FROM release ORDER BY id')).rows;
+    const before = await releases();
+    // CLI 2025 (published 2026-06-15) is after the dry run's date: 2025 is still added.
+    const cli = await runCli(dryRunArgs(files.revised), { DATABASE_URL: databaseUrl });
+    expect(cli.output).toContain(REVISED_REPORT_DRY_RUN);
+    expect(cli.code).toBe(0);
+    expect(await releases()).toEqual(before);
   }, 180_000);
 
   it('a withdrawal by a plain SQL statement reaches every running hub within a second', async () => {

@@ -8,7 +8,7 @@ const region = {
   column: 'region_code',
   field: 'regionCode',
   total: '0',
-  codelist: { table: CODELIST_TABLES.region, column: 'code' },
+  codelist: { table: CODELIST_TABLES.region, column: 'code', label: 'name_en' },
 } as const;
 
 /** Drug-induced deaths: counts, shares, mean ages and autopsy figures by region, sex, age, cause and intent. */
@@ -27,7 +27,7 @@ export const deathsCube: CubeDefinition = {
       column: 'age_group_code',
       field: 'ageGroupCode',
       total: 'ALL',
-      codelist: { table: CODELIST_TABLES.ageGroup, column: 'code' },
+      codelist: { table: CODELIST_TABLES.ageGroup, column: 'code', label: 'name_en' },
     },
     {
       name: 'CAUSE',
@@ -35,7 +35,7 @@ export const deathsCube: CubeDefinition = {
       column: 'cause_code',
       field: 'causeCode',
       total: 'ALL',
-      codelist: { table: CODELIST_TABLES.deathCause, column: 'code' },
+      codelist: { table: CODELIST_TABLES.deathCause, column: 'code', label: 'name_en' },
     },
     {
       name: 'INTENT',
@@ -43,7 +43,7 @@ export const deathsCube: CubeDefinition = {
       column: 'intent_code',
       field: 'intentCode',
       total: 'ALL',
-      codelist: { table: CODELIST_TABLES.deathIntent, column: 'code' },
+      codelist: { table: CODELIST_TABLES.deathIntent, column: 'code', label: 'name_en' },
     },
   ],
   values: PROVENANCE_VALUES,
@@ -68,7 +68,7 @@ export const ratesCube: CubeDefinition = {
       field: 'standardCode',
       total: 'NOR_MEAN_2024',
       totalIsReference: true,
-      codelist: { table: CODELIST_TABLES.standardPopulation, column: 'code' },
+      codelist: { table: CODELIST_TABLES.standardPopulation, column: 'code', label: 'name_en' },
     },
   ],
   values: [...PROVENANCE_VALUES, { column: 'standard_origin', field: 'standardOrigin' }],

@@ -1,4 +1,6 @@
+import type { CubeDefinition } from '../../cube/definition.ts';
 import type { SourceModule } from '../../importing/source-module.ts';
+import { deathsCube, ratesCube } from './cubes.ts';
 import {
   MORTALITY_UPLOAD_LAYOUT,
   parseMortalityUpload,
@@ -15,3 +17,6 @@ export const source: SourceModule = {
   uploadLayout: MORTALITY_UPLOAD_LAYOUT,
   parseUpload: parseMortalityUpload,
 };
+
+/** The cubes its tables serve: a preview compares an upload with them cell by cell. */
+export const cubes: readonly CubeDefinition[] = [deathsCube, ratesCube];

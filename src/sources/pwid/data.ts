@@ -1,4 +1,6 @@
+import type { CubeDefinition } from '../../cube/definition.ts';
 import type { SourceModule } from '../../importing/source-module.ts';
+import { estimatesCube } from './cubes.ts';
 import { PWID_UPLOAD_LAYOUT, parsePwidUpload, readPwidReleases, readPwidSource } from './importer.ts';
 import { TABLES } from './tables.ts';
 
@@ -10,3 +12,6 @@ export const source: SourceModule = {
   uploadLayout: PWID_UPLOAD_LAYOUT,
   parseUpload: parsePwidUpload,
 };
+
+/** The cubes its tables serve: a preview compares an upload with them cell by cell. */
+export const cubes: readonly CubeDefinition[] = [estimatesCube];

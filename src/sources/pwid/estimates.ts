@@ -1,10 +1,10 @@
-import type { CubeDefinition, CubeRow } from '../../cube/definition.ts';
+import type { CubeRow } from '../../cube/definition.ts';
 import * as enums from '../../db/generated/prisma/enums.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
-import { TABLES } from './tables.ts';
+import { estimatesCube } from './cubes.ts';
 
 interface EstimateRow extends CubeRow, ObservationShape {
   low: number | null;
@@ -13,25 +13,6 @@ interface EstimateRow extends CubeRow, ObservationShape {
   method: string;
   series: enums.InjectingDrugUseSeries;
 }
-
-const estimatesCube: CubeDefinition = {
-  field: 'injectingDrugUseEstimates',
-  table: TABLES.estimates,
-  series: [{ column: 'series', field: 'series' }],
-  year: { column: 'year', field: 'year' },
-  dimensions: [],
-  values: [
-    { column: 'estimate', field: 'value' },
-    { column: 'low', field: 'low' },
-    { column: 'high', field: 'high' },
-    { column: 'rate_per_1000', field: 'ratePer1000' },
-    { column: 'method', field: 'method' },
-    { column: 'status', field: 'status' },
-    { column: 'qualifier', field: 'qualifier' },
-    { column: 'reference', field: 'reference' },
-    { column: 'note', field: 'note' },
-  ],
-};
 
 export const InjectingDrugUseSeries = describedEnum(
   enums.InjectingDrugUseSeries,

@@ -11,7 +11,7 @@ const ageGroup = {
   field: 'ageGroupCode',
   total: '16-64',
   totalIsReference: true,
-  codelist: { table: CODELIST_TABLES.ageGroup, column: 'code' },
+  codelist: { table: CODELIST_TABLES.ageGroup, column: 'code', label: 'name_en' },
 } as const;
 
 /** Prevalence: weighted percentages by substance (always broken down), recall, sex and age group. */
@@ -26,7 +26,7 @@ export const prevalenceCube: CubeDefinition = {
       argument: 'substance',
       column: 'substance_code',
       field: 'substanceCode',
-      codelist: { table: CODELIST_TABLES.substance, column: 'code' },
+      codelist: { table: CODELIST_TABLES.substance, column: 'code', label: 'name_en' },
     },
     {
       name: 'RECALL',

@@ -18,7 +18,7 @@ export const wastewaterCube: CubeDefinition = {
       argument: 'site',
       column: 'site_code',
       field: 'siteCode',
-      codelist: { table: TABLES.sites, column: 'code' },
+      codelist: { table: TABLES.sites, column: 'code', label: 'city' },
     },
     {
       name: 'COUNTRY',
@@ -32,7 +32,7 @@ export const wastewaterCube: CubeDefinition = {
       argument: 'substance',
       column: 'substance_code',
       field: 'substanceCode',
-      codelist: { table: CODELIST_TABLES.substance, column: 'code' },
+      codelist: { table: CODELIST_TABLES.substance, column: 'code', label: 'name_en' },
     },
     {
       name: 'CAMPAIGN',

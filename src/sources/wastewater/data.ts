@@ -1,4 +1,6 @@
+import type { CubeDefinition } from '../../cube/definition.ts';
 import type { SourceModule } from '../../importing/source-module.ts';
+import { wastewaterCube } from './cubes.ts';
 import { parseWastewaterUpload, readWastewater, readWastewaterSource, WASTEWATER_UPLOAD_LAYOUT } from './importer.ts';
 import { TABLES } from './tables.ts';
 
@@ -15,3 +17,6 @@ export const source: SourceModule = {
   uploadLayout: WASTEWATER_UPLOAD_LAYOUT,
   parseUpload: (text, fileName, release) => parseWastewaterUpload(text, fileName, release),
 };
+
+/** The cubes its tables serve: a preview compares an upload with them cell by cell. */
+export const cubes: readonly CubeDefinition[] = [wastewaterCube];
