@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import type { Server } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -10,8 +10,22 @@ import { openDatabase } from '../src/db/database.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { loadBundledData } from '../src/publishing/bundled.ts';
 import { createHub, DEFAULT_LIMITS } from '../src/server/yoga.ts';
-import type { LoadResult, LoadTarget } from './load.ts';
+import type { LoadTarget } from './load.ts';
 import { inHubShape, PEER_CONFIGURATIONS, type PeerAnswer, type PeerConfiguration } from './peers.ts';
+import {
+  DASHBOARD_QUERY,
+  firstAnswer,
+  freePort,
+  listen,
+  loadAverage,
+  type Measured,
+  measure,
+  postJson,
+  ROOT,
+  residentMb,
+  startHub,
+  stop,
+} from './processes.ts';
 
 // `npm run bench`: the hub on PostgreSQL with the bundled data answering the dashboard question,
 // measured in the same run against a peer and two baselines:
@@ -36,11 +50,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const POOL_MAX = 10;
 const YEAR = new Date().getUTCFullYear();
-const LOAD_SCRIPT = fileURLToPath(new URL('./load.ts', import.meta.url));
 const PEER_DIR = fileURLToPath(new URL('./postgraphile/', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-const DASHBOARD_QUERY = `{ regions { code name drugDeaths(from: 2012, to: 2024) { year value } } }`;
 
 // The rows the dashboard shows, in one statement: every current region with its deaths series.
 const RAW_SQL = `
@@ -58,62 +68,6 @@ const RAW_SQL = `
 
 type Point = { year: number; value: number | null };
 type Region = { code: string; name: string; drugDeaths: Point[] };
-
-interface Measured extends LoadResult {
-  name: string;
-}
-
-function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as { port: number };
-      resolve({ server, url: `http://127.0.0.1:${address.port}` });
-    }),
-  );
-}
-
-async function freePort(): Promise<number> {
-  const { server, url } = await listen(() => {});
-  await new Promise((resolve) => server.close(resolve));
-  return Number(new URL(url).port);
-}
-
-/** Runs bench/load.ts in its own process against one target; parses the JSON line it prints. */
-function measure(name: string, target: LoadTarget): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(target)], {
-      cwd: ROOT,
-      env: { ...process.env, BENCH_CONNECTIONS: String(CONNECTIONS), BENCH_SECONDS: String(DURATION_SECONDS) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`${name}: the load generator exited with ${code}`));
-      const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
-      if (result.non2xx || result.errors || result.timeouts || result.requests === 0) {
-        return reject(
-          new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`),
-        );
-      }
-      resolve({ name, ...result });
-    });
-  });
-}
-
-async function postJson(url: string, query: string): Promise<unknown> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query }),
-  });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
-}
 
 /** Installs bench/postgraphile's own dependencies (graphql 15) when they are missing. */
 function installPeer(): void {
@@ -148,68 +102,6 @@ async function startPeer(
   };
 }
 
-/** Waits until a server answers the query (or its process exits, or 60 s pass). */
-async function firstAnswer(name: string, child: ChildProcess, url: string, query: string): Promise<unknown> {
-  let exited: number | null = null;
-  child.on('exit', (code) => {
-    exited = code ?? -1;
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited !== null) throw new Error(`${name} exited with ${exited} before it answered`);
-    try {
-      return await postJson(url, query);
-    } catch (error) {
-      if (Date.now() > deadline) {
-        child.kill();
-        throw new Error(`${name} did not answer within 60 s: ${error}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
-/**
- * Starts the compiled hub (dist/main.js) in its own process: on the bench database, or with
- * `{ dataDir }` on a new embedded database there.
- */
-async function startHub(
-  database: string | { dataDir: string },
-  cacheTtlMs?: number,
-): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const ttl = cacheTtlMs === undefined ? {} : { RESPONSE_CACHE_TTL_MS: String(cacheTtlMs) };
-  const { DATABASE_URL: _unset, ...environment } = process.env;
-  const engine = typeof database === 'string' ? { DATABASE_URL: database } : { DATA_DIR: database.dataDir };
-  const child = spawn(process.execPath, [`${ROOT}dist/main.js`], {
-    env: {
-      ...environment,
-      ...ttl,
-      ...engine,
-      NODE_ENV: 'production',
-      DB_POOL_MAX: String(POOL_MAX),
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}/graphql`;
-  await firstAnswer('the hub', child, url, DASHBOARD_QUERY);
-  return { child, url };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** Resident memory of a process, in MB (from `ps`, which reports KiB). */
-const residentMb = (pid: number) =>
-  Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024);
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 const ratio = (value: number, target: string, pass: boolean) => ({
@@ -218,10 +110,6 @@ const ratio = (value: number, target: string, pass: boolean) => ({
   result: pass ? 'PASS' : 'MISS',
 });
 
-const loadAverage = () =>
-  loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ');
 const cpuList = cpus();
 console.log(
   `bench: ${cpuList[0]?.model ?? 'unknown CPU'} × ${cpuList.length}; node ${process.version}; ` +
@@ -267,9 +155,9 @@ try {
   await counting.events.close();
 
   execFileSync(process.execPath, [`${ROOT}scripts/build.mjs`], { stdio: 'inherit' });
-  const graphql = await startHub(url.toString(), 0);
+  const graphql = await startHub(url.toString(), { cacheTtlMs: 0, poolMax: POOL_MAX });
   children.push(graphql.child);
-  const cached = await startHub(url.toString());
+  const cached = await startHub(url.toString(), { poolMax: POOL_MAX });
   children.push(cached.child);
   if (!isDeepStrictEqual(await postJson(graphql.url, DASHBOARD_QUERY), hubAnswer)) {
     throw new Error('the hub process does not return the in-process answer');
@@ -371,7 +259,7 @@ try {
   const dataDir = mkdtempSync(join(tmpdir(), 'rusdata-bench-embedded-'));
   let embedded: Measured | undefined;
   try {
-    const hub = await startHub({ dataDir }, 0);
+    const hub = await startHub({ dataDir }, { cacheTtlMs: 0 });
     children.push(hub.child);
     if (!isDeepStrictEqual(await postJson(hub.url, DASHBOARD_QUERY), hubAnswer)) {
       throw new Error('the hub on the embedded database does not return the answer on PostgreSQL');

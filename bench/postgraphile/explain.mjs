@@ -75,15 +75,15 @@ try {
     const statements = await statementsOf(schema, configuration.query);
     console.log(`\n### ${configuration.name}\n`);
     console.log(`Schema \`${configuration.schema}\`, \`simpleCollections: '${configuration.simpleCollections}'\`.\n`);
-    console.log('```graphql\n' + configuration.query + '\n```\n');
+    console.log(`\`\`\`graphql\n${configuration.query}\n\`\`\`\n`);
     console.log(`${statements.length} SQL statement${statements.length === 1 ? '' : 's'} per request:\n`);
     for (const { text, values } of statements) {
-      console.log('```sql\n' + text.trim() + '\n```\n');
+      console.log(`\`\`\`sql\n${text.trim()}\n\`\`\`\n`);
       console.log(`Parameters: \`${JSON.stringify(values)}\`\n`);
       // Warm (the bench measures a warm server), then the plan of one more run.
       for (let i = 0; i < 3; i++) await pool.query(text, values);
       const { rows } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
-      console.log('```\n' + rows.map((row) => row['QUERY PLAN']).join('\n') + '\n```');
+      console.log(`\`\`\`\n${rows.map((row) => row['QUERY PLAN']).join('\n')}\n\`\`\``);
     }
   }
 } finally {
