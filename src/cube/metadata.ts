@@ -13,8 +13,8 @@ export interface SeriesMetadata {
 export interface CubeMetadata {
   /** Keyed by the series values joined by "|" (empty string for cubes without series). */
   series: Map<string, SeriesMetadata>;
-  /** Valid codes per dimension argument. */
-  codes: Map<string, string[]>;
+  /** Valid codes per dimension argument, in code order (a set: checking a code costs a lookup). */
+  codes: Map<string, ReadonlySet<string>>;
 }
 
 export const seriesKey = (cube: CubeDefinition, values: Record<string, string>) =>
@@ -67,18 +67,15 @@ export class CubeMetadataCache {
       entry.lastYear = Math.max(entry.lastYear, row.last);
       series.set(key, entry);
     }
-    const codes = new Map<string, string[]>();
+    const codes = new Map<string, ReadonlySet<string>>();
     for (const dimension of cube.dimensions) {
       const list = dimension.codelist;
       if ('values' in list) {
-        codes.set(dimension.argument, [...list.values]);
+        codes.set(dimension.argument, new Set(list.values));
       } else {
         const found = await this.prisma.$queryRaw<{ code: string }[]>`
           SELECT DISTINCT ${Prisma.raw(`"${list.column}"`)} AS code FROM ${Prisma.raw(`"${list.table}"`)} ORDER BY 1`;
-        codes.set(
-          dimension.argument,
-          found.map((row) => row.code),
-        );
+        codes.set(dimension.argument, new Set(found.map((row) => row.code)));
       }
     }
     return { series, codes };

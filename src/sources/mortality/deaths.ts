@@ -197,9 +197,13 @@ builder.prismaObjectField(SubstanceType, 'drugDeaths', (t) =>
     args: (({ cause: _cause, ...rest }) => rest)(deathsArgs),
     byPath: true,
     load: async (substances: string[], ctx, args, info) => {
-      const causes = await ctx.codelists.deathCauses();
-      const codesOf = (substance: string) => causes.filter((c) => c.substanceCode === substance).map((c) => c.code);
-      return deathsByCause(substances.map(codesOf), ctx, args, info);
+      const causes = await ctx.codelists.deathCausesBySubstance();
+      return deathsByCause(
+        substances.map((substance) => causes.get(substance) ?? []),
+        ctx,
+        args,
+        info,
+      );
     },
     resolve: (substance) => substance.code,
   }),

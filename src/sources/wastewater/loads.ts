@@ -7,7 +7,13 @@ import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
-import { metabolitesByCode, sitesByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
+import {
+  metabolitesByCode,
+  siteCodesOfRegions,
+  sitesByCode,
+  WastewaterMetaboliteType,
+  WastewaterSiteType,
+} from './sites.ts';
 
 interface LoadRow extends CubeRow, ObservationShape {
   siteCode: string;
@@ -215,11 +221,8 @@ builder.prismaObjectField(RegionType, 'wastewater', (t) =>
     description: 'Loads measured at the sites in this region (same arguments as Query.wastewater).',
     args: withoutFilter('site'),
     byPath: true,
-    load: async (regions: string[], ctx, args, info) => {
-      const sites = await ctx.prisma.wastewaterSite.findMany({ where: { regionCode: { in: regions } } });
-      const codesOf = (region: string) => sites.filter((s) => s.regionCode === region).map((s) => s.code);
-      return loadsBySite(regions.map(codesOf), ctx, args, info);
-    },
+    load: async (regions: string[], ctx, args, info) =>
+      loadsBySite(await siteCodesOfRegions(ctx, regions), ctx, args, info),
     resolve: (region) => region.code,
   }),
 );
