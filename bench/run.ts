@@ -1,7 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
@@ -9,12 +10,28 @@ import { openDatabase } from '../src/db/database.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { loadBundledData } from '../src/publishing/bundled.ts';
 import { createHub, DEFAULT_LIMITS } from '../src/server/yoga.ts';
-import type { LoadResult, LoadTarget } from './load.ts';
+import type { LoadTarget } from './load.ts';
+import { inHubShape, PEER_CONFIGURATIONS, type PeerAnswer, type PeerConfiguration } from './peers.ts';
+import {
+  DASHBOARD_QUERY,
+  firstAnswer,
+  freePort,
+  listen,
+  loadAverage,
+  type Measured,
+  measure,
+  postJson,
+  ROOT,
+  residentMb,
+  startHub,
+  stop,
+} from './processes.ts';
 
 // `npm run bench`: the hub on PostgreSQL with the bundled data answering the dashboard question,
 // measured in the same run against a peer and two baselines:
 // - PostGraphile 4 over views of the same tables (bench/postgraphile/: its own package, process
-//   and graphql 15), the same question as one GraphQL query;
+//   and graphql 15), the same question as one GraphQL query, in each configuration of
+//   bench/peers.ts (the fastest counts);
 // - the same rows from one raw `pg` query, serialised, on the same Node HTTP stack as the hub;
 // - the hub's response bytes served static.
 // The hub runs as users run it (`node dist/main.js` on DATABASE_URL), in a process of its own, once
@@ -23,6 +40,9 @@ import type { LoadResult, LoadTarget } from './load.ts';
 // so it never shares an event loop with a server under test. Every answer is checked to carry the
 // hub's data before it is measured. The targets are measured in BENCH_ROUNDS rounds (default 3);
 // each ratio is taken within a round and its median over the rounds is printed against its target.
+// Servers run with NODE_ENV=production, as the Dockerfile runs the hub. After the rounds, the
+// hub's resident memory is printed for each engine: the PostgreSQL hubs after their load, and a
+// hub on a new embedded database (DATA_DIR in a temporary folder) after the same load.
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -30,15 +50,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const POOL_MAX = 10;
 const YEAR = new Date().getUTCFullYear();
-const LOAD_SCRIPT = fileURLToPath(new URL('./load.ts', import.meta.url));
 const PEER_DIR = fileURLToPath(new URL('./postgraphile/', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-const DASHBOARD_QUERY = `{ regions { code name drugDeaths(from: 2012, to: 2024) { year value } } }`;
-// The same question to PostGraphile (bench/postgraphile/views.sql), in the hub's order.
-const PEER_QUERY =
-  '{ allRegions(orderBy: [KIND_ASC, CODE_ASC]) ' +
-  '{ nodes { code name drugDeaths(from: 2012, to: 2024) { nodes { year value } } } } }';
 
 // The rows the dashboard shows, in one statement: every current region with its deaths series.
 const RAW_SQL = `
@@ -56,66 +68,6 @@ const RAW_SQL = `
 
 type Point = { year: number; value: number | null };
 type Region = { code: string; name: string; drugDeaths: Point[] };
-type PeerAnswer = {
-  data?: { allRegions: { nodes: { code: string; name: string; drugDeaths: { nodes: Point[] } }[] } };
-  errors?: unknown;
-};
-
-interface Measured extends LoadResult {
-  name: string;
-}
-
-function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as { port: number };
-      resolve({ server, url: `http://127.0.0.1:${address.port}` });
-    }),
-  );
-}
-
-async function freePort(): Promise<number> {
-  const { server, url } = await listen(() => {});
-  await new Promise((resolve) => server.close(resolve));
-  return Number(new URL(url).port);
-}
-
-/** Runs bench/load.ts in its own process against one target; parses the JSON line it prints. */
-function measure(name: string, target: LoadTarget): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(target)], {
-      cwd: ROOT,
-      env: { ...process.env, BENCH_CONNECTIONS: String(CONNECTIONS), BENCH_SECONDS: String(DURATION_SECONDS) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`${name}: the load generator exited with ${code}`));
-      const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
-      if (result.non2xx || result.errors || result.timeouts || result.requests === 0) {
-        return reject(
-          new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`),
-        );
-      }
-      resolve({ name, ...result });
-    });
-  });
-}
-
-async function postJson(url: string, query: string): Promise<unknown> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query }),
-  });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
-}
 
 /** Installs bench/postgraphile's own dependencies (graphql 15) when they are missing. */
 function installPeer(): void {
@@ -124,64 +76,30 @@ function installPeer(): void {
   execFileSync('npm', ['ci', '--prefix', PEER_DIR, '--no-audit', '--no-fund'], { stdio: 'inherit' });
 }
 
-/** Starts bench/postgraphile/server.mjs in its own process; resolves once it answers the query. */
-async function startPeer(databaseUrl: string): Promise<{ child: ChildProcess; url: string; answer: PeerAnswer }> {
+/** Starts bench/postgraphile/server.mjs in one configuration; resolves once it answers its query. */
+async function startPeer(
+  databaseUrl: string,
+  peer: PeerConfiguration,
+): Promise<{ child: ChildProcess; url: string; answer: PeerAnswer }> {
   const port = await freePort();
   const child = spawn(process.execPath, [`${PEER_DIR}server.mjs`], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, PG_POOL_MAX: String(POOL_MAX) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}/graphql`;
-  return { child, url, answer: (await firstAnswer('PostGraphile', child, url, PEER_QUERY)) as PeerAnswer };
-}
-
-/** Waits until a server answers the query (or its process exits, or 60 s pass). */
-async function firstAnswer(name: string, child: ChildProcess, url: string, query: string): Promise<unknown> {
-  let exited: number | null = null;
-  child.on('exit', (code) => {
-    exited = code ?? -1;
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited !== null) throw new Error(`${name} exited with ${exited} before it answered`);
-    try {
-      return await postJson(url, query);
-    } catch (error) {
-      if (Date.now() > deadline) {
-        child.kill();
-        throw new Error(`${name} did not answer within 60 s: ${error}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
-/** Starts the compiled hub (dist/main.js) on the bench database in its own process. */
-async function startHub(databaseUrl: string, cacheTtlMs?: number): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const ttl = cacheTtlMs === undefined ? {} : { RESPONSE_CACHE_TTL_MS: String(cacheTtlMs) };
-  const child = spawn(process.execPath, [`${ROOT}dist/main.js`], {
     env: {
       ...process.env,
-      ...ttl,
-      DATABASE_URL: databaseUrl,
-      DB_POOL_MAX: String(POOL_MAX),
-      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
       PORT: String(port),
-      LOG_LEVEL: 'error',
+      DATABASE_URL: databaseUrl,
+      PG_POOL_MAX: String(POOL_MAX),
+      PEER_SCHEMA: peer.schema,
+      PEER_SIMPLE_COLLECTIONS: peer.simpleCollections,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/graphql`;
-  await firstAnswer('the hub', child, url, DASHBOARD_QUERY);
-  return { child, url };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+  return {
+    child,
+    url,
+    answer: (await firstAnswer(`PostGraphile (${peer.name})`, child, url, peer.query)) as PeerAnswer,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -192,10 +110,6 @@ const ratio = (value: number, target: string, pass: boolean) => ({
   result: pass ? 'PASS' : 'MISS',
 });
 
-const loadAverage = () =>
-  loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ');
 const cpuList = cpus();
 console.log(
   `bench: ${cpuList[0]?.model ?? 'unknown CPU'} × ${cpuList.length}; node ${process.version}; ` +
@@ -241,9 +155,9 @@ try {
   await counting.events.close();
 
   execFileSync(process.execPath, [`${ROOT}scripts/build.mjs`], { stdio: 'inherit' });
-  const graphql = await startHub(url.toString(), 0);
+  const graphql = await startHub(url.toString(), { cacheTtlMs: 0, poolMax: POOL_MAX });
   children.push(graphql.child);
-  const cached = await startHub(url.toString());
+  const cached = await startHub(url.toString(), { poolMax: POOL_MAX });
   children.push(cached.child);
   if (!isDeepStrictEqual(await postJson(graphql.url, DASHBOARD_QUERY), hubAnswer)) {
     throw new Error('the hub process does not return the in-process answer');
@@ -281,17 +195,24 @@ try {
   const getAnswer = await (await fetch(getUrl, { headers: { accept: 'application/json' } })).json();
   if (!isDeepStrictEqual(getAnswer, hubAnswer)) throw new Error('the hub over GET does not return its POST answer');
 
-  const started = await startPeer(url.toString());
-  children.push(started.child);
-  const peerRegions = started.answer.data?.allRegions.nodes.map(({ code, name, drugDeaths }) => ({
-    code,
-    name,
-    drugDeaths: drugDeaths.nodes.map(({ year, value }) => ({ year, value })),
-  }));
-  if (started.answer.errors || !isDeepStrictEqual({ data: { regions: peerRegions } }, hubAnswer)) {
-    throw new Error(`PostGraphile does not return the same data as the hub: ${JSON.stringify(started.answer)}`);
+  // Every configuration of the peer must answer with the hub's cells before any is measured.
+  const peers: { name: string; url: string; query: string; bytes: number; pid: number }[] = [];
+  for (const configuration of PEER_CONFIGURATIONS) {
+    const started = await startPeer(url.toString(), configuration);
+    children.push(started.child);
+    if (started.answer.errors || !isDeepStrictEqual(inHubShape(started.answer), hubAnswer)) {
+      throw new Error(
+        `PostGraphile (${configuration.name}) does not return the same data as the hub: ${JSON.stringify(started.answer)}`,
+      );
+    }
+    peers.push({
+      name: configuration.name,
+      url: started.url,
+      query: configuration.query,
+      bytes: Buffer.byteLength(JSON.stringify(started.answer)),
+      pid: started.child.pid!,
+    });
   }
-  const peerBytes = Buffer.byteLength(JSON.stringify(started.answer));
 
   const json = { 'content-type': 'application/json', accept: 'application/json' };
   const postTarget = (target: string, query = body): LoadTarget => ({
@@ -303,36 +224,62 @@ try {
   // In each round, what a ratio compares is measured back to back (PostGraphile, the hub, raw pg;
   // static bytes between the two cached runs), so a machine that slows down for a while moves
   // both sides of a ratio alike.
-  const targets = {
-    peer: ['PostGraphile 4 (POST)', postTarget(started.url, JSON.stringify({ query: PEER_QUERY }))],
+  const peerKeys = peers.map((_, i) => `peer${i}`);
+  const targets: Record<string, [string, LoadTarget]> = {
+    ...Object.fromEntries(
+      peers.map((peer, i) => [
+        `peer${i}`,
+        [`PostGraphile 4: ${peer.name}`, postTarget(peer.url, JSON.stringify({ query: peer.query }))],
+      ]),
+    ),
     hub: ['hub, no cache (POST)', postTarget(graphql.url)],
     raw: ['raw pg + JSON', postTarget(raw.url)],
     cachedPost: ['hub, response cache (POST)', postTarget(cached.url)],
     fixed: ['static bytes', postTarget(staticServer.url)],
     cachedGet: ['hub, response cache (GET)', { url: getUrl, method: 'GET', headers: { accept: 'application/json' } }],
-  } satisfies Record<string, [string, LoadTarget]>;
-  type Round = Record<keyof typeof targets, Measured>;
+  };
+  type Round = Record<string, Measured>;
   const rounds: Round[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    console.log(`bench: round ${round} of ${ROUNDS}`);
-    const measured: Partial<Round> = {};
+    console.log(`bench: round ${round} of ${ROUNDS} (load average ${loadAverage()})`);
+    const measured: Round = {};
     // Every other round in the opposite order: neither side of a ratio always goes first.
     const order = round % 2 ? Object.entries(targets) : Object.entries(targets).reverse();
-    for (const [key, [name, target]] of order) {
-      measured[key as keyof Round] = await measure(name, target);
+    for (const [key, [name, target]] of order) measured[key] = await measure(name, target);
+    rounds.push(measured);
+  }
+  const memory = [
+    { engine: 'PostgreSQL', hub: 'no cache', 'RSS MB': residentMb(graphql.child.pid!) },
+    { engine: 'PostgreSQL', hub: 'response cache', 'RSS MB': residentMb(cached.child.pid!) },
+  ];
+  const peerMemory = peers.map((peer) => ({ peer: peer.name, 'RSS MB': residentMb(peer.pid) }));
+
+  // The hub on the embedded database (PGlite), started on a new DATA_DIR, after the same load as
+  // the uncached hub had in one round: its memory, and its speed for information.
+  const dataDir = mkdtempSync(join(tmpdir(), 'rusdata-bench-embedded-'));
+  let embedded: Measured | undefined;
+  try {
+    const hub = await startHub({ dataDir }, { cacheTtlMs: 0 });
+    children.push(hub.child);
+    if (!isDeepStrictEqual(await postJson(hub.url, DASHBOARD_QUERY), hubAnswer)) {
+      throw new Error('the hub on the embedded database does not return the answer on PostgreSQL');
     }
-    rounds.push(measured as Round);
+    embedded = await measure('hub on the embedded database, no cache (POST)', postTarget(hub.url));
+    memory.push({ engine: 'embedded (PGlite)', hub: 'no cache', 'RSS MB': residentMb(hub.child.pid!) });
+    await stop(hub.child);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
 
   console.log(
     `\ndashboard query: every current region with its deaths series 2012-2024 ` +
-      `(hub ${hubBytes.length} bytes, PostGraphile ${peerBytes} bytes); median of ${ROUNDS} rounds`,
+      `(hub ${hubBytes.length} bytes; PostGraphile ${peers.map((peer) => peer.bytes).join(', ')} bytes); ` +
+      `median of ${ROUNDS} rounds`,
   );
   const medianOf = (pick: (round: Round) => number) => median(rounds.map(pick));
   console.table(
     Object.entries(targets).map(([key, [name]]) => {
-      const of = (pick: (m: Measured) => number) =>
-        Number(medianOf((round) => pick(round[key as keyof Round])).toFixed(2));
+      const of = (pick: (m: Measured) => number) => Number(medianOf((round) => pick(round[key]!)).toFixed(2));
       return {
         target: name,
         'req/s': Math.round(of((m) => m.requestsPerSecond)),
@@ -343,21 +290,26 @@ try {
     }),
   );
   // Each ratio is taken within a round, then its median over the rounds counts (each round's is
-  // printed too). Latency: the target is on p50, and p50 here is exact (load.ts keeps every
-  // answer's time in fractional ms, not autocannon's whole-millisecond histogram), so a 0.8 ms
-  // raw-pg p50 is not rounded to 0 or 1. The mean ratio is printed for information only.
-  const ratios = {
-    'uncached hub / PostGraphile, req/s': {
-      of: (r: Round) => r.hub.requestsPerSecond / r.peer.requestsPerSecond,
-      at: 1.2,
-    },
-    'uncached hub / raw pg, p50 latency': { of: (r: Round) => r.hub.p50Ms / r.raw.p50Ms, at: -3 },
+  // printed too). The peer is the fastest configuration of that round. Latency: the target is on
+  // p50, and p50 here is exact (load.ts keeps every answer's time in fractional ms, not
+  // autocannon's whole-millisecond histogram), so a 0.8 ms raw-pg p50 is not rounded to 0 or 1.
+  // The mean ratio is printed for information only.
+  const fastestPeer = (r: Round) => Math.max(...peerKeys.map((key) => r[key]!.requestsPerSecond));
+  const ratios: Record<string, { of: (r: Round) => number; at?: number }> = {
+    'uncached hub / fastest PostGraphile, req/s': { of: (r) => r.hub!.requestsPerSecond / fastestPeer(r), at: 1.2 },
+    ...Object.fromEntries(
+      peers.map((peer, i) => [
+        `uncached hub / PostGraphile (${peer.name}), req/s`,
+        { of: (r: Round) => r.hub!.requestsPerSecond / r[`peer${i}`]!.requestsPerSecond },
+      ]),
+    ),
+    'uncached hub / raw pg, p50 latency': { of: (r) => r.hub!.p50Ms / r.raw!.p50Ms, at: -3 },
     'cached hub POST / static, req/s': {
-      of: (r: Round) => r.cachedPost.requestsPerSecond / r.fixed.requestsPerSecond,
+      of: (r) => r.cachedPost!.requestsPerSecond / r.fixed!.requestsPerSecond,
       at: 0.5,
     },
     'cached hub GET / static, req/s': {
-      of: (r: Round) => r.cachedGet.requestsPerSecond / r.fixed.requestsPerSecond,
+      of: (r) => r.cachedGet!.requestsPerSecond / r.fixed!.requestsPerSecond,
       at: 0.5,
     },
   };
@@ -365,30 +317,36 @@ try {
     Object.fromEntries(
       Object.entries(ratios).map(([name, { of, at }]) => {
         const value = medianOf(of);
+        const rounded = Number(value.toFixed(2));
+        const each = rounds.map((r) => of(r).toFixed(2)).join(' ');
+        if (at === undefined) return [name, { ratio: rounded, target: '(information)', result: '', rounds: each }];
         const passes = at > 0 ? value >= at : value <= -at;
-        return [
-          name,
-          {
-            ...ratio(value, at > 0 ? `≥ ${at}` : `≤ ${-at}`, passes),
-            rounds: rounds.map((r) => of(r).toFixed(2)).join(' '),
-          },
-        ];
+        return [name, { ...ratio(value, at > 0 ? `≥ ${at}` : `≤ ${-at}`, passes), rounds: each }];
       }),
     ),
   );
   const hubResult = {
-    meanMs: medianOf((r) => r.hub.meanMs),
-    requestsPerSecond: medianOf((r) => r.hub.requestsPerSecond),
+    meanMs: medianOf((r) => r.hub!.meanMs),
+    requestsPerSecond: medianOf((r) => r.hub!.requestsPerSecond),
   };
   const rawResult = {
-    meanMs: medianOf((r) => r.raw.meanMs),
-    requestsPerSecond: medianOf((r) => r.raw.requestsPerSecond),
+    meanMs: medianOf((r) => r.raw!.meanMs),
+    requestsPerSecond: medianOf((r) => r.raw!.requestsPerSecond),
   };
   const meanVsRaw = hubResult.meanMs / rawResult.meanMs;
   const throughputVsRaw = hubResult.requestsPerSecond / rawResult.requestsPerSecond;
   console.log(`uncached hub / raw pg, mean latency (no target): ${meanVsRaw.toFixed(2)}`);
   console.log(`uncached hub / raw pg, req/s (no target):        ${throughputVsRaw.toFixed(2)}`);
   console.log(`SQL statements per hub request: ${statementsPerRequest} without the cache (raw baseline: 1)`);
+  if (embedded) {
+    console.log(
+      `hub on the embedded database, no cache: ${Math.round(embedded.requestsPerSecond)} req/s, ` +
+        `p50 ${embedded.p50Ms.toFixed(2)} ms (one run after the rounds, no target)`,
+    );
+  }
+  console.log('resident memory after the run:');
+  console.table(memory);
+  console.table(peerMemory);
   console.log(`load average at the end: ${loadAverage()}`);
 } finally {
   await Promise.all(children.map(stop));

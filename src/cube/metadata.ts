@@ -14,8 +14,8 @@ export interface SeriesMetadata {
 export interface CubeMetadata {
   /** Keyed by the series values joined by "|" (empty string for cubes without series). */
   series: Map<string, SeriesMetadata>;
-  /** Valid codes per dimension argument. */
-  codes: Map<string, string[]>;
+  /** Valid codes per dimension argument, in code order (a set: checking a code costs a lookup). */
+  codes: Map<string, ReadonlySet<string>>;
   /** The data version it was read at. */
   version: string;
 }
@@ -77,20 +77,17 @@ export class CubeMetadataCache {
          GROUP BY 1, 2`,
         values,
       );
-      const codes = new Map<string, string[]>();
+      const codes = new Map<string, ReadonlySet<string>>();
       for (const dimension of cube.dimensions) {
         const list = dimension.codelist;
         if ('values' in list) {
-          codes.set(dimension.argument, [...list.values]);
+          codes.set(dimension.argument, new Set(list.values));
           continue;
         }
         const found = await client.query<{ code: string }>(
           `SELECT DISTINCT ${identifier(list.column)} AS code FROM ${identifier(list.table)} ORDER BY 1`,
         );
-        codes.set(
-          dimension.argument,
-          found.rows.map((row) => row.code),
-        );
+        codes.set(dimension.argument, new Set(found.rows.map((row) => row.code)));
       }
       return { rows, codes };
     });

@@ -27,15 +27,15 @@ export function validateCubeQuery(cube: CubeDefinition, metadata: CubeMetadata, 
   for (const dimension of cube.dimensions) {
     const codes = query.filters[dimension.argument];
     if (!codes) continue;
-    const valid = metadata.codes.get(dimension.argument) ?? [];
-    const unknown = codes.filter((code) => !valid.includes(code));
-    if (unknown.length) {
-      throw new CubeQueryError(
-        'UNKNOWN_CODE',
-        `${cube.field}: unknown ${dimension.argument} code ${listForMessage(unknown)}. Valid codes: ${valid.join(', ')}.`,
-        { argument: dimension.argument, unknown, valid },
-      );
-    }
+    const known = metadata.codes.get(dimension.argument);
+    if (codes.every((code) => known?.has(code))) continue;
+    const valid = [...(known ?? [])];
+    const unknown = codes.filter((code) => !known?.has(code));
+    throw new CubeQueryError(
+      'UNKNOWN_CODE',
+      `${cube.field}: unknown ${dimension.argument} code ${listForMessage(unknown)}. Valid codes: ${valid.join(', ')}.`,
+      { argument: dimension.argument, unknown, valid },
+    );
   }
   const { from, to } = query;
   if (from != null && to != null && from > to) {

@@ -1,8 +1,8 @@
 import { builder } from '../graphql/builder.ts';
 import { label, langArgs } from '../graphql/common.ts';
-import { byCode } from '../graphql/loaders.ts';
+import { inCodelist } from '../graphql/loaders.ts';
 
-export const ageGroupsByCode = byCode((_codes, ctx) => ctx.codelists.ageGroups(ctx.reads));
+export const ageGroupsByCode = inCodelist((ctx) => ctx.codelists.ageGroups(ctx.reads));
 
 export const AgeGroupType = builder.prismaObject('AgeGroup', {
   description: 'An age group as a range of years ("16-64", "0-29", "70+"), or ALL.',

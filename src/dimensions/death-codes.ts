@@ -1,12 +1,12 @@
 import { builder } from '../graphql/builder.ts';
 import { label, langArgs } from '../graphql/common.ts';
-import { byCode } from '../graphql/loaders.ts';
+import { inCodelist } from '../graphql/loaders.ts';
 
 // Codelists of the Cause of Death Registry's drug-induced deaths (EUDA "Selection B").
 
-export const deathCausesByCode = byCode((_codes, ctx) => ctx.codelists.deathCauses(ctx.reads));
-export const deathIntentsByCode = byCode((_codes, ctx) => ctx.codelists.deathIntents(ctx.reads));
-export const standardPopulationsByCode = byCode((_codes, ctx) => ctx.codelists.standardPopulations(ctx.reads));
+export const deathCausesByCode = inCodelist((ctx) => ctx.codelists.deathCauses(ctx.reads));
+export const deathIntentsByCode = inCodelist((ctx) => ctx.codelists.deathIntents(ctx.reads));
+export const standardPopulationsByCode = inCodelist((ctx) => ctx.codelists.standardPopulations(ctx.reads));
 
 export const DeathCauseType = builder.prismaObject('DeathCause', {
   description: 'The substance type ("stofftype") a drug-induced death is grouped by; ALL is the total.',

@@ -1,9 +1,9 @@
 import * as enums from '../db/generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
 import { label, langArgs } from '../graphql/common.ts';
-import { byCode } from '../graphql/loaders.ts';
+import { inCodelist } from '../graphql/loaders.ts';
 
-export const regionsByCode = byCode((_codes, ctx) => ctx.codelists.regions(ctx.reads));
+export const regionsByCode = inCodelist((ctx) => ctx.codelists.regions(ctx.reads));
 
 export const RegionKind = builder.enumType(enums.RegionKind, {
   name: 'RegionKind',
@@ -51,8 +51,8 @@ builder.queryFields((t) => ({
     // Pothos' Prisma plugin in one batched statement.
     resolve: async (_query, _root, args, ctx) => {
       const year = args.validIn ?? ctx.now().getUTCFullYear();
-      const regions = await ctx.codelists.regions(ctx.reads);
-      return regions
+      const { rows } = await ctx.codelists.regions(ctx.reads);
+      return rows
         .filter((r) => (r.validFrom === null || r.validFrom <= year) && (r.validTo === null || r.validTo >= year))
         .map((region) => ({ ...region }));
     },
@@ -63,7 +63,7 @@ builder.queryFields((t) => ({
     description: 'One region by its code ("0" for Norway, "03" for Oslo); null when no region has that code.',
     args: { code: t.arg.id({ required: true, description: 'SSB county number or "0".' }) },
     resolve: async (_query, _root, args, ctx) => {
-      const region = (await ctx.codelists.regions(ctx.reads)).find((r) => r.code === String(args.code));
+      const region = (await ctx.codelists.regions(ctx.reads)).byCode.get(String(args.code));
       return region ? { ...region } : null;
     },
   }),

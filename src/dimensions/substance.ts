@@ -1,8 +1,8 @@
 import { builder } from '../graphql/builder.ts';
 import { label, langArgs } from '../graphql/common.ts';
-import { byCode } from '../graphql/loaders.ts';
+import { inCodelist } from '../graphql/loaders.ts';
 
-export const substancesByCode = byCode((_codes, ctx) => ctx.codelists.substances(ctx.reads));
+export const substancesByCode = inCodelist((ctx) => ctx.codelists.substances(ctx.reads));
 
 export const SubstanceType = builder.prismaObject('Substance', {
   description:

@@ -1,16 +1,17 @@
+import type { Codelist } from '../cube/codelist-cache.ts';
 import type { Context } from './context.ts';
 
 /**
- * Options for `t.loadable` fields that return a codelist entry by its code: the field's loader
- * asks once per request with every code wanted (`code IN (...)`, or the codelist in memory), and
- * Pothos' `sort` picks the rows of those codes in their order. A code without a row resolves to null, which a non-null
- * field reports as an error.
+ * Options for `t.loadable` fields that return an entry of a codelist held in memory by its code:
+ * the field's loader gets every code wanted in the request at once and looks each up in the
+ * codelist's map, so the work is the codes asked for, whatever the codelist's length. A code
+ * without an entry is an error of its field.
  */
-export function byCode<Row extends { code: string }>(
-  findMany: (codes: string[], ctx: Context) => Promise<readonly Row[]>,
-) {
+export function inCodelist<Row extends { code: string }>(codelist: (ctx: Context) => Promise<Codelist<Row>>) {
   return {
-    load: (codes: string[], ctx: Context) => findMany(codes, ctx),
-    sort: (row: Row) => row.code,
+    load: async (codes: string[], ctx: Context) => {
+      const { byCode } = await codelist(ctx);
+      return codes.map((code) => byCode.get(code) ?? new Error(`no codelist entry has the code "${code}"`));
+    },
   };
 }

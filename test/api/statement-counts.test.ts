@@ -73,6 +73,20 @@ describe('SQL statements for wastewater', () => {
     const all = await statementsFor(`{ regions { ${fields} } }`);
     expect(all).toBe(one);
   });
+
+  it('are one for loads with their sites, metabolites and substances (codelists come from memory)', async () => {
+    expect(
+      await statementsFor(
+        '{ wastewater(substance: ["CANNABIS"], first: 100) { value site { code city } metabolite { measuredAs } substance { code } } }',
+      ),
+    ).toBe(1);
+  });
+
+  it("are one for every region with its sites' loads", async () => {
+    expect(await statementsFor('{ regions { code wastewater(substance: ["COCAINE"]) { value site { city } } } }')).toBe(
+      1,
+    );
+  });
 });
 
 describe('columns read', () => {

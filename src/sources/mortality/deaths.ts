@@ -12,7 +12,7 @@ import { SubstanceType } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { loadByParent } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, type UnitValue, withUnit } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, type UnitValue, unitField } from '../../graphql/observation.ts';
 import { cubeFieldWithRegions } from './cube-field.ts';
 import { deathsCube } from './cubes.ts';
 
@@ -92,6 +92,7 @@ export const DrugDeathObservation = builder.objectRef<DeathRow>('DrugDeathObserv
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'causeCode' in row,
   fields: (t) => ({
     measure: t.field({ type: DeathMeasure, description: 'What the value measures.', resolve: (row) => row.measure }),
+    unit: unitField(t, (row) => UNIT_OF_MEASURE[row.measure]),
     yearFrom: t.exposeInt('yearFrom', {
       description: 'First year of the period the figure covers (equals year for one year).',
     }),
@@ -122,8 +123,6 @@ export const DrugDeathObservation = builder.objectRef<DeathRow>('DrugDeathObserv
     }),
   }),
 });
-
-const withUnits = (rows: DeathRow[]) => withUnit(rows, (row) => UNIT_OF_MEASURE[row.measure]);
 
 const deathsArgs = builder.args((t) => ({
   region: t.idList({ description: 'County numbers ("03", "46") or "0" for Norway. Default: Norway.' }),
@@ -184,10 +183,10 @@ cubeFieldWithRegions({
   args: deathsArgs,
   cube: deathsCube,
   toCubeQuery,
-  present: withUnits,
+  present: (rows: DeathRow[]) => rows,
 });
 
-const deathsByCause = loadByParent(deathsCube, 'cause', toCubeQuery, withUnits);
+const deathsByCause = loadByParent(deathsCube, 'cause', toCubeQuery, (rows: DeathRow[]) => rows);
 
 builder.prismaObjectField(SubstanceType, 'drugDeaths', (t) =>
   t.loadableList({
@@ -197,9 +196,13 @@ builder.prismaObjectField(SubstanceType, 'drugDeaths', (t) =>
     args: (({ cause: _cause, ...rest }) => rest)(deathsArgs),
     byPath: true,
     load: async (substances: string[], ctx, args, info) => {
-      const causes = await ctx.codelists.deathCauses(ctx.reads);
-      const codesOf = (substance: string) => causes.filter((c) => c.substanceCode === substance).map((c) => c.code);
-      return deathsByCause(substances.map(codesOf), ctx, args, info);
+      const causes = await ctx.codelists.deathCausesBySubstance(ctx.reads);
+      return deathsByCause(
+        substances.map((substance) => causes.get(substance) ?? []),
+        ctx,
+        args,
+        info,
+      );
     },
     resolve: (substance) => substance.code,
   }),

@@ -4,7 +4,7 @@ import { StandardPopulationType, standardPopulationsByCode } from '../../dimensi
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, AttributeOrigin, Sex } from '../../graphql/common.ts';
-import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, unitField } from '../../graphql/observation.ts';
 import { cubeFieldWithRegions } from './cube-field.ts';
 import { ratesCube } from './cubes.ts';
 
@@ -35,6 +35,7 @@ export const DrugDeathRateObservation = builder.objectRef<RateRow>('DrugDeathRat
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'standardCode' in row,
   fields: (t) => ({
+    unit: unitField(t, 'PER_100K'),
     region: t.loadable({
       type: RegionType,
       description: 'Region (Norway "0" is the total).',
@@ -79,8 +80,6 @@ interface RatesArgs {
   asOf?: Date | null;
 }
 
-const perHundredThousand = (rows: RateRow[]) => withUnit(rows, 'PER_100K');
-
 function toCubeQuery(args: RatesArgs): CubeQuery {
   return {
     series: {},
@@ -103,5 +102,5 @@ cubeFieldWithRegions({
   args: ratesArgs,
   cube: ratesCube,
   toCubeQuery,
-  present: perHundredThousand,
+  present: (rows: RateRow[]) => rows,
 });

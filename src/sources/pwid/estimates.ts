@@ -3,7 +3,7 @@ import * as enums from '../../db/generated/prisma/enums.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, unitField } from '../../graphql/observation.ts';
 import { estimatesCube } from './cubes.ts';
 
 interface EstimateRow extends CubeRow, ObservationShape {
@@ -38,6 +38,7 @@ export const InjectingDrugUseEstimate = builder.objectRef<EstimateRow>('Injectin
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'method' in row && 'ratePer1000' in row,
   fields: (t) => ({
+    unit: unitField(t, 'PERSONS'),
     low: t.exposeFloat('low', { nullable: true, description: 'Low end of the range.' }),
     high: t.exposeFloat('high', { nullable: true, description: 'High end of the range.' }),
     ratePer1000: t.exposeFloat('ratePer1000', {
@@ -77,8 +78,7 @@ builder.queryFields((t) => ({
         to: args.to,
         asOf: args.asOf,
       };
-      const rows = await queryCube<EstimateRow>(ctx, estimatesCube, query, info);
-      return withUnit(rows, 'PERSONS');
+      return queryCube<EstimateRow>(ctx, estimatesCube, query, info);
     },
   }),
 }));

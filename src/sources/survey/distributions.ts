@@ -4,7 +4,7 @@ import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, type UnitValue, unitField } from '../../graphql/observation.ts';
 import type { DISTRIBUTIONS } from './cells.ts';
 import { distributionCube } from './cubes.ts';
 
@@ -62,7 +62,7 @@ export const DistributionDimension = builder.enumType('DistributionDimension', {
 });
 
 // Statistics (mean, minimum, ...) are published only for the debut age, in years.
-const unitOf = (row: DistributionRow): ObservationShape['unit'] => (row.measure === 'SHARE' ? 'PERCENT' : 'YEARS');
+const unitOf = (row: DistributionRow): UnitValue => (row.measure === 'SHARE' ? 'PERCENT' : 'YEARS');
 
 export const UseDistributionObservation = builder.objectRef<DistributionRow>('UseDistributionObservation').implement({
   description:
@@ -70,6 +70,7 @@ export const UseDistributionObservation = builder.objectRef<DistributionRow>('Us
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'distribution' in row,
   fields: (t) => ({
+    unit: unitField(t, unitOf),
     distribution: t.field({
       type: UseDistribution,
       description: 'Which distribution.',
@@ -133,8 +134,7 @@ builder.queryFields((t) => ({
         to: args.to,
         asOf: args.asOf,
       };
-      const rows = await queryCube<DistributionRow>(ctx, distributionCube, query, info);
-      return withUnit(rows, unitOf);
+      return queryCube<DistributionRow>(ctx, distributionCube, query, info);
     },
   }),
 }));

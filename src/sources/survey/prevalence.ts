@@ -5,7 +5,7 @@ import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, unitField } from '../../graphql/observation.ts';
 import { prevalenceCube } from './cubes.ts';
 import { SurveyWaveType, wavesByYear } from './waves.ts';
 
@@ -46,6 +46,7 @@ export const PrevalenceObservation = builder.objectRef<PrevalenceRow>('Prevalenc
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'recall' in row && 'substanceCode' in row,
   fields: (t) => ({
+    unit: unitField(t, 'PERCENT'),
     substance: t.loadable({
       type: SubstanceType,
       description: 'The substance asked about.',
@@ -110,8 +111,6 @@ interface PrevalenceArgs {
   asOf?: Date | null;
 }
 
-const inPercent = (rows: PrevalenceRow[]) => withUnit(rows, 'PERCENT');
-
 function toCubeQuery(args: PrevalenceArgs): CubeQuery {
   return {
     series: {},
@@ -137,8 +136,7 @@ builder.queryFields((t) => ({
       'down when listed in `by:` or filtered. Where two releases give a cell, the latest answers (`asOf` ' +
       'for earlier ones).',
     args: prevalenceArgs,
-    resolve: async (_root, args, ctx, info) =>
-      inPercent(await queryCube<PrevalenceRow>(ctx, prevalenceCube, toCubeQuery(args), info)),
+    resolve: async (_root, args, ctx, info) => queryCube<PrevalenceRow>(ctx, prevalenceCube, toCubeQuery(args), info),
   }),
 }));
 
@@ -148,7 +146,7 @@ builder.objectField(SubstanceType, 'prevalence', (t) =>
     description: 'Survey prevalence of this substance (same arguments as Query.prevalence).',
     args: (({ substance: _substance, ...rest }) => rest)(prevalenceArgs),
     byPath: true,
-    load: loadByParent(prevalenceCube, 'substance', toCubeQuery, inPercent),
+    load: loadByParent(prevalenceCube, 'substance', toCubeQuery, (rows: PrevalenceRow[]) => rows),
     loaderOptions: parentCodesKey,
     resolve: (substance) => [substance.code],
   }),

@@ -5,9 +5,15 @@ import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, unitField } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
-import { metabolitesByCode, sitesByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
+import {
+  metabolitesByCode,
+  siteCodesOfRegions,
+  sitesByCode,
+  WastewaterMetaboliteType,
+  WastewaterSiteType,
+} from './sites.ts';
 
 interface LoadRow extends CubeRow, ObservationShape {
   siteCode: string;
@@ -70,6 +76,7 @@ export const WastewaterObservation = builder.objectRef<LoadRow>('WastewaterObser
   interfaces: [Observation],
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'siteCode' in row,
   fields: (t) => ({
+    unit: unitField(t, 'MG_PER_1000_PER_DAY'),
     site: t.loadable({
       type: WastewaterSiteType,
       description: 'The treatment plant.',
@@ -153,14 +160,13 @@ function toCubeQuery(args: LoadArgs): CubeQuery {
   };
 }
 
-/** Units, then the requested order and length (a ranking is "VALUE_DESC, first: 10"). */
+/** The requested order and length (a ranking is "VALUE_DESC, first: 10"). */
 function present(rows: LoadRow[], args: LoadArgs) {
-  const withUnits = withUnit(rows, 'MG_PER_1000_PER_DAY');
   if (args.orderBy === 'VALUE_DESC' || args.orderBy === 'VALUE_ASC') {
     const sign = args.orderBy === 'VALUE_DESC' ? -1 : 1;
-    withUnits.sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : sign * (a.value - b.value)));
+    rows.sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : sign * (a.value - b.value)));
   }
-  return args.first != null ? withUnits.slice(0, Math.max(0, args.first)) : withUnits;
+  return args.first != null ? rows.slice(0, Math.max(0, args.first)) : rows;
 }
 
 builder.queryFields((t) => ({
@@ -215,11 +221,8 @@ builder.prismaObjectField(RegionType, 'wastewater', (t) =>
     description: 'Loads measured at the sites in this region (same arguments as Query.wastewater).',
     args: withoutFilter('site'),
     byPath: true,
-    load: async (regions: string[], ctx, args, info) => {
-      const sites = await ctx.prisma.wastewaterSite.findMany({ where: { regionCode: { in: regions } } });
-      const codesOf = (region: string) => sites.filter((s) => s.regionCode === region).map((s) => s.code);
-      return loadsBySite(regions.map(codesOf), ctx, args, info);
-    },
+    load: async (regions: string[], ctx, args, info) =>
+      loadsBySite(await siteCodesOfRegions(ctx, regions), ctx, args, info),
     resolve: (region) => region.code,
   }),
 );

@@ -1,13 +1,40 @@
+import type { Codelist } from '../../cube/codelist-cache.ts';
+import type { WastewaterSite } from '../../db/generated/prisma/client.ts';
 import { RegionType } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
-import { byCode } from '../../graphql/loaders.ts';
+import type { Context } from '../../graphql/context.ts';
+import { inCodelist } from '../../graphql/loaders.ts';
 
-export const sitesByCode = byCode((codes, ctx) =>
-  ctx.prisma.wastewaterSite.findMany({ where: { code: { in: codes } } }),
+/** Every site, from memory: naming the site of a load costs no SQL and a map lookup, however many sites there are. */
+const sites = (ctx: Context) =>
+  ctx.codelists.codelist('wastewaterSites', ctx.reads, (tx) =>
+    tx.wastewaterSite.findMany({ orderBy: { code: 'asc' } }),
+  );
+
+export const sitesByCode = inCodelist(sites);
+export const metabolitesByCode = inCodelist((ctx) =>
+  ctx.codelists.codelist('wastewaterMetabolites', ctx.reads, (tx) =>
+    tx.wastewaterMetabolite.findMany({ orderBy: { code: 'asc' } }),
+  ),
 );
-export const metabolitesByCode = byCode((codes, ctx) =>
-  ctx.prisma.wastewaterMetabolite.findMany({ where: { code: { in: codes } } }),
-);
+
+// The codes of each region's sites, made once per copy of the sites in memory.
+const siteCodesByRegion = new WeakMap<Codelist<WastewaterSite>, ReadonlyMap<string, readonly string[]>>();
+
+/** The codes of the sites in a region, for each region asked for (none: no site there). */
+export async function siteCodesOfRegions(ctx: Context, regions: readonly string[]): Promise<(readonly string[])[]> {
+  const codelist = await sites(ctx);
+  let byRegion = siteCodesByRegion.get(codelist);
+  if (!byRegion) {
+    const grouped = new Map<string, string[]>();
+    for (const site of codelist.rows) {
+      if (site.regionCode !== null) grouped.set(site.regionCode, [...(grouped.get(site.regionCode) ?? []), site.code]);
+    }
+    byRegion = grouped;
+    siteCodesByRegion.set(codelist, byRegion);
+  }
+  return regions.map((region) => byRegion.get(region) ?? []);
+}
 
 export const WastewaterSiteType = builder.prismaObject('WastewaterSite', {
   description: 'A wastewater treatment plant in the European monitoring (EUDA/SCORE), with the city it serves.',
