@@ -24,6 +24,8 @@ const { openDatabase } = await import('./db/database.ts');
 const { EMBEDDED_IMAGE } = await import('./db/embedded.ts');
 const opening = openDatabase({
   url: config.DATABASE_URL,
+  listenUrl: config.DATABASE_LISTEN_URL,
+  poolMode: config.DB_POOL_MODE,
   dataDir: config.DATA_DIR,
   poolMax: config.DB_POOL_MAX,
   statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
