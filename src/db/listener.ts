@@ -152,6 +152,7 @@ function startHeartbeat(heartbeat: Heartbeat, channel: string, events: Heartbeat
   const { intervalMs = 2000, timeoutMs = 2000, pollMs = 1000 } = heartbeat;
   let sent = 0;
   let heard = 0;
+  let stopped = false;
   const beat = setInterval(async () => {
     if (!events.connected()) return;
     const number = ++sent;
@@ -161,7 +162,7 @@ function startHeartbeat(heartbeat: Heartbeat, channel: string, events: Heartbeat
       return; // the database is away: the listener's own connection tells of that
     }
     setTimeout(() => {
-      if (heard < number) events.lost();
+      if (heard < number && !stopped) events.lost();
     }, timeoutMs).unref();
   }, intervalMs);
   const poll = setInterval(() => void events.poll(), pollMs);
@@ -173,6 +174,7 @@ function startHeartbeat(heartbeat: Heartbeat, channel: string, events: Heartbeat
       events.found();
     },
     stop() {
+      stopped = true;
       clearInterval(beat);
       clearInterval(poll);
     },

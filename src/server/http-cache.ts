@@ -191,9 +191,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** True when an answer may be public: none of its errors is an unexpected one (those are masked). */
+/** Errors another moment may answer differently: unexpected (masked) ones, and time limits. */
+const UNSTABLE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'REQUEST_TIMEOUT', 'STATEMENT_TIMEOUT']);
+
+/** True when an answer may be public: none of its errors is one another moment may answer differently. */
 function isStable(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): boolean {
-  return !errors?.some((error) => !error.extensions?.code || error.extensions.code === 'INTERNAL_SERVER_ERROR');
+  return !errors?.some((error) => !error.extensions?.code || UNSTABLE_CODES.has(String(error.extensions.code)));
 }
 
 /**

@@ -13,6 +13,7 @@ import { createReleaseEvents, type ReleaseEvents } from '../publishing/events.ts
 import { schema } from '../schema/index.ts';
 import { sourceModules } from '../sources/registry.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
+import { maskErrorsButTimeouts } from './database-errors.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 import { useExplorer } from './explore/routes.ts';
@@ -90,7 +91,7 @@ export function createHub(
       };
     },
     // Unexpected errors are masked ("Unexpected error."); user errors carry a `code`.
-    maskedErrors: true,
+    maskedErrors: { maskError: maskErrorsButTimeouts },
     graphiql: {
       title: "rusdata — GraphQL API over Norway's statistics on illegal drugs",
       defaultTabs: EXAMPLE_OPERATIONS.map(({ query }) => ({ query })),
