@@ -4,7 +4,14 @@ import { attachEmbeddedSession } from './bulk.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 import type { FolderLock, LockHolder } from './folder-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { type ChannelHandlers, type Listener, listenOnDedicatedConnection, notifyThroughPool } from './listener.ts';
+import {
+  type ChannelHandlers,
+  HEARTBEAT_SQL,
+  type Listener,
+  listenOnDedicatedConnection,
+  notifyThroughPool,
+} from './listener.ts';
+import { watchPools } from './metrics.ts';
 import { keepTimeoutPerTransaction, type PoolMode, setTimeoutOnConnect, statementName } from './pool-mode.ts';
 
 export type { PrismaClient };
@@ -79,6 +86,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (embedded) pool.on('connect', (client) => attachEmbeddedSession(client, embedded.session));
   if (options.onStatement) recordStatements(pool, options.onStatement);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const unwatch = watchPools([{ name: embedded ? 'embedded' : 'primary', pool }]);
   return {
     kind: embedded ? 'embedded' : 'postgres',
     folderLock: embedded?.lock,
@@ -108,6 +116,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       return { ready, hearing: () => true, close: async () => void channels.delete(channel) };
     },
     async close() {
+      unwatch();
       await prisma.$disconnect();
       await pool.end();
       await embedded?.stop();
@@ -121,6 +130,7 @@ function recordStatements(pool: pg.Pool, listener: StatementListener): void {
     const send = target.query.bind(client);
     target.query = (...args: unknown[]) => {
       const [statement, values] = args;
+      if (statement === HEARTBEAT_SQL) return send(...args);
       if (typeof statement === 'string') listener(statement, Array.isArray(values) ? values : undefined);
       else {
         const config = statement as { text?: string; values?: unknown[] };

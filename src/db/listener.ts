@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { setListenerHearing } from './metrics.ts';
 
 export interface ChannelHandlers {
   /** Each notification's payload. */
@@ -36,11 +37,12 @@ export interface Heartbeat {
   pollMs?: number;
 }
 
+/** The heartbeat's statement (statement recorders leave it out: it belongs to no request). */
+export const HEARTBEAT_SQL = 'SELECT pg_notify($1, $2) /* rusdata heartbeat */';
+
 /** A heartbeat sender over a pool: `pg_notify` in one statement. */
 export function notifyThroughPool(pool: pg.Pool): Heartbeat {
-  return {
-    notify: async (channel, payload) => void (await pool.query('SELECT pg_notify($1, $2)', [channel, payload])),
-  };
+  return { notify: async (channel, payload) => void (await pool.query(HEARTBEAT_SQL, [channel, payload])) };
 }
 
 const FIRST_RETRY_MS = 100;
@@ -93,6 +95,7 @@ export function listenOnDedicatedConnection(
       if (heartbeat) await client.query(`LISTEN ${pg.escapeIdentifier(heartbeatChannel)}`);
       if (closed) throw new Error('closed');
       current = client;
+      if (!deaf) setListenerHearing(channel, true);
       await handlers.onListening();
       delay = FIRST_RETRY_MS;
       resolveReady();
@@ -114,11 +117,13 @@ export function listenOnDedicatedConnection(
             );
           }
           deaf = true;
+          setListenerHearing(channel, false);
           void current?.end().catch(() => {});
         },
         found() {
           if (deaf) console.warn(`[rusdata] LISTEN ${channel} hears its heartbeats again`);
           deaf = false;
+          setListenerHearing(channel, true);
         },
         poll: () => (deaf && !closed ? handlers.onListening().catch(() => {}) : Promise.resolve()),
       })

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { countCache } from './metrics.ts';
 
 export interface HttpCacheOptions {
   /** The data version (from the database): equal on every replica that has seen the same releases. */
@@ -81,6 +82,7 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions) {
     const headers: Record<string, string> = { etag: pending.etag, 'cache-control': publicControl, vary: 'accept' };
     const presented = head.header('if-none-match');
     if (presented?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === pending.etag)) {
+      countCache('not_modified');
       return { status: 304, headers, body: undefined };
     }
     if (cachedVersion !== pending.version) {
@@ -88,6 +90,7 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions) {
       cachedVersion = pending.version;
     }
     const hit = cache.get(pending.etag);
+    countCache(hit && hit.expires > Date.now() ? 'hit' : 'miss');
     if (!hit || hit.expires <= Date.now()) return undefined;
     return { status: 200, headers: { ...headers, 'content-type': hit.contentType }, body: hit.body };
   }

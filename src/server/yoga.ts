@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { CodelistCache } from '../cube/codelist-cache.ts';
 import { CubeMetadataCache } from '../cube/metadata.ts';
 import type { Database } from '../db/database.ts';
+import { setDataVersion } from '../db/metrics.ts';
 import { isMigrated, readMigrations } from '../db/migrate.ts';
 import type { Context } from '../graphql/context.ts';
 import { tokenFrom, verifyApiKey } from '../publishing/api-keys.ts';
@@ -18,6 +19,7 @@ import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 import { useExplorer } from './explore/routes.ts';
 import { useHttpCache, withHttpCache } from './http-cache.ts';
+import { useMetrics } from './metrics.ts';
 import { useRequestTimeLimit } from './time-limit.ts';
 
 export type HubLimits = Pick<
@@ -68,6 +70,7 @@ export function createHub(
     cubes.invalidate();
     codelists.invalidate();
   });
+  events.onChange(() => setDataVersion(events.version()));
   // Downloads run their GraphQL document through this same server (set once it exists).
   let self: { fetch(input: URL, init: RequestInit): Promise<Response> | Response } | undefined;
   const yoga = createYoga<Record<string, unknown>, Context>({
@@ -100,6 +103,7 @@ export function createHub(
     // loaded when the page is first asked for (loading them cost a tenth of the hub's start).
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
+      useMetrics(),
       useExplorer(),
       useDownloads(schema, async (document, url, headers) => {
         if (!self) throw new Error('the hub is not ready to answer downloads yet');
