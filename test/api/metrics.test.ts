@@ -18,7 +18,7 @@ async function metrics(): Promise<string> {
 }
 
 /** The value of one series: a metric name and labels that must all match (others may be present). */
-function valueOf(text: string, name: string, labels: Record<string, string> = {}): number {
+function seriesValue(text: string, name: string, labels: Record<string, string> = {}): number {
   for (const line of text.split('\n')) {
     const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
@@ -47,8 +47,8 @@ describe('GET /metrics', () => {
     await get(query, { 'if-none-match': first.headers.get('etag')! });
     const after = await metrics();
     for (const result of ['miss', 'hit', 'not_modified']) {
-      expect(valueOf(after, 'rusdata_http_cache_requests_total', { result }), result).toBe(
-        valueOf(before, 'rusdata_http_cache_requests_total', { result }) + 1,
+      expect(seriesValue(after, 'rusdata_http_cache_requests_total', { result }), result).toBe(
+        seriesValue(before, 'rusdata_http_cache_requests_total', { result }) + 1,
       );
     }
   });
@@ -60,28 +60,28 @@ describe('GET /metrics', () => {
     await hub.query('query DeathsIn2021 { drugDeaths(from: 2021, to: 2021) { value } }');
     await hub.query('query UnknownRegion { drugDeaths(region: ["99"]) { value } }');
     const after = await metrics();
-    expect(valueOf(after, 'rusdata_graphql_requests_total', ok)).toBe(
-      valueOf(before, 'rusdata_graphql_requests_total', ok) + 1,
+    expect(seriesValue(after, 'rusdata_graphql_requests_total', ok)).toBe(
+      seriesValue(before, 'rusdata_graphql_requests_total', ok) + 1,
     );
-    expect(valueOf(after, 'rusdata_graphql_requests_total', refused)).toBe(
-      valueOf(before, 'rusdata_graphql_requests_total', refused) + 1,
+    expect(seriesValue(after, 'rusdata_graphql_requests_total', refused)).toBe(
+      seriesValue(before, 'rusdata_graphql_requests_total', refused) + 1,
     );
-    expect(valueOf(after, 'rusdata_graphql_request_duration_seconds_count', { operation: 'DeathsIn2021' })).toBe(
-      valueOf(before, 'rusdata_graphql_request_duration_seconds_count', { operation: 'DeathsIn2021' }) + 1,
+    expect(seriesValue(after, 'rusdata_graphql_request_duration_seconds_count', { operation: 'DeathsIn2021' })).toBe(
+      seriesValue(before, 'rusdata_graphql_request_duration_seconds_count', { operation: 'DeathsIn2021' }) + 1,
     );
   });
 
   it('shows the pool, the data version and its age', async () => {
     const text = await metrics();
     const database = hub.db.kind === 'embedded' ? 'embedded' : 'primary';
-    expect(valueOf(text, 'rusdata_db_pool_connections', { database, state: 'total' })).toBeGreaterThan(0);
-    expect(valueOf(text, 'rusdata_data_version')).toBe(Number(hub.hub.events.version()));
-    expect(valueOf(text, 'rusdata_release_event_age_seconds')).toBeGreaterThan(0);
+    expect(seriesValue(text, 'rusdata_db_pool_connections', { database, state: 'total' })).toBeGreaterThan(0);
+    expect(seriesValue(text, 'rusdata_data_version')).toBe(Number(hub.hub.events.version()));
+    expect(seriesValue(text, 'rusdata_release_event_age_seconds')).toBeGreaterThan(0);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 
   it('counts open subscriptions', async () => {
-    const opened = async () => valueOf(await metrics(), 'rusdata_subscriptions_open');
+    const opened = async () => seriesValue(await metrics(), 'rusdata_subscriptions_open');
     const before = await opened();
     const response = await hub.hub.fetch(
       `http://rusdata.test/graphql?${new URLSearchParams({ query: 'subscription { releasePublished { label } }' })}`,
