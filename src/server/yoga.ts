@@ -1,7 +1,7 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
-import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type YogaLogger } from 'graphql-yoga';
 import type { Config } from '../config.ts';
 import { CodelistCache } from '../cube/codelist-cache.ts';
 import { CubeMetadataCache } from '../cube/metadata.ts';
@@ -51,6 +51,8 @@ export interface HubOptions {
   events?: ReleaseEvents;
   /** The clock resolvers read (default: the system's); tests pass a fixed one. */
   clock?: () => Date;
+  /** Where Yoga logs (LOG_FORMAT=json: pino); default Yoga's own. */
+  logger?: YogaLogger;
 }
 
 /**
@@ -59,7 +61,7 @@ export interface HubOptions {
  */
 export function createHub(
   db: Database,
-  { limits = DEFAULT_LIMITS, events = createReleaseEvents(db), clock = () => new Date() }: HubOptions = {},
+  { limits = DEFAULT_LIMITS, events = createReleaseEvents(db), clock = () => new Date(), logger }: HubOptions = {},
 ) {
   const cubes = new CubeMetadataCache(db.prisma);
   const codelists = new CodelistCache(db.prisma);
@@ -78,6 +80,7 @@ export function createHub(
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
+    logging: logger ?? true,
     context: ({ request }) => {
       let apiKey: ReturnType<typeof verifyApiKey> | undefined;
       return {
