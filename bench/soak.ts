@@ -354,6 +354,8 @@ function report(hubs: Hub[], heard: string[][], warmUp: number, metrics: string)
     const atStart = mean(hub.rss.filter((sample) => sample.at >= warmUp && sample.at < warmUp + 10));
     const atEnd = mean(hub.rss.slice(-10));
     const growth = (atEnd / atStart - 1) * 100;
+    const perMinute = hub.rss.filter((_, i) => i % 60 === 59).map((sample) => (sample.bytes / 2 ** 20).toFixed(0));
+    console.log(`${hub.name} RSS at each minute: ${perMinute.join(', ')} MB`);
     console.log(
       `${hub.name} RSS: ${(atStart / 2 ** 20).toFixed(0)} MB after warm-up (${warmUp} s), ${(atEnd / 2 ** 20).toFixed(0)} MB at the end: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %`,
     );
@@ -362,7 +364,7 @@ function report(hubs: Hub[], heard: string[][], warmUp: number, metrics: string)
   console.log('hub-1 /metrics (excerpt):');
   for (const line of metrics.split('\n')) {
     if (
-      /^rusdata_(http_cache_requests_total|db_pool_connections|data_version|release_listener_hearing|subscriptions_open)/.test(
+      /^(rusdata_(http_cache_requests_total|db_pool_connections|data_version|release_listener_hearing|subscriptions_open)|nodejs_heap_size_used_bytes)/.test(
         line,
       )
     ) {
