@@ -76,6 +76,8 @@ const reads: { at: number; ms: number; ok: boolean; what: string }[] = [];
 const publishes: { label: string; answeredAt: number; replayMs?: number }[] = [];
 let restart: { from: number; to: number } | undefined;
 let worstStale = { ageMs: 0, hub: '', label: '' };
+/** Subscriptions whose stream the hub ended before the soak did. */
+const dropped: string[] = [];
 const inRestartWindow = (at: number) =>
   restart !== undefined &&
   at >= restart.from &&
@@ -134,16 +136,19 @@ async function reader(hubs: Hub[], index: number, until: number) {
 /** A subscriber to releasePublished over SSE: the labels it heard. */
 function subscribe(hub: Hub, heard: string[], stop: AbortSignal): Promise<void> {
   const query = 'subscription { releasePublished { label } }';
+  const drop = (why: string) => {
+    if (!stop.aborted) dropped.push(`${hub.name} at ${elapsed().toFixed(1)} s: ${why}`);
+  };
   return (async () => {
-    const response = await fetch(`${hub.url}?${new URLSearchParams({ query })}`, {
-      headers: { accept: 'text/event-stream' },
-      signal: stop,
-    });
-    const decoder = new TextDecoder();
-    const reader = response.body!.getReader();
-    const next = /event: next\ndata: (.*)\n\n/;
-    let buffer = '';
     try {
+      const response = await fetch(`${hub.url}?${new URLSearchParams({ query })}`, {
+        headers: { accept: 'text/event-stream' },
+        signal: stop,
+      });
+      const decoder = new TextDecoder();
+      const reader = response.body!.getReader();
+      const next = /event: next\ndata: (.*)\n\n/;
+      let buffer = '';
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
         buffer += decoder.decode(chunk.value, { stream: true });
         for (let match = next.exec(buffer); match; match = next.exec(buffer)) {
@@ -153,8 +158,9 @@ function subscribe(hub: Hub, heard: string[], stop: AbortSignal): Promise<void> 
           buffer = buffer.slice(match.index + match[0].length);
         }
       }
+      drop(`the stream ended; last bytes: ${JSON.stringify(buffer.slice(-200))}`);
     } catch (error) {
-      if (!stop.aborted) throw error;
+      drop(`${(error as Error).message} (${String((error as Error).cause ?? '')})`);
     }
   })();
 }
@@ -337,6 +343,8 @@ function report(hubs: Hub[], heard: string[][], warmUp: number, metrics: string)
     `releases published: ${labels.length}; subscribers that heard every one: ${complete} of ${heard.length} (events each: ${counts.join(', ')})`,
   );
   if (complete !== heard.length || labels.length === 0) misses.push('a subscriber missed releases');
+  console.log(`subscription streams ended by a hub: ${dropped.length}${dropped[0] ? ` (first: ${dropped[0]})` : ''}`);
+  if (dropped.length) misses.push(`${dropped.length} subscription streams ended early`);
 
   console.log(
     `worst age of a served answer without a published release: ${worstStale.ageMs.toFixed(0)} ms` +

@@ -35,6 +35,8 @@ export interface PgBouncerOptions {
  * server: any database name is passed through (`*`), users authenticate by trust (the user must
  * still be in the auth file: postgres is). Its config, log and pid file live in a temporary
  * directory owned by the postgres OS user, which runs it: pgbouncer refuses to run as root.
+ * server_login_retry is 1 s (PgBouncer's default, 15 s, refuses every client for that long after
+ * a failed login, e.g. while PostgreSQL restarts).
  */
 export async function startPgBouncer(options: PgBouncerOptions = {}): Promise<PgBouncer> {
   const [host, serverPort] = (options.server ?? '127.0.0.1:5432').split(':');
@@ -62,6 +64,7 @@ max_client_conn = 1000
 logfile = ${join(dir, 'pgbouncer.log')}
 pidfile = ${join(dir, 'pgbouncer.pid')}
 admin_users = postgres
+server_login_retry = 1
 `,
   );
   const child: ChildProcess = spawn('runuser', ['-u', 'postgres', '--', PGBOUNCER, config], {
