@@ -10,6 +10,19 @@ const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
     .optional(),
+  /**
+   * Where the hub LISTENs for release events: PostgreSQL itself (the primary), never through a
+   * pooler in transaction mode, which drops notifications. Default: DATABASE_URL.
+   */
+  DATABASE_LISTEN_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
+    .optional(),
+  /**
+   * `transaction` when DATABASE_URL goes through a pooler in transaction mode (PgBouncer's
+   * pool_mode = transaction): no named prepared statements, the statement timeout per transaction.
+   */
+  DB_POOL_MODE: z.enum(['session', 'transaction']).default('session'),
   DATA_DIR: z.string().min(1).default('.data'),
   /** Connections to PostgreSQL. The embedded database always uses exactly one (see docs/DESIGN.md). */
   DB_POOL_MAX: positiveInt(10),
@@ -28,6 +41,8 @@ const configSchema = z.object({
   /** Largest file publishRelease accepts, in bytes. */
   MAX_UPLOAD_BYTES: positiveInt(50_000_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** `text`: the hub's lines as they read; `json`: one JSON object a line (pino), requests with their id. */
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,13 +1,13 @@
 import { createServer } from 'node:http';
 import { loadConfig } from './config.ts';
 import { FolderInUseError, readLockHolder } from './db/folder-lock.ts';
+import { createHubLog, withRequestIds } from './server/logging.ts';
 
 // start: config -> refuse a folder in use -> database -> migrate -> load bundled data if absent -> serve
 const started = performance.now();
 const config = loadConfig();
-const log = (line: string) => {
-  if (config.LOG_LEVEL !== 'silent' && config.LOG_LEVEL !== 'error') console.log(`[rusdata] ${line}`);
-};
+const hubLog = createHubLog(config);
+const log = hubLog.line;
 const refuse = (error: FolderInUseError): never => {
   console.error(`[rusdata] cannot start: ${error.message}`);
   process.exit(1);
@@ -24,6 +24,8 @@ const { openDatabase } = await import('./db/database.ts');
 const { EMBEDDED_IMAGE } = await import('./db/embedded.ts');
 const opening = openDatabase({
   url: config.DATABASE_URL,
+  listenUrl: config.DATABASE_LISTEN_URL,
+  poolMode: config.DB_POOL_MODE,
   dataDir: config.DATA_DIR,
   poolMax: config.DB_POOL_MAX,
   statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
@@ -55,8 +57,8 @@ await loadBundledData(db, log);
 
 const events = createReleaseEvents(db);
 await events.ready;
-const hub = createHub(db, { limits: config, events });
-const server = createServer(hub);
+const hub = createHub(db, { limits: config, events, logger: hubLog.yoga });
+const server = createServer(withRequestIds(hub, hubLog.requests));
 // The embedded database has one owner: the CLI hands its commands to this process (see cli.ts).
 const control = db.folderLock ? await startControlServer(db, sourceModules) : undefined;
 if (control) db.folderLock?.advertise(control);

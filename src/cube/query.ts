@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import type { CubeDefinition, CubeDimension, CubeQuery, CubeRow } from './definition.ts';
 import { CubeQueryError, listForMessage } from './errors.ts';
@@ -93,22 +92,6 @@ class Parameters {
   }
 }
 
-const statementNames = new Map<string, string>();
-
-/**
- * A name for a statement's text: `pg` prepares a named statement once per connection and then
- * only binds and executes it, so PostgreSQL does not plan it again on every request (planning
- * cost more than executing the common cube queries). The texts are few: one per query shape.
- */
-function statementName(sql: string): string {
-  let name = statementNames.get(sql);
-  if (!name) {
-    name = `cells_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
-    statementNames.set(sql, name);
-  }
-  return name;
-}
-
 /** A date column as the UTC midnight it means (pg would read it in the server's time zone). */
 export const utcDate = (text: string) => new Date(`${text}T00:00:00Z`);
 
@@ -121,7 +104,7 @@ export const utcDate = (text: string) => new Date(`${text}T00:00:00Z`);
  * in the same snapshot as the cells and reports it to the view.
  */
 export async function selectCells<Row extends CubeRow>(
-  db: Pick<Database, 'pool' | 'kind'>,
+  db: Pick<Database, 'pool' | 'statementName'>,
   cube: CubeDefinition,
   query: CubeQuery,
   view: ReadView,
@@ -224,8 +207,8 @@ export async function selectCells<Row extends CubeRow>(
   const { rows } = await db.pool.query<
     Omit<Row, 'cube' | 'publishedAt'> & { publishedAt: string; dataVersion: string }
   >({
-    // PGlite is one session behind every connection: a name prepared by one would clash in another.
-    name: db.kind === 'postgres' ? statementName(sql) : undefined,
+    // Prepared once per connection where names are safe (not on PGlite, not behind a transaction pooler).
+    name: db.statementName(sql),
     text: sql,
     values: params.values,
   });

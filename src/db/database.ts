@@ -4,7 +4,15 @@ import { attachEmbeddedSession } from './bulk.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 import type { FolderLock, LockHolder } from './folder-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { type ChannelHandlers, type Listener, listenOnDedicatedConnection } from './listener.ts';
+import {
+  type ChannelHandlers,
+  HEARTBEAT_SQL,
+  type Listener,
+  listenOnDedicatedConnection,
+  notifyThroughPool,
+} from './listener.ts';
+import { watchPools } from './metrics.ts';
+import { keepTimeoutPerTransaction, type PoolMode, setTimeoutOnConnect, statementName } from './pool-mode.ts';
 
 export type { PrismaClient };
 
@@ -24,12 +32,20 @@ export interface Database {
   pool: pg.Pool;
   /** LISTEN on a channel; notifications reach the handlers from every writer of the database. */
   listen(channel: string, handlers: ChannelHandlers): Listener;
+  /** How the pool's connections reach PostgreSQL (DB_POOL_MODE); the embedded database is one session. */
+  poolMode: PoolMode;
+  /** The name to prepare a statement under (`pg`'s QueryConfig.name), or undefined where names break (see pool-mode.ts). */
+  statementName(sql: string): string | undefined;
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
   /** A PostgreSQL URL; without one the embedded database under `dataDir` is started. */
   url?: string;
+  /** Where LISTEN connects: a direct connection to the primary, not through a transaction pooler (default `url`). */
+  listenUrl?: string;
+  /** `transaction` when `url` goes through a pooler in transaction mode (default `session`). */
+  poolMode?: PoolMode;
   dataDir: string;
   poolMax: number;
   /** Who opens the embedded folder, as the lock file tells others (default hub). */
@@ -49,22 +65,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!connectionString) throw new Error('no database: neither DATABASE_URL nor the embedded database');
   // The embedded database is one session: its notifications arrive on the pool's own connection.
   const channels = new Map<string, ChannelHandlers>();
+  const poolMode = embedded ? 'session' : (options.poolMode ?? 'session');
+  const statementTimeoutMs = embedded ? 0 : (options.statementTimeoutMs ?? 0);
   const pool = new pg.Pool({
     connectionString,
     max: embedded ? 1 : options.poolMax,
-    // Sent when each connection starts (no extra statement); a runaway query fails with 57014.
-    statement_timeout: options.statementTimeoutMs || undefined,
+    // A runaway query fails with 57014: the timeout is set per session, or per transaction behind a
+    // transaction pooler (never as a startup parameter, which PgBouncer refuses).
     onConnect: embedded
       ? async (client) => {
           client.on('notification', (message) => channels.get(message.channel)?.onNotification(message.payload ?? ''));
           for (const channel of channels.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
         }
-      : undefined,
+      : poolMode === 'session'
+        ? setTimeoutOnConnect(statementTimeoutMs)
+        : undefined,
   });
+  if (poolMode === 'transaction') pool.on('connect', (client) => keepTimeoutPerTransaction(client, statementTimeoutMs));
   pool.on('error', (error) => console.error('database connection error:', error.message));
   if (embedded) pool.on('connect', (client) => attachEmbeddedSession(client, embedded.session));
   if (options.onStatement) recordStatements(pool, options.onStatement);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const unwatch = watchPools([{ name: embedded ? 'embedded' : 'primary', pool }]);
   return {
     kind: embedded ? 'embedded' : 'postgres',
     folderLock: embedded?.lock,
@@ -72,8 +94,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     dumpEmbedded: embedded && (() => embedded.session.dumpDataDir('none')),
     prisma,
     pool,
+    poolMode,
+    statementName: (sql) => statementName(sql, { embedded: Boolean(embedded), poolMode }),
     listen(channel, handlers) {
-      if (!embedded) return listenOnDedicatedConnection(connectionString, channel, handlers);
+      if (!embedded) {
+        return listenOnDedicatedConnection(
+          options.listenUrl ?? connectionString,
+          channel,
+          handlers,
+          notifyThroughPool(pool),
+        );
+      }
       channels.set(channel, handlers);
       const ready = (async () => {
         await pool.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
@@ -82,9 +113,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // A database closed before LISTEN went through rejects `ready`: whoever awaits it hears of
       // it (main.ts does); a hub closed early in a test must not leave an unhandled rejection.
       ready.catch(() => {});
-      return { ready, close: async () => void channels.delete(channel) };
+      return { ready, hearing: () => true, close: async () => void channels.delete(channel) };
     },
     async close() {
+      unwatch();
       await prisma.$disconnect();
       await pool.end();
       await embedded?.stop();
@@ -98,6 +130,7 @@ function recordStatements(pool: pg.Pool, listener: StatementListener): void {
     const send = target.query.bind(client);
     target.query = (...args: unknown[]) => {
       const [statement, values] = args;
+      if (statement === HEARTBEAT_SQL) return send(...args);
       if (typeof statement === 'string') listener(statement, Array.isArray(values) ? values : undefined);
       else {
         const config = statement as { text?: string; values?: unknown[] };

@@ -46,9 +46,11 @@ interface AppliedRow {
 }
 
 /**
- * Applies the migrations not yet recorded in `_prisma_migrations`, each in one transaction,
- * under Prisma's advisory lock so two hubs starting at once apply each migration once.
- * Returns the names applied.
+ * Applies the migrations not yet recorded in `_prisma_migrations`, under Prisma's advisory lock so
+ * two hubs starting at once apply each migration once. The lock is held by one transaction around
+ * the whole run (a session lock taken through a pooler in transaction mode could be released in
+ * another server session, and stay held); each migration is a savepoint in it, so one that fails
+ * is rolled back and those before it are kept. Returns the names applied.
  */
 export async function applyMigrations(
   pool: pg.Pool,
@@ -57,49 +59,56 @@ export async function applyMigrations(
 ): Promise<string[]> {
   const client = await pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
-    try {
-      await client.query(CREATE_MIGRATIONS_TABLE);
-      const { rows } = await client.query<AppliedRow>(
-        'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
-      );
-      const applied = new Map(rows.map((row) => [row.migration_name, row]));
-      const names: string[] = [];
-      for (const migration of migrations) {
-        const previous = applied.get(migration.name);
-        if (previous) {
-          assertIntact(migration, previous);
-          continue;
-        }
-        log(`applying migration ${migration.name}`);
-        await applyOne(client, migration);
-        names.push(migration.name);
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [PRISMA_MIGRATE_LOCK]);
+    await client.query(CREATE_MIGRATIONS_TABLE);
+    const { rows } = await client.query<AppliedRow>(
+      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
+    );
+    const applied = new Map(rows.map((row) => [row.migration_name, row]));
+    const names: string[] = [];
+    let failure: Error | undefined;
+    for (const migration of migrations) {
+      const previous = applied.get(migration.name);
+      if (previous) {
+        failure = intactOrError(migration, previous);
+        if (failure) break;
+        continue;
       }
-      return names;
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK]);
+      log(`applying migration ${migration.name}`);
+      failure = await applyOne(client, migration);
+      if (failure) break;
+      names.push(migration.name);
     }
+    await client.query('COMMIT');
+    if (failure) throw failure;
+    return names;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
   } finally {
     client.release();
   }
 }
 
-function assertIntact(migration: Migration, applied: AppliedRow): void {
+function intactOrError(migration: Migration, applied: AppliedRow): Error | undefined {
   if (!applied.finished_at) {
-    throw new Error(
+    return new Error(
       `Migration ${migration.name} was started but did not finish (see _prisma_migrations.logs); resolve it before starting the hub.`,
     );
   }
   if (applied.checksum !== migration.checksum) {
-    throw new Error(
+    return new Error(
       `Migration ${migration.name} was modified after it was applied (checksum ${applied.checksum} in ` +
         `the database, ${migration.checksum} on disk). Add a new migration instead of editing an applied one.`,
     );
   }
+  return undefined;
 }
 
-async function applyOne(client: pg.PoolClient, migration: Migration): Promise<void> {
-  await client.query('BEGIN');
+/** Applies one migration in a savepoint; an error is returned after rolling it back. */
+async function applyOne(client: pg.PoolClient, migration: Migration): Promise<Error | undefined> {
+  await client.query('SAVEPOINT migration');
   try {
     const id = randomUUID();
     await client.query(
@@ -110,10 +119,11 @@ async function applyOne(client: pg.PoolClient, migration: Migration): Promise<vo
     await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [
       id,
     ]);
-    await client.query('COMMIT');
+    await client.query('RELEASE SAVEPOINT migration');
+    return undefined;
   } catch (error) {
-    await client.query('ROLLBACK');
-    throw new Error(`Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`);
+    await client.query('ROLLBACK TO SAVEPOINT migration');
+    return new Error(`Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`);
   }
 }
 

@@ -4,6 +4,7 @@ import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { VersionRecorder } from '../cube/read-view.ts';
 import type { DataSnapshot } from '../publishing/events.ts';
+import { countCache } from './metrics.ts';
 
 export interface HttpCacheOptions {
   /** The data as of now: its version is equal on every hub of one database at one time. */
@@ -115,6 +116,7 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
     const headers: Record<string, string> = { etag: pending.etag, 'cache-control': control, vary: 'accept' };
     const presented = head.header('if-none-match');
     if (presented?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === pending.etag)) {
+      countCache('not_modified');
       return { status: 304, headers, body: undefined };
     }
     if (cachedVersion !== pending.snapshot.version) {
@@ -122,6 +124,7 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
       cachedVersion = pending.snapshot.version;
     }
     const hit = cache.get(pending.etag);
+    countCache(hit && hit.expires > pending.snapshot.at.getTime() ? 'hit' : 'miss');
     if (!hit || hit.expires <= pending.snapshot.at.getTime()) return undefined;
     return { status: 200, headers: { ...headers, 'content-type': hit.contentType }, body: hit.body };
   }
@@ -230,9 +233,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** True when an answer may be public: none of its errors is an unexpected one (those are masked). */
+/** Errors another moment may answer differently: unexpected (masked) ones, and time limits. */
+const UNSTABLE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'REQUEST_TIMEOUT', 'STATEMENT_TIMEOUT']);
+
+/** True when an answer may be public: none of its errors is one another moment may answer differently. */
 function isStable(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): boolean {
-  return !errors?.some((error) => !error.extensions?.code || error.extensions.code === 'INTERNAL_SERVER_ERROR');
+  return !errors?.some((error) => !error.extensions?.code || UNSTABLE_CODES.has(String(error.extensions.code)));
 }
 
 /**

@@ -1,11 +1,12 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
-import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, useReadinessCheck, type YogaLogger } from 'graphql-yoga';
 import type { Config } from '../config.ts';
 import { CodelistCache } from '../cube/codelist-cache.ts';
 import { CubeMetadataCache } from '../cube/metadata.ts';
 import type { Database } from '../db/database.ts';
+import { setDataVersion } from '../db/metrics.ts';
 import { isMigrated, readMigrations } from '../db/migrate.ts';
 import type { Context } from '../graphql/context.ts';
 import { tokenFrom, verifyApiKey } from '../publishing/api-keys.ts';
@@ -13,10 +14,12 @@ import { createReleaseEvents, type ReleaseEvents } from '../publishing/events.ts
 import { schema } from '../schema/index.ts';
 import { sourceModules } from '../sources/registry.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
+import { maskErrorsButTimeouts } from './database-errors.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 import { useExplorer } from './explore/routes.ts';
 import { type Pending, useHttpCache, withHttpCache } from './http-cache.ts';
+import { useMetrics } from './metrics.ts';
 import { readContext, useReadContext } from './read-context.ts';
 import { useRequestTimeLimit } from './time-limit.ts';
 
@@ -49,6 +52,8 @@ export interface HubOptions {
   events?: ReleaseEvents;
   /** The clock resolvers read (default: the system's); tests pass a fixed one. */
   clock?: () => Date;
+  /** Where Yoga logs (LOG_FORMAT=json: pino); default Yoga's own. */
+  logger?: YogaLogger;
 }
 
 /**
@@ -57,7 +62,7 @@ export interface HubOptions {
  */
 export function createHub(
   db: Database,
-  { limits = DEFAULT_LIMITS, clock = () => new Date(), ...options }: HubOptions = {},
+  { limits = DEFAULT_LIMITS, clock = () => new Date(), logger, ...options }: HubOptions = {},
 ) {
   const events = options.events ?? createReleaseEvents(db, clock);
   const cubes = new CubeMetadataCache(db.pool);
@@ -70,6 +75,7 @@ export function createHub(
     cubes.invalidate();
     codelists.invalidate();
   });
+  events.onChange(() => setDataVersion(events.snapshot().heard));
   // Downloads run their GraphQL document through this same server (set once it exists).
   let self: { fetch(input: URL, init: RequestInit): Promise<Response> | Response } | undefined;
   const yoga = createYoga<Record<string, unknown>, Context>({
@@ -77,6 +83,7 @@ export function createHub(
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
+    logging: logger ?? true,
     context: ({ request, httpCache }: { request: Request; httpCache?: Pending }) => {
       let apiKey: ReturnType<typeof verifyApiKey> | undefined;
       const token = tokenFrom(request.headers);
@@ -95,7 +102,7 @@ export function createHub(
       };
     },
     // Unexpected errors are masked ("Unexpected error."); user errors carry a `code`.
-    maskedErrors: true,
+    maskedErrors: { maskError: maskErrorsButTimeouts },
     graphiql: {
       title: "rusdata — GraphQL API over Norway's statistics on illegal drugs",
       defaultTabs: EXAMPLE_OPERATIONS.map(({ query }) => ({ query })),
@@ -104,6 +111,7 @@ export function createHub(
     // loaded when the page is first asked for (loading them cost a tenth of the hub's start).
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
+      useMetrics(),
       useExplorer(),
       useDownloads(schema, async (document, url, headers) => {
         if (!self) throw new Error('the hub is not ready to answer downloads yet');

@@ -38,6 +38,61 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe("docker-compose.yml's scale profile (docs/operating.md)", () => {
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<
+      string,
+      ComposeService & { profiles?: string[]; entrypoint?: string[]; configs?: { source: string }[] }
+    >;
+    configs: Record<string, { content: string }>;
+    volumes: Record<string, unknown>;
+  };
+  const scale = Object.entries(compose.services).filter(([, service]) => service.profiles?.includes('scale'));
+
+  it('holds a primary, a streaming standby, PgBouncer and two hubs, none of them started without the profile', () => {
+    expect(scale.map(([name]) => name).sort()).toEqual([
+      'hub-1',
+      'hub-2',
+      'pgbouncer',
+      'postgres-primary',
+      'postgres-replica',
+    ]);
+    expect(compose.services.hub?.profiles).toBeUndefined();
+  });
+
+  it('points each hub through PgBouncer in transaction mode, LISTEN at the primary and reads at the standby', () => {
+    for (const name of ['hub-1', 'hub-2']) {
+      const environment = compose.services[name]!.environment!;
+      expect(environment.DATABASE_URL).toMatch(/@pgbouncer:6432\//);
+      expect(environment.DB_POOL_MODE).toBe('transaction');
+      expect(environment.DATABASE_LISTEN_URL).toMatch(/@postgres-primary:5432\//);
+      expect(environment.DATABASE_READ_URL).toMatch(/@postgres-replica:5432\//);
+    }
+    expect(compose.services.pgbouncer!.environment).toMatchObject({
+      DB_HOST: 'postgres-primary',
+      POOL_MODE: 'transaction',
+    });
+  });
+
+  it('makes the standby with pg_basebackup -R from the primary, which allows replication', () => {
+    const replica = compose.services['postgres-replica']!;
+    // Compose reads $$ as a literal $.
+    const script = compose.configs[replica.configs![0]!.source]!.content.replaceAll('$$', '$');
+    expect(script).toMatch(/pg_basebackup -h postgres-primary .*-D "\$PGDATA" -R/);
+    expect(script).toContain('hot_standby=on');
+    expect(compose.configs['allow-replication']!.content).toContain('host replication all all');
+    expect(compose.services['postgres-primary']!.command).toContain('wal_level=replica');
+  });
+
+  it('names only services, configs and volumes it defines', () => {
+    for (const [, service] of scale) {
+      for (const needed of Object.keys(service.depends_on ?? {})) expect(compose.services).toHaveProperty([needed]);
+      for (const config of service.configs ?? []) expect(compose.configs).toHaveProperty([config.source]);
+    }
+    expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['primary-data', 'replica-data']));
+  });
+});
+
 describe('Dockerfile', () => {
   it('builds in one stage and runs the compiled output in another, as a non-root user', () => {
     expect(stages).toHaveLength(2);
