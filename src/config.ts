@@ -23,6 +23,22 @@ const configSchema = z.object({
    * pool_mode = transaction): no named prepared statements, the statement timeout per transaction.
    */
   DB_POOL_MODE: z.enum(['session', 'transaction']).default('session'),
+  /**
+   * Read replicas (hot standbys of DATABASE_URL's primary), comma-separated: cube and codelist
+   * reads go to them, never under a data version they have not replayed.
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'each must be a postgresql:// connection string')))
+    .optional(),
+  /** A replica further behind than this (ms of replay) is skipped until it catches up. */
+  DB_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).default(5000),
   DATA_DIR: z.string().min(1).default('.data'),
   /** Connections to PostgreSQL. The embedded database always uses exactly one (see docs/DESIGN.md). */
   DB_POOL_MAX: positiveInt(10),

@@ -30,10 +30,13 @@ const opening = openDatabase({
   poolMax: config.DB_POOL_MAX,
   statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
   embeddedImage: EMBEDDED_IMAGE,
+  readUrls: config.DATABASE_READ_URL,
+  replicaMaxLagMs: config.DB_REPLICA_MAX_LAG_MS,
 }).catch((error: Error) => (error instanceof FolderInUseError ? refuse(error) : Promise.reject(error)));
 opening.catch(() => {}); // awaited below, after the imports: a failure is thrown there
 const [
-  { applyMigrations },
+  { applyMigrations, isMigrated, readMigrations },
+  { renewDatabaseIdentity },
   { loadBundledData },
   { createReleaseEvents },
   { startControlServer },
@@ -41,6 +44,7 @@ const [
   { sourceModules },
 ] = await Promise.all([
   import('./db/migrate.ts'),
+  import('./db/data-version.ts'),
   import('./publishing/bundled.ts'),
   import('./publishing/events.ts'),
   import('./server/control.ts'),
@@ -51,9 +55,21 @@ const db = await opening;
 if (db.kind === 'postgres') log('PostgreSQL at DATABASE_URL');
 else if (db.fromImage) log(`embedded PostgreSQL (PGlite) in ${config.DATA_DIR}/, new: started from ${EMBEDDED_IMAGE}`);
 else log(`embedded PostgreSQL (PGlite) in ${config.DATA_DIR}/`);
-const applied = await applyMigrations(db.pool, undefined, log);
-log(applied.length ? `applied ${applied.length} migrations` : 'database schema is up to date');
-await loadBundledData(db, log);
+if (db.replicas) log(`reads from ${db.replicas.replicas.length} replicas at DATABASE_READ_URL when they are current`);
+if (db.readOnly) {
+  // A hot standby takes no writes: the primary's hubs migrate and load; this one only reads.
+  log('DATABASE_URL is a hot standby: read-only (no migrations, no publishing), polling data_version every second');
+  if (!(await isMigrated(db.pool, readMigrations()))) {
+    console.error('[rusdata] cannot start: the standby lacks migrations; start a hub on the primary first.');
+    process.exit(1);
+  }
+} else {
+  const applied = await applyMigrations(db.pool, undefined, log);
+  log(applied.length ? `applied ${applied.length} migrations` : 'database schema is up to date');
+  // A folder made from the shared image would otherwise share its identity (and ETags) with every other.
+  if (db.fromImage) await renewDatabaseIdentity(db.pool);
+  await loadBundledData(db, log);
+}
 
 const events = createReleaseEvents(db);
 await events.ready;

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/database.ts';
+import type { Database, PrismaClient } from '../db/database.ts';
 import type {
   AgeGroup,
   DeathCause,
@@ -8,6 +8,7 @@ import type {
   Substance,
 } from '../db/generated/prisma/client.ts';
 import { Prisma } from '../db/generated/prisma/client.ts';
+import { readVersioned } from '../db/replicas.ts';
 import type { VersionRecorder } from './read-view.ts';
 
 /** A codelist in memory: its rows in order, and each row by its code. */
@@ -50,7 +51,7 @@ const codelistOf = <Row extends { code: string }>(rows: Row[]): Codelist<Row> =>
 export class CodelistCache {
   private readonly kept = new Map<string, Promise<Kept<unknown>>>();
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly db: Pick<Database, 'prisma' | 'replicas'>) {}
 
   /** Every region, Norway first, then the counties by code (current and former). */
   async regions(reads: VersionRecorder): Promise<Codelist<Region>> {
@@ -121,7 +122,13 @@ export class CodelistCache {
   private async read<T>(key: string, reads: VersionRecorder, load: (tx: Prisma.TransactionClient) => Promise<T>) {
     let kept = this.kept.get(key) as Promise<Kept<T>> | undefined;
     if (!kept) {
-      const loading = this.snapshot(load);
+      // From a replica that has replayed what the hub heard, else from the primary.
+      const loading = readVersioned(
+        this.db.replicas,
+        reads.heard,
+        () => this.snapshot(this.db.prisma, load),
+        (replica) => this.snapshot(replica.prisma, load),
+      );
       kept = loading;
       this.kept.set(key, loading);
       loading.catch(() => {
@@ -133,8 +140,8 @@ export class CodelistCache {
     return value;
   }
 
-  private snapshot<T>(load: (tx: Prisma.TransactionClient) => Promise<T>): Promise<Kept<T>> {
-    return this.prisma.$transaction(
+  private snapshot<T>(prisma: PrismaClient, load: (tx: Prisma.TransactionClient) => Promise<T>): Promise<Kept<T>> {
+    return prisma.$transaction(
       async (tx) => {
         const [row] = await tx.$queryRaw<{ version: string }[]>`SELECT version::text FROM data_version`;
         return { value: await load(tx), version: row?.version ?? '0' };

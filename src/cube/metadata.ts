@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import type { Database } from '../db/database.ts';
+import { readVersioned } from '../db/replicas.ts';
 import { readInSnapshot } from '../db/snapshot.ts';
 import type { CubeDefinition } from './definition.ts';
 import { type ReadView, visibleSql } from './read-view.ts';
@@ -36,7 +38,7 @@ const identifier = (name: string) => `"${name}"`;
 export class CubeMetadataCache {
   private readonly cache = new Map<string, Promise<CubeMetadata>>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Pick<Database, 'pool' | 'replicas'>) {}
 
   async get(cube: CubeDefinition, view: ReadView): Promise<CubeMetadata> {
     // Public views share one entry per cube; pre-release views one per set of sources.
@@ -67,7 +69,7 @@ export class CubeMetadataCache {
       dimension.total === undefined ? 'false' : `c.${identifier(dimension.column)}::text <> ${add(dimension.total)}`,
     );
     const year = `c.${identifier(cube.year.column)}`;
-    const { value, version } = await readInSnapshot(this.pool, async (client) => {
+    const work = async (client: pg.PoolClient) => {
       const { rows } = await client.query<{ series: string[]; flags: boolean[]; first: number; last: number }>(
         `SELECT ARRAY[${seriesColumns.length ? seriesColumns.join(', ') : "''"}]::text[] AS series,
                 ARRAY[${flags.length ? flags.join(', ') : 'false'}]::boolean[] AS flags,
@@ -90,7 +92,14 @@ export class CubeMetadataCache {
         codes.set(dimension.argument, new Set(found.rows.map((row) => row.code)));
       }
       return { rows, codes };
-    });
+    };
+    // From a replica that has replayed what the hub heard, else from the primary.
+    const { value, version } = await readVersioned(
+      this.db.replicas,
+      view.heard,
+      () => readInSnapshot(this.db.pool, work),
+      (replica) => readInSnapshot(replica.pool, work),
+    );
     const series = new Map<string, SeriesMetadata>();
     for (const row of value.rows) {
       const key = cube.series.length ? row.series.join('|') : '';

@@ -104,7 +104,7 @@ export const utcDate = (text: string) => new Date(`${text}T00:00:00Z`);
  * in the same snapshot as the cells and reports it to the view.
  */
 export async function selectCells<Row extends CubeRow>(
-  db: Pick<Database, 'pool' | 'statementName'>,
+  db: Pick<Database, 'readRows'>,
   cube: CubeDefinition,
   query: CubeQuery,
   view: ReadView,
@@ -204,14 +204,12 @@ export async function selectCells<Row extends CubeRow>(
   const sql = `SELECT v.version::text AS "dataVersion", cell.*
     FROM data_version v LEFT JOIN LATERAL (${cellsSql}) cell ON true
     ORDER BY ${outerOrder.join(', ')} ${ranking || streamable ? '' : limit}`;
-  const { rows } = await db.pool.query<
-    Omit<Row, 'cube' | 'publishedAt'> & { publishedAt: string; dataVersion: string }
-  >({
-    // Prepared once per connection where names are safe (not on PGlite, not behind a transaction pooler).
-    name: db.statementName(sql),
-    text: sql,
-    values: params.values,
-  });
+  // On a replica that has replayed what the hub heard, else on the primary; prepared once per
+  // connection where names are safe (not on PGlite, not behind a transaction pooler).
+  const rows = await db.readRows<Omit<Row, 'cube' | 'publishedAt'> & { publishedAt: string; dataVersion: string }>(
+    { text: sql, values: params.values },
+    view.heard,
+  );
   const [first] = rows;
   if (first) view.saw(first.dataVersion);
   if (first?.releaseId == null) return [];

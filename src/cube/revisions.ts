@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Database } from '../db/database.ts';
 import { type CubeDefinition, type CubeRow, cellColumns } from './definition.ts';
 import { utcDate } from './query.ts';
 import { type ReadView, visibleSql } from './read-view.ts';
@@ -26,7 +26,11 @@ export const revisionKey = (row: CubeRow) => `${row.cube.table}|${row.releaseId}
  * embargo only where the view sees them). One statement per cube, whatever the number of rows. The cells are matched column by column with untyped
  * parameters, so the cube's index on its cell columns finds them (no scan of the table).
  */
-export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[], view: ReadView): Promise<Revision[][]> {
+export async function findRevisions(
+  db: Pick<Database, 'readRows'>,
+  rows: readonly CubeRow[],
+  view: ReadView,
+): Promise<Revision[][]> {
   const byCube = new Map<CubeDefinition, CubeRow[]>();
   for (const row of rows) byCube.set(row.cube, [...(byCube.get(row.cube) ?? []), row]);
   const found = new Map<string, Revision[]>();
@@ -48,7 +52,7 @@ export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[], vie
     const value = cube.values.find(({ field }) => field === 'value')?.column ?? 'value';
     const visible = visibleSql('r', view, (parameter) => `$${values.push(parameter)}`);
     // The data version in the same snapshot; one row (of nulls) when there are no revisions.
-    const { rows: revisions } = await pool.query<
+    const revisions = await db.readRows<
       Omit<Revision, 'publishedAt'> & {
         cell: string[] | null;
         publishedAt: string;
@@ -57,7 +61,8 @@ export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[], vie
         created: Date;
       }
     >(
-      `SELECT v.version::text AS "dataVersion", found.* FROM data_version v LEFT JOIN LATERAL (
+      {
+        text: `SELECT v.version::text AS "dataVersion", found.* FROM data_version v LEFT JOIN LATERAL (
         SELECT ARRAY[${columns.map((column) => `${column}::text`).join(', ')}] AS cell,
                o.${identifier(value)} AS value, o.status::text AS status, o.qualifier::text AS qualifier, o.reference,
                o.release_id AS "releaseId", to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt",
@@ -66,7 +71,9 @@ export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[], vie
         WHERE (${tuples.join(' OR ')}) AND ${visible}
       ) found ON true
       ORDER BY found.published DESC, found.created DESC`,
-      values,
+        values,
+      },
+      view.heard,
     );
     if (revisions[0]) view.saw(revisions[0].dataVersion);
     view.served?.(revisions.flatMap((revision) => (revision.cell ? [revision.releaseId] : [])));

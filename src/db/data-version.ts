@@ -14,3 +14,11 @@ export async function announceDataChange(client: pg.ClientBase): Promise<void> {
      SELECT pg_notify('${RELEASE_CHANNEL}', json_build_object('version', version)::text) FROM bumped`,
   );
 }
+
+/**
+ * Gives the database an identity of its own: a folder made from the prepared embedded image starts
+ * with the image's, which every other such folder shares; ETags name it, so two would collide.
+ */
+export async function renewDatabaseIdentity(pool: pg.Pool): Promise<void> {
+  await pool.query('UPDATE data_version SET database_id = gen_random_uuid()');
+}

@@ -13,6 +13,7 @@ import {
 } from './listener.ts';
 import { watchPools } from './metrics.ts';
 import { keepTimeoutPerTransaction, type PoolMode, setTimeoutOnConnect, statementName } from './pool-mode.ts';
+import { openReplicas, type ReadReplicas, readVersioned, replicaStatementName } from './replicas.ts';
 
 export type { PrismaClient };
 
@@ -36,6 +37,18 @@ export interface Database {
   poolMode: PoolMode;
   /** The name to prepare a statement under (`pg`'s QueryConfig.name), or undefined where names break (see pool-mode.ts). */
   statementName(sql: string): string | undefined;
+  /** Read replicas (DATABASE_READ_URL) that cube and codelist reads prefer. */
+  replicas?: ReadReplicas;
+  /** The database is a hot standby: it takes no migrations, writes or LISTEN (a read-only hub). */
+  readOnly: boolean;
+  /**
+   * A read statement whose every row carries the data version it was read at (`dataVersion`), on a
+   * replica when one has replayed `heard`, else on the primary.
+   */
+  readRows<Row extends { dataVersion: string }>(
+    query: { text: string; values: unknown[] },
+    heard: string,
+  ): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -55,6 +68,10 @@ export interface DatabaseOptions {
   onStatement?: StatementListener;
   /** A new embedded folder starts from this image (see EMBEDDED_IMAGE) when the file exists. */
   embeddedImage?: string;
+  /** Read replicas: hot standbys of `url`'s primary (DATABASE_READ_URL). */
+  readUrls?: readonly string[];
+  /** A replica further behind (ms of replay) is skipped until it catches up (DB_REPLICA_MAX_LAG_MS). */
+  replicaMaxLagMs?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -87,6 +104,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.onStatement) recordStatements(pool, options.onStatement);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const unwatch = watchPools([{ name: embedded ? 'embedded' : 'primary', pool }]);
+  const replicas = options.readUrls?.length
+    ? openReplicas({
+        urls: options.readUrls,
+        poolMax: options.poolMax,
+        statementTimeoutMs,
+        maxLagMs: options.replicaMaxLagMs ?? 5000,
+      })
+    : undefined;
+  const readOnly = embedded
+    ? false
+    : (await pool.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby')).rows[0]?.standby === true;
+  const name = (sql: string) => statementName(sql, { embedded: Boolean(embedded), poolMode });
   return {
     kind: embedded ? 'embedded' : 'postgres',
     folderLock: embedded?.lock,
@@ -95,7 +124,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     prisma,
     pool,
     poolMode,
-    statementName: (sql) => statementName(sql, { embedded: Boolean(embedded), poolMode }),
+    statementName: name,
+    replicas,
+    readOnly,
+    async readRows<Row extends { dataVersion: string }>(query: { text: string; values: unknown[] }, heard: string) {
+      const run = async (on: pg.Pool, named: string | undefined) => {
+        const { rows } = await on.query<Row>({ name: named, text: query.text, values: query.values });
+        return { value: rows, version: rows[0]?.dataVersion ?? '0' };
+      };
+      const read = await readVersioned(
+        replicas,
+        heard,
+        () => run(pool, name(query.text)),
+        (replica) => run(replica.pool, replicaStatementName(query.text)),
+      );
+      return read.value;
+    },
     listen(channel, handlers) {
       if (!embedded) {
         return listenOnDedicatedConnection(
@@ -117,6 +161,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     async close() {
       unwatch();
+      await replicas?.close();
       await prisma.$disconnect();
       await pool.end();
       await embedded?.stop();

@@ -94,7 +94,7 @@ export const Observation = builder.interfaceRef<ObservationShape>('Observation')
       type: RevisionType,
       description: 'Earlier values of this cell: the same cell in releases published before this one, newest first.',
       // One statement per cube per request, whatever the number of cells.
-      load: async (rows: ObservationShape[], ctx) => findRevisions(ctx.db.pool, rows, await ctx.readView()),
+      load: async (rows: ObservationShape[], ctx) => findRevisions(ctx.db, rows, await ctx.readView()),
       loaderOptions: { cacheKeyFn: revisionKey },
       resolve: (o) => o,
     }),

@@ -54,6 +54,21 @@ export interface ReleaseEvents extends PubSub<Topics> {
   close(): Promise<void>;
 }
 
+/**
+ * A hot standby refuses LISTEN (and replays NOTIFY to no one): a hub on one alone reads the data
+ * version and the calendar every second instead.
+ */
+function pollEverySecond(refresh: () => Promise<void>): { ready: Promise<void>; close(): Promise<void> } {
+  const timer = setInterval(() => {
+    refresh().catch((error: Error) => console.error('reading the data version failed:', error.message));
+  }, POLL_MS);
+  timer.unref();
+  return { ready: refresh(), close: async () => clearInterval(timer) };
+}
+
+/** How often a hub on a standby alone reads the data version. */
+export const POLL_MS = 1000;
+
 /** The longest a timer may wait (setTimeout's limit, about 24.8 days): it is armed again then. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
@@ -198,12 +213,14 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
     return reading;
   };
 
-  const listener = db.listen(RELEASE_CHANNEL, {
-    onNotification() {
-      refresh().catch((error: Error) => console.error('reading the data version failed:', error.message));
-    },
-    onListening: () => refresh(),
-  });
+  const listener = db.readOnly
+    ? pollEverySecond(refresh)
+    : db.listen(RELEASE_CHANNEL, {
+        onNotification() {
+          refresh().catch((error: Error) => console.error('reading the data version failed:', error.message));
+        },
+        onListening: () => refresh(),
+      });
   return Object.assign(pubSub, {
     snapshot,
     version: () => snapshot().version,

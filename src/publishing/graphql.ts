@@ -16,7 +16,14 @@ const KEY_MESSAGES = {
 } as const;
 
 /** The request's key if it may act on `scope` (a source id, or admin); distinct errors otherwise. */
-export async function requireScope(ctx: Context, scope: string): Promise<ApiKey> {
+export async function requireScope(ctx: Context, scope: string, { writes = true } = {}): Promise<ApiKey> {
+  if (writes && ctx.db.readOnly) {
+    throw userError(
+      'READ_ONLY',
+      'This hub reads a PostgreSQL standby and cannot write: publish through a hub on the primary.',
+      { http: { status: 503 } },
+    );
+  }
   const key = await ctx.apiKey();
   if (typeof key === 'string') throw userError(key, KEY_MESSAGES[key], { http: { status: 401 } });
   if (!key.scopes.includes(scope) && !key.scopes.includes(ADMIN_SCOPE)) {
@@ -180,7 +187,7 @@ builder.queryFields((t) => ({
     description: 'The audit log, newest first. Needs an API key with the admin scope.',
     args: { first: t.arg.int({ defaultValue: 100, description: 'How many entries (default 100).' }) },
     resolve: async (query, _root, args, ctx) => {
-      await requireScope(ctx, ADMIN_SCOPE);
+      await requireScope(ctx, ADMIN_SCOPE, { writes: false });
       return ctx.prisma.auditEntry.findMany({
         ...query,
         orderBy: { id: 'desc' },

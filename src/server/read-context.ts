@@ -21,11 +21,14 @@ export type ReadContext = Pick<Context, 'readView' | 'reads' | 'preReleaseReads'
  * The data side of a request's context: the snapshot it is answered from (the one the HTTP cache
  * took, or a new one), where its reads report their data version, and what it may see. A request
  * with an API key also sees the releases under embargo of the key's sources (every source for
- * admin); a key that is missing, invalid or revoked reads as the public does.
+ * admin); a key that is missing, invalid or revoked reads as the public does, and so does every
+ * key on a hub that reads a standby (it could not audit the read).
  */
 export function readContext(options: {
   pending: Pending | undefined;
   events: ReleaseEvents;
+  /** A hub on a standby cannot audit, so it gives no pre-release access. */
+  readOnly: boolean;
   hasToken: boolean;
   apiKey(): Promise<ApiKey | KeyProblem>;
 }): ReadContext {
@@ -38,7 +41,7 @@ export function readContext(options: {
   const preReleaseReads = new Map<string, string>();
   let view: Promise<ReadView> | undefined;
   const makeView = async (): Promise<ReadView> => {
-    const key = options.hasToken ? await options.apiKey() : undefined;
+    const key = options.hasToken && !options.readOnly ? await options.apiKey() : undefined;
     const scopes = key && typeof key !== 'string' ? key.scopes : [];
     const preRelease = scopes.includes(ADMIN_SCOPE) ? '*' : scopes;
     if (!preRelease.length) return { at: snapshot.at, preRelease, heard: reads.heard, saw: reads.saw };

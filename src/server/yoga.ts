@@ -65,8 +65,8 @@ export function createHub(
   { limits = DEFAULT_LIMITS, clock = () => new Date(), logger, ...options }: HubOptions = {},
 ) {
   const events = options.events ?? createReleaseEvents(db, clock);
-  const cubes = new CubeMetadataCache(db.pool);
-  const codelists = new CodelistCache(db.prisma);
+  const cubes = new CubeMetadataCache(db);
+  const codelists = new CodelistCache(db);
   const migrations = readMigrations();
   // Cached answers are keyed by the data version: a release published, withdrawn or rescheduled
   // (by any writer), or the end of an embargo, moves it, so no answer from before the change is
@@ -89,7 +89,7 @@ export function createHub(
       const token = tokenFrom(request.headers);
       const verify = () => (apiKey ??= verifyApiKey(db.prisma, token));
       return {
-        ...readContext({ pending: httpCache, events, hasToken: token !== null, apiKey: verify }),
+        ...readContext({ pending: httpCache, events, readOnly: db.readOnly, hasToken: token !== null, apiKey: verify }),
         prisma: db.prisma,
         db,
         cubes,

@@ -24,6 +24,24 @@ const post = (body: Record<string, unknown>, headers: Record<string, string> = {
   });
 
 describe('HTTP caching of public answers', () => {
+  it('gives another database at the same data version other ETags (an ETag names the database)', {
+    timeout: 180_000,
+  }, async () => {
+    const other = await startTestHub();
+    try {
+      const [mine, theirs] = await Promise.all(
+        [hub, other].map(
+          async ({ db }) => (await db.pool.query('SELECT version::text AS v FROM data_version')).rows[0],
+        ),
+      );
+      expect(theirs).toEqual(mine);
+      const here = (await get(QUERY)).headers.get('etag');
+      expect((await get(QUERY, {}, other.hub)).headers.get('etag')).not.toBe(here);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('gives a public GET answer an ETag and the configured Cache-Control', async () => {
     const response = await get(QUERY);
     expect(response.status).toBe(200);

@@ -32,7 +32,7 @@ export interface Upload {
 
 /** Sends publishRelease as a multipart request (GraphQL multipart request spec). */
 export async function upload(
-  hub: TestHub,
+  hub: Pick<TestHub, 'hub'>,
   options: Upload,
 ): Promise<{
   status: number;
@@ -67,7 +67,7 @@ export async function upload(
   return { status: response.status, body: (await response.json()) as never };
 }
 
-export async function keyFor(hub: TestHub, ...scopes: string[]) {
+export async function keyFor(hub: Pick<TestHub, 'db'>, ...scopes: string[]) {
   return (await createApiKey(hub.db.prisma, `test ${scopes.join('+')}`, scopes, 'test')).token;
 }
 
