@@ -69,13 +69,15 @@ export class CubeMetadataCache {
       dimension.total === undefined ? 'false' : `c.${identifier(dimension.column)}::text <> ${add(dimension.total)}`,
     );
     const year = `c.${identifier(cube.year.column)}`;
+    // Built once: the work below may run twice (on a replica behind, then on the primary).
+    const visible = visibleSql('r', view, add);
     const work = async (client: pg.PoolClient) => {
       const { rows } = await client.query<{ series: string[]; flags: boolean[]; first: number; last: number }>(
         `SELECT ARRAY[${seriesColumns.length ? seriesColumns.join(', ') : "''"}]::text[] AS series,
                 ARRAY[${flags.length ? flags.join(', ') : 'false'}]::boolean[] AS flags,
                 min(${year})::int AS first, max(${year})::int AS last
          FROM ${identifier(cube.table)} c JOIN "release" r ON r.id = c.release_id
-         WHERE ${visibleSql('r', view, add)}
+         WHERE ${visible}
          GROUP BY 1, 2`,
         values,
       );
