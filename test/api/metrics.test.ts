@@ -75,7 +75,7 @@ describe('GET /metrics', () => {
     const text = await metrics();
     const database = hub.db.kind === 'embedded' ? 'embedded' : 'primary';
     expect(seriesValue(text, 'rusdata_db_pool_connections', { database, state: 'total' })).toBeGreaterThan(0);
-    expect(seriesValue(text, 'rusdata_data_version')).toBe(Number(hub.hub.events.version()));
+    expect(seriesValue(text, 'rusdata_data_version')).toBe(Number(hub.hub.events.snapshot().heard));
     expect(seriesValue(text, 'rusdata_release_event_age_seconds')).toBeGreaterThan(0);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
