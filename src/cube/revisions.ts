@@ -10,6 +10,9 @@ export interface Revision {
   reference: string | null;
   releaseId: string;
   publishedAt: Date;
+  /** The cube's table and the cell, as in its observation's id (cells-by-key.ts). */
+  table: string;
+  cell: (string | null)[];
 }
 
 const identifier = (name: string) => `"${name}"`;
@@ -45,9 +48,7 @@ export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[]): Pr
     );
     // The column the cube serves as `value` (people who inject drugs store it as `estimate`).
     const value = cube.values.find(({ field }) => field === 'value')?.column ?? 'value';
-    const { rows: revisions } = await pool.query<
-      Omit<Revision, 'publishedAt'> & { cell: string[]; publishedAt: string }
-    >(
+    const { rows: revisions } = await pool.query<Omit<Revision, 'publishedAt' | 'table'> & { publishedAt: string }>(
       `SELECT ARRAY[${columns.map((column) => `${column}::text`).join(', ')}] AS cell,
              o.${identifier(value)} AS value, o.status::text AS status, o.qualifier::text AS qualifier, o.reference,
              o.release_id AS "releaseId", to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt"
@@ -58,7 +59,8 @@ export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[]): Pr
     );
     for (const { cell, publishedAt, ...revision } of revisions) {
       const key = `${cube.table}|${cell.join('|')}`;
-      found.set(key, [...(found.get(key) ?? []), { ...revision, publishedAt: utcDate(publishedAt) }]);
+      const entry = { ...revision, publishedAt: utcDate(publishedAt), table: cube.table, cell };
+      found.set(key, [...(found.get(key) ?? []), entry]);
     }
   }
   return rows.map((row) =>

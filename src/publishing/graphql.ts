@@ -138,8 +138,15 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-const AuditEntryType = builder.prismaObject('AuditEntry', {
+const AuditEntryType = builder.prismaNode('AuditEntry', {
   description: 'A publish, withdrawal or key change, with its result.',
+  id: { field: 'id' },
+  // node(id) needs the admin scope, as auditLog does; a key that is no entry number finds nothing.
+  findUnique: async (key, ctx) => {
+    await requireScope(ctx, ADMIN_SCOPE);
+    return { id: /^\d{1,18}$/.test(key) ? BigInt(key) : -1n };
+  },
+  nullable: true,
   fields: (t) => ({
     at: t.string({ description: 'When (ISO 8601).', resolve: (entry) => entry.at.toISOString() }),
     actor: t.exposeString('actor', { description: 'The API key id, or "cli:<user>".' }),

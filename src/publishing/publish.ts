@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { inTransaction } from '../db/bulk.ts';
 import type { Database } from '../db/database.ts';
 import { userError } from '../graphql/errors.ts';
+import { ambiguousReleaseId } from '../graphql/node.ts';
 import { InputFileError } from '../importing/csv.ts';
 import type { RegisteredSource, ReleaseBundle, ReleaseRecord } from '../importing/source-module.ts';
 import { audit } from './audit.ts';
@@ -94,6 +95,12 @@ async function publish(
     url: request.release.url ?? null,
     note: request.release.note ?? null,
   };
+  // node(id) tells a release by its raw id: it must not read as another object's id.
+  const ambiguous = ambiguousReleaseId(
+    release.id,
+    modules.map((m) => m.id),
+  );
+  if (ambiguous) throw userError('BAD_USER_INPUT', `publishRelease: id ${ambiguous}.`, { argument: 'id' });
   let bundle: ReleaseBundle;
   try {
     bundle = module.parseUpload(request.content, request.fileName, release);

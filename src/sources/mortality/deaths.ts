@@ -12,7 +12,13 @@ import { SubstanceType } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { loadByParent } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, type UnitValue, withUnit } from '../../graphql/observation.ts';
+import {
+  Observation,
+  type ObservationShape,
+  observationNode,
+  type UnitValue,
+  withUnit,
+} from '../../graphql/observation.ts';
 import { cubeFieldWithRegions } from './cube-field.ts';
 import { deathsCube } from './cubes.ts';
 
@@ -85,7 +91,10 @@ export const DeathDimension = builder.enumType('DeathDimension', {
   } as const,
 });
 
-export const DrugDeathObservation = builder.objectRef<DeathRow>('DrugDeathObservation').implement({
+const withUnits = (rows: DeathRow[]) => withUnit(rows, (row) => UNIT_OF_MEASURE[row.measure]);
+
+export const DrugDeathObservation = builder.node(builder.objectRef<DeathRow>('DrugDeathObservation'), {
+  ...observationNode(deathsCube, withUnits),
   description:
     'One published figure of drug-induced deaths (Cause of Death Registry, FHI; EUDA Selection B), with every dimension of the cube.',
   interfaces: [Observation],
@@ -122,8 +131,6 @@ export const DrugDeathObservation = builder.objectRef<DeathRow>('DrugDeathObserv
     }),
   }),
 });
-
-const withUnits = (rows: DeathRow[]) => withUnit(rows, (row) => UNIT_OF_MEASURE[row.measure]);
 
 const deathsArgs = builder.args((t) => ({
   region: t.idList({ description: 'County numbers ("03", "46") or "0" for Norway. Default: Norway.' }),

@@ -4,7 +4,7 @@ import { StandardPopulationType, standardPopulationsByCode } from '../../dimensi
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, AttributeOrigin, Sex } from '../../graphql/common.ts';
-import { Observation, type ObservationShape, withUnit } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, observationNode, withUnit } from '../../graphql/observation.ts';
 import { cubeFieldWithRegions } from './cube-field.ts';
 import { ratesCube } from './cubes.ts';
 
@@ -26,7 +26,10 @@ export const DeathRateDimension = builder.enumType('DeathRateDimension', {
   } as const,
 });
 
-export const DrugDeathRateObservation = builder.objectRef<RateRow>('DrugDeathRateObservation').implement({
+const perHundredThousand = (rows: RateRow[]) => withUnit(rows, 'PER_100K');
+
+export const DrugDeathRateObservation = builder.node(builder.objectRef<RateRow>('DrugDeathRateObservation'), {
+  ...observationNode(ratesCube, perHundredThousand),
   description:
     'An age-standardised rate of drug-induced deaths per 100 000 inhabitants: only rates their source ' +
     'calls age-standardised (others are drugDeaths with measure RATE_PER_100K). A rate always names its ' +
@@ -78,8 +81,6 @@ interface RatesArgs {
   by?: readonly string[] | null;
   asOf?: Date | null;
 }
-
-const perHundredThousand = (rows: RateRow[]) => withUnit(rows, 'PER_100K');
 
 function toCubeQuery(args: RatesArgs): CubeQuery {
   return {
