@@ -12,6 +12,8 @@ export interface HttpCacheOptions {
   maxAgeSeconds: number;
   /** Answers kept at most (the oldest go first). */
   maxEntries?: number;
+  /** Headers of every answer the cache gives itself (hits and 304s), e.g. CORS. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** A fetch handler and a Node request listener: what serves the hub (yoga, here). */
@@ -62,7 +64,7 @@ const MAX_CACHED_BODY_BYTES = 100_000;
  * between replicas.
  */
 export function withHttpCache(server: Handler, options: HttpCacheOptions) {
-  const { version, ttlMs, maxAgeSeconds, maxEntries = 1000 } = options;
+  const { version, ttlMs, maxAgeSeconds, maxEntries = 1000, headers: ownHeaders = {} } = options;
   const cache = new Map<string, Entry>();
   const publicControl = `public, max-age=${maxAgeSeconds}`;
   let cachedVersion = '';
@@ -78,7 +80,12 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions) {
 
   /** A 304 or a kept answer for the request, as status, headers and body; undefined on a miss. */
   function answer(head: RequestHead, pending: Pending) {
-    const headers: Record<string, string> = { etag: pending.etag, 'cache-control': publicControl, vary: 'accept' };
+    const headers: Record<string, string> = {
+      ...ownHeaders,
+      etag: pending.etag,
+      'cache-control': publicControl,
+      vary: 'accept',
+    };
     const presented = head.header('if-none-match');
     if (presented?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === pending.etag)) {
       return { status: 304, headers, body: undefined };

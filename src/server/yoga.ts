@@ -13,6 +13,7 @@ import { createReleaseEvents, type ReleaseEvents } from '../publishing/events.ts
 import { schema } from '../schema/index.ts';
 import { sourceModules } from '../sources/registry.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
+import { CORS_HEADERS, useCors } from './cors.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 import { useExplorer } from './explore/routes.ts';
@@ -89,6 +90,8 @@ export function createHub(
         idempotencyKey: request.headers.get('idempotency-key'),
       };
     },
+    // CORS is the hub's own (cors.ts): Yoga's option cannot answer with `*`.
+    cors: false,
     // Unexpected errors are masked ("Unexpected error."); user errors carry a `code`.
     maskedErrors: true,
     graphiql: {
@@ -99,6 +102,7 @@ export function createHub(
     // loaded when the page is first asked for (loading them cost a tenth of the hub's start).
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
+      useCors(),
       useExplorer(),
       useDownloads(schema, async (document, url, headers) => {
         if (!self) throw new Error('the hub is not ready to answer downloads yet');
@@ -140,6 +144,7 @@ export function createHub(
     version: events.version,
     ttlMs: limits.RESPONSE_CACHE_TTL_MS,
     maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
+    headers: CORS_HEADERS,
   });
   self = served;
   return Object.assign(served, { cubes, codelists, events });
