@@ -43,6 +43,10 @@ export const DEFAULT_LIMITS: HubLimits = {
   REQUEST_TIME_LIMIT_MS: 30_000,
 };
 
+/** GraphiQL's page title, and the short name in its logo slot (HTML, with the title as tooltip). */
+export const GRAPHIQL_TITLE = "rusdata — GraphQL API over Norway's statistics on illegal drugs";
+const GRAPHIQL_LOGO = `<span title="${GRAPHIQL_TITLE}">rusdata</span>`;
+
 export interface HubOptions {
   limits?: HubLimits;
   /** Release events from PostgreSQL (LISTEN/NOTIFY); created on `db` when not given. */
@@ -95,12 +99,17 @@ export function createHub(
     // Unexpected errors are masked ("Unexpected error."); user errors carry a `code`.
     maskedErrors: true,
     graphiql: {
-      title: "rusdata — GraphQL API over Norway's statistics on illegal drugs",
+      // The logo slot holds the short name (the sentence wrapped onto three lines there); the
+      // sentence is the page's title and the name's tooltip.
+      title: GRAPHIQL_LOGO,
       defaultTabs: EXAMPLE_OPERATIONS.map(({ query }) => ({ query })),
     },
     // GraphiQL's assets are bundled in the package, so the page works without internet; they are
     // loaded when the page is first asked for (loading them cost a tenth of the hub's start).
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    renderGraphiQL: async (options) =>
+      (await import('@graphql-yoga/render-graphiql'))
+        .renderGraphiQL(options)
+        .replace(`<title>${GRAPHIQL_LOGO}</title>`, `<title>${GRAPHIQL_TITLE}</title>`),
     plugins: [
       useCors(),
       useExplorer(),
