@@ -51,7 +51,7 @@ describe('GraphiQL at a 1400 px wide window', () => {
     await page.goto(`${origin}/graphql`);
     const logo = page.locator('.graphiql-logo');
     await logo.waitFor();
-    await expect.poll(() => logo.innerText()).toBe('rusdata');
+    await expect.poll(() => logo.locator('span[title]').textContent()).toBe('rusdata');
     const { height, lineHeight } = await logo.evaluate((element) => {
       const text = element.querySelector('span[title]') ?? element;
       return {
