@@ -24,7 +24,7 @@ export const revisionKey = (row: CubeRow) => `${row.cube.table}|${row.releaseId}
 
 /**
  * The earlier values of each row's cell: the same cell in releases published before the one
- * that answers, newest first (withdrawn releases included; their release says so). One statement
+ * that answers, newest first, one per release (withdrawn releases included; their release says so). One statement
  * per cube, whatever the number of rows. The cells are matched column by column with untyped
  * parameters, so the cube's index on its cell columns finds them (no scan of the table).
  */
@@ -54,13 +54,16 @@ export async function findRevisions(pool: pg.Pool, rows: readonly CubeRow[]): Pr
              o.release_id AS "releaseId", to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt"
       FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
       WHERE ${tuples.join(' OR ')}
-      ORDER BY r.published_at DESC, r.created_at DESC`,
+      ORDER BY r.published_at DESC, r.created_at DESC, r.id, o.id`,
       values,
     );
     for (const { cell, publishedAt, ...revision } of revisions) {
       const key = `${cube.table}|${cell.join('|')}`;
       const entry = { ...revision, publishedAt: utcDate(publishedAt), table: cube.table, cell };
-      found.set(key, [...(found.get(key) ?? []), entry]);
+      const earlier = found.get(key) ?? [];
+      // A release that prints the cell in several tables has one value for it, as in selectCells:
+      // the first stored (its id names that release and cell).
+      if (!earlier.some((other) => other.releaseId === entry.releaseId)) found.set(key, [...earlier, entry]);
     }
   }
   return rows.map((row) =>

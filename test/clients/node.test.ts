@@ -7,7 +7,7 @@ import { schema } from '../../src/schema/index.ts';
 import { sourceModules } from '../../src/sources/registry.ts';
 import type { GraphQLResponse } from '../helpers/hub.ts';
 import { useTestHub } from '../helpers/hub.ts';
-import { deathsFile, upload } from '../helpers/publishing.ts';
+import { deathsFile, keyFor, upload } from '../helpers/publishing.ts';
 
 // Global object identification: every Node is fetched again by node(id) and nodes(ids), with
 // the same fields; an observation's id names its release, so it keeps its value after a revision.
@@ -229,6 +229,26 @@ describe('the id of an observation', () => {
     const revision = latest[0]?.revisions[0];
     expect(revision).toMatchObject({ value: 363, release: first[0]?.release });
     expect((await hub.data<{ node: Observed }>(AS_REVISION, { id: revision?.id })).node).toEqual(revision);
+  });
+
+  it('names one object: a cell printed in three charts of one release is one revision of it', async () => {
+    // 2025, amphetamines, ever used, 16-64: printed in three charts of survey-report-2026-charts.
+    const query = `{ prevalence(substance: ["AMPHETAMINES"], from: 2025, to: 2025) {
+      id value revisions { id value release { id } }
+    } }`;
+    const content =
+      'year,substance,recall,sex,age_group,value,ci_low,ci_high,respondents,users,qualifier,reference,note\n' +
+      '2025,AMPHETAMINES,LIFETIME,ALL,16-64,9.9,,,,,EXACT,node test,\n';
+    const token = await keyFor(hub, 'survey');
+    const published = await upload(hub, { source: 'survey', content, token, publishedAt: '2026-06-02' });
+    expect(published.body.errors).toBeUndefined();
+    type Cell = { id: string; value: number; revisions: { id: string; release: { id: string } }[] };
+    const [cell] = (await hub.data<{ prevalence: Cell[] }>(query)).prevalence;
+    expect(cell?.value).toBe(9.9);
+    const releases = cell?.revisions.map((revision) => revision.release.id) ?? [];
+    expect(releases).toContain('survey-report-2026-charts');
+    expect(new Set(releases).size).toBe(releases.length);
+    expect(new Set(cell?.revisions.map((revision) => revision.id)).size).toBe(releases.length);
   });
 
   it('still gives the old value after a new release revises the cell', async () => {
