@@ -11,6 +11,9 @@ export interface Revision {
   reference: string | null;
   releaseId: string;
   publishedAt: Date;
+  /** The cube's table and the cell, as in its observation's id (cells-by-key.ts). */
+  table: string;
+  cell: (string | null)[];
 }
 
 const identifier = (name: string) => `"${name}"`;
@@ -22,8 +25,8 @@ export const revisionKey = (row: CubeRow) => `${row.cube.table}|${row.releaseId}
 
 /**
  * The earlier values of each row's cell: the same cell in releases published before the one
- * that answers, newest first (withdrawn releases included; their release says so; releases under
- * embargo only where the view sees them). One statement per cube, whatever the number of rows. The cells are matched column by column with untyped
+ * that answers, newest first, one per release (withdrawn releases included; their release says so;
+ * releases under embargo only where the view sees them). One statement per cube, whatever the number of rows. The cells are matched column by column with untyped
  * parameters, so the cube's index on its cell columns finds them (no scan of the table).
  */
 export async function findRevisions(
@@ -53,12 +56,14 @@ export async function findRevisions(
     const visible = visibleSql('r', view, (parameter) => `$${values.push(parameter)}`);
     // The data version in the same snapshot; one row (of nulls) when there are no revisions.
     const revisions = await db.readRows<
-      Omit<Revision, 'publishedAt'> & {
+      Omit<Revision, 'publishedAt' | 'table' | 'cell'> & {
         cell: string[] | null;
         publishedAt: string;
         dataVersion: string;
         published: Date;
         created: Date;
+        rid: string;
+        oid: string;
       }
     >(
       {
@@ -66,11 +71,11 @@ export async function findRevisions(
         SELECT ARRAY[${columns.map((column) => `${column}::text`).join(', ')}] AS cell,
                o.${identifier(value)} AS value, o.status::text AS status, o.qualifier::text AS qualifier, o.reference,
                o.release_id AS "releaseId", to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt",
-               r.published_at AS published, r.created_at AS created
+               r.published_at AS published, r.created_at AS created, r.id AS rid, o.id AS oid
         FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
         WHERE (${tuples.join(' OR ')}) AND ${visible}
       ) found ON true
-      ORDER BY found.published DESC, found.created DESC`,
+      ORDER BY found.published DESC, found.created DESC, found.rid, found.oid`,
         values,
       },
       view.heard,
@@ -83,11 +88,17 @@ export async function findRevisions(
       dataVersion: _version,
       published: _published,
       created: _created,
+      rid: _release,
+      oid: _row,
       ...revision
     } of revisions) {
       if (!cell) continue;
       const key = `${cube.table}|${cell.join('|')}`;
-      found.set(key, [...(found.get(key) ?? []), { ...revision, publishedAt: utcDate(publishedAt) }]);
+      const entry = { ...revision, publishedAt: utcDate(publishedAt), table: cube.table, cell };
+      const earlier = found.get(key) ?? [];
+      // A release that prints the cell in several tables has one value for it, as in selectCells:
+      // the first stored (its id names that release and cell).
+      if (!earlier.some((other) => other.releaseId === entry.releaseId)) found.set(key, [...earlier, entry]);
     }
   }
   return rows.map((row) =>

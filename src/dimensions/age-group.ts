@@ -4,7 +4,9 @@ import { inCodelist } from '../graphql/loaders.ts';
 
 export const ageGroupsByCode = inCodelist((ctx) => ctx.codelists.ageGroups(ctx.reads));
 
-export const AgeGroupType = builder.prismaObject('AgeGroup', {
+export const AgeGroupType = builder.prismaNode('AgeGroup', {
+  id: { field: 'code' },
+  nullable: true,
   description: 'An age group as a range of years ("16-64", "0-29", "70+"), or ALL.',
   fields: (t) => ({
     code: t.exposeID('code', { description: 'The range as "from-to" or "from+", or ALL.' }),

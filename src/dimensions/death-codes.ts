@@ -8,7 +8,9 @@ export const deathCausesByCode = inCodelist((ctx) => ctx.codelists.deathCauses(c
 export const deathIntentsByCode = inCodelist((ctx) => ctx.codelists.deathIntents(ctx.reads));
 export const standardPopulationsByCode = inCodelist((ctx) => ctx.codelists.standardPopulations(ctx.reads));
 
-export const DeathCauseType = builder.prismaObject('DeathCause', {
+export const DeathCauseType = builder.prismaNode('DeathCause', {
+  id: { field: 'code' },
+  nullable: true,
   description: 'The substance type ("stofftype") a drug-induced death is grouped by; ALL is the total.',
   fields: (t) => ({
     code: t.exposeID('code', {
@@ -26,7 +28,9 @@ export const DeathCauseType = builder.prismaObject('DeathCause', {
   }),
 });
 
-export const DeathIntentType = builder.prismaObject('DeathIntent', {
+export const DeathIntentType = builder.prismaNode('DeathIntent', {
+  id: { field: 'code' },
+  nullable: true,
   description:
     'The main group of a drug-induced death: accidental or intentional poisoning, or mental and behavioural disorders; ALL is the total.',
   fields: (t) => ({
@@ -39,7 +43,9 @@ export const DeathIntentType = builder.prismaObject('DeathIntent', {
   }),
 });
 
-export const StandardPopulationType = builder.prismaObject('StandardPopulation', {
+export const StandardPopulationType = builder.prismaNode('StandardPopulation', {
+  id: { field: 'code' },
+  nullable: true,
   description:
     'The population an age-standardised rate is standardised to. Rates with different standards are not comparable.',
   fields: (t) => ({

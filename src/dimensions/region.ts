@@ -14,7 +14,9 @@ export const RegionKind = builder.enumType(enums.RegionKind, {
   } as const,
 });
 
-export const RegionType = builder.prismaObject('Region', {
+export const RegionType = builder.prismaNode('Region', {
+  id: { field: 'code' },
+  nullable: true,
   description:
     'Norway (code "0") or a county by its SSB county number. County numbers changed with the reforms of ' +
     '2018, 2020 and 2024; validFrom and validTo say when a code was in use.',

@@ -4,7 +4,9 @@ import { inCodelist } from '../graphql/loaders.ts';
 
 export const substancesByCode = inCodelist((ctx) => ctx.codelists.substances(ctx.reads));
 
-export const SubstanceType = builder.prismaObject('Substance', {
+export const SubstanceType = builder.prismaNode('Substance', {
+  id: { field: 'code' },
+  nullable: true,
   description:
     'One substance taxonomy across sources: the survey asks about it, deaths are grouped by it, wastewater ' +
     'measures it. Sources add their own fields (prevalence, drugDeaths, wastewater).',

@@ -39,10 +39,12 @@ export const DatePrecision = describedEnum(
   },
 );
 
-export const SourceType = builder.prismaObject('Source', {
+export const SourceType = builder.prismaNode('Source', {
   description: 'A statistical source the hub serves (the survey, the Cause of Death Registry, ...).',
+  // Its own id, as clients pass it back (publishRelease(source:)): node.ts keeps it raw.
+  id: { field: 'id', description: 'Stable id: mortality, survey, wastewater, pwid, ...' },
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'Stable id: mortality, survey, wastewater, pwid, ...' }),
     name: t.string({
       description: 'Name of the source.',
       args: langArgs,
@@ -87,11 +89,13 @@ export const SourceType = builder.prismaObject('Source', {
   }),
 });
 
-export const ReleaseType = builder.prismaObject('Release', {
+export const ReleaseType = builder.prismaNode('Release', {
   description:
     'One publication of a source. Observations are never overwritten: a revision is a new release, and `asOf` answers from the releases published by a date.',
+  // Its own id, as clients pass it back (withdrawRelease(id:)): node.ts keeps it raw.
+  id: { field: 'id', description: 'Stable id of the release.' },
+  nullable: true,
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'Stable id of the release.' }),
     source: t.relation('source', { description: 'The source this release belongs to.' }),
     label: t.exposeString('label', { description: 'Title of the publication, as the publisher gave it.' }),
     status: t.expose('status', { type: ReleaseStatus, description: 'PRELIMINARY or FINAL.' }),

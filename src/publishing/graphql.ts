@@ -165,8 +165,15 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-const AuditEntryType = builder.prismaObject('AuditEntry', {
-  description: 'A publish, preview, withdrawal or key change, with its result.',
+const AuditEntryType = builder.prismaNode('AuditEntry', {
+  description: 'A publish, preview, withdrawal, reschedule, key change or pre-release read, with its result.',
+  id: { field: 'id' },
+  // node(id) needs the admin scope, as auditLog does; a key that is no entry number finds nothing.
+  findUnique: async (key, ctx) => {
+    await requireScope(ctx, ADMIN_SCOPE, { writes: false });
+    return { id: /^\d{1,18}$/.test(key) ? BigInt(key) : -1n };
+  },
+  nullable: true,
   fields: (t) => ({
     at: t.string({ description: 'When (ISO 8601).', resolve: (entry) => entry.at.toISOString() }),
     actor: t.exposeString('actor', { description: 'The API key id, or "cli:<user>".' }),

@@ -1,6 +1,7 @@
 import { inTransaction } from '../db/bulk.ts';
 import type { Database } from '../db/database.ts';
 import { userError } from '../graphql/errors.ts';
+import { ambiguousReleaseId } from '../graphql/node.ts';
 import type { RegisteredSource } from '../importing/source-module.ts';
 import { audit } from './audit.ts';
 import { defaultPublicFrom, osloDate } from './calendar.ts';
@@ -70,6 +71,12 @@ async function publish(
 ): Promise<PublishResult> {
   const { bundle, checksum, observations } = await validateUpload(db.pool, modules, request, 'publishRelease');
   const { release } = bundle;
+  // node(id) tells a release by its raw id: it must not read as another object's id.
+  const ambiguous = ambiguousReleaseId(
+    release.id,
+    modules.map((m) => m.id),
+  );
+  if (ambiguous) throw userError('BAD_USER_INPUT', `publishRelease: id ${ambiguous}.`, { argument: 'id' });
   const publicFrom = checkedPublicFrom(
     'publishRelease',
     release.published_at,

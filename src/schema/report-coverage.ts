@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { builder } from '../graphql/builder.ts';
 import { type LangValue, langArgs } from '../graphql/common.ts';
+import { compositeKey } from '../graphql/node.ts';
 import { cell, readCsvFile } from '../importing/csv.ts';
 import { DATA_DIR } from '../importing/source-files.ts';
 
@@ -80,8 +82,26 @@ const NotServedKind = builder.enumType('NotServedKind', {
   values: NOT_SERVED_KINDS,
 });
 
-const ServedFigure = builder.objectRef<Served>('ServedFigure').implement({
+/** A figure's key: its chapter and a digest of what it says (an edited row is another object). */
+const figureKey = (chapter: number, figure: Served | NotServed) =>
+  compositeKey([chapter, createHash('sha256').update(JSON.stringify(figure)).digest('base64url').slice(0, 16)]);
+
+const chapterOf = new Map<Served | NotServed, number>(
+  coverage.flatMap((c) => [...c.served, ...c.notServed].map((figure) => [figure, c.chapter] as const)),
+);
+const figuresByKey = new Map<string, Served | NotServed>(
+  [...chapterOf].map(([figure, chapter]) => [figureKey(chapter, figure), figure]),
+);
+const figureId = { resolve: (figure: Served | NotServed) => figureKey(chapterOf.get(figure) ?? 0, figure) };
+const isServed = (figure: Served | NotServed | undefined): figure is Served => !!figure && 'field' in figure;
+
+const ServedFigure = builder.node(builder.objectRef<Served>('ServedFigure'), {
   description: 'Printed figures of a chapter that the hub serves, and the query that answers them.',
+  id: figureId,
+  loadOne: (key) => {
+    const figure = figuresByKey.get(key);
+    return isServed(figure) ? figure : null;
+  },
   fields: (t) => ({
     description: t.exposeString('description', {
       description: "Which printed figures (in the report's words where useful).",
@@ -95,8 +115,13 @@ const ServedFigure = builder.objectRef<Served>('ServedFigure').implement({
   }),
 });
 
-const NotServedFigure = builder.objectRef<NotServed>('NotServedFigure').implement({
+const NotServedFigure = builder.node(builder.objectRef<NotServed>('NotServedFigure'), {
   description: 'Something the report prints that the hub does not serve.',
+  id: figureId,
+  loadOne: (key) => {
+    const figure = figuresByKey.get(key);
+    return figure && !isServed(figure) ? figure : null;
+  },
   fields: (t) => ({
     description: t.exposeString('description', { description: 'What the report prints.' }),
     kind: t.field({ type: NotServedKind, description: 'Why it is not served, as a code.', resolve: (n) => n.kind }),
@@ -104,8 +129,10 @@ const NotServedFigure = builder.objectRef<NotServed>('NotServedFigure').implemen
   }),
 });
 
-const ReportChapter = builder.objectRef<Chapter>('ReportChapter').implement({
+const ReportChapter = builder.node(builder.objectRef<Chapter>('ReportChapter'), {
   description: 'One chapter of "Tall om illegale rusmidler": what the hub serves of it and what it does not.',
+  id: { resolve: (c) => c.chapter },
+  loadOne: (key) => coverage.find((c) => String(c.chapter) === key) ?? null,
   fields: (t) => ({
     chapter: t.exposeInt('chapter', { description: "The chapter's number in the report." }),
     title: t.string({

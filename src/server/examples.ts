@@ -1,6 +1,7 @@
 /**
  * Example operations: preloaded as GraphiQL tabs and shown in the README. A test runs each of
- * them against the bundled data, so they stay working.
+ * them against the bundled data, so they stay working. Each asks for the `id` of every object, as
+ * a front-end should: Apollo Client and urql Graphcache key their caches by it (docs/using-the-api.md).
  */
 export const EXAMPLE_OPERATIONS: { name: string; query: string }[] = [
   {
@@ -8,10 +9,11 @@ export const EXAMPLE_OPERATIONS: { name: string; query: string }[] = [
     query: `# Drug-induced deaths in Norway per year, with provenance
 query DeathsPerYear {
   drugDeaths(from: 2012, to: 2024) {
+    id
     year
     value
     qualifier
-    release { label publishedAt status }
+    release { id label publishedAt status }
     reference
   }
 }`,
@@ -21,7 +23,8 @@ query DeathsPerYear {
     query: `# The 15 counties in 2024 (by: breaks a dimension down; default is Norway)
 query DeathsByCounty {
   drugDeaths(from: 2024, to: 2024, by: [REGION]) {
-    region { code name }
+    id
+    region { id code name }
     value
   }
 }`,
@@ -31,16 +34,18 @@ query DeathsByCounty {
     query: `# 2023 was first published as 363 (June 2024) and revised to 391 (2025):
 # asOf answers from the releases published by a date.
 query Deaths2023Revisions {
-  firstPublished: drugDeaths(from: 2023, to: 2023, asOf: "2024-12-31") { value release { label } }
-  latest: drugDeaths(from: 2023, to: 2023) { value release { label } }
+# Each value has its own id (its cell and release): node(id) on the first still gives 363.
+  firstPublished: drugDeaths(from: 2023, to: 2023, asOf: "2024-12-31") { id value release { id label } }
+  latest: drugDeaths(from: 2023, to: 2023) { id value release { id label } }
 }`,
   },
   {
     name: 'Oslo by substance type',
     query: `query OsloByCause {
   drugDeaths(region: ["03"], by: [CAUSE]) {
+    id
     year
-    cause { code name(lang: EN) }
+    cause { id code name(lang: EN) }
     value
   }
 }`,
@@ -49,7 +54,8 @@ query Deaths2023Revisions {
     name: 'Age and sex 2024',
     query: `query AgeAndSex {
   drugDeaths(from: 2024, to: 2024, by: [AGE_GROUP, SEX]) {
-    ageGroup { code }
+    id
+    ageGroup { id code }
     sex
     value
   }
@@ -60,9 +66,10 @@ query Deaths2023Revisions {
     query: `# Age-standardised rates always name their standard population
 query RatesByCounty {
   drugDeathRates(from: 2024, to: 2024, by: [REGION]) {
-    region { name }
+    id
+    region { id name }
     value
-    standardPopulation { code name(lang: EN) }
+    standardPopulation { id code name(lang: EN) }
   }
 }`,
   },
@@ -71,8 +78,8 @@ query RatesByCounty {
     query: `# Survey prevalence with 95 % CI and unweighted counts, by recall period
 query CannabisByRecall {
   prevalence(substance: ["CANNABIS"], from: 2013, to: 2025, by: [RECALL]) {
-    year recall value ciLow ciHigh respondents users qualifier
-    release { label status }
+    id year recall value ciLow ciHigh respondents users qualifier
+    release { id label status }
   }
 }`,
   },
@@ -81,27 +88,29 @@ query CannabisByRecall {
     query: `# One substance, every source: survey prevalence, trend test and deaths
 query CannabisAcrossSources {
   substance(code: "CANNABIS") {
+    id
     name(lang: EN)
-    prevalence(from: 2025, to: 2025, by: [SEX]) { sex value ciLow ciHigh wave { respondents responseRate } }
-    prevalenceTrends { recall test { direction pValue pQualifier } }
-    drugDeaths { year value }
+    prevalence(from: 2025, to: 2025, by: [SEX]) { id sex value ciLow ciHigh wave { id respondents responseRate } }
+    prevalenceTrends { id recall test { id direction pValue pQualifier } }
+    drugDeaths { id year value }
   }
 }`,
   },
   {
     name: 'Debut age of cannabis use',
     query: `query DebutAge {
-  distribution: useDistribution(distribution: CANNABIS_DEBUT_AGE) { category value count }
-  mean: useDistribution(distribution: CANNABIS_DEBUT_AGE, measure: MEAN) { value qualifier }
+  distribution: useDistribution(distribution: CANNABIS_DEBUT_AGE) { id category value count }
+  mean: useDistribution(distribution: CANNABIS_DEBUT_AGE, measure: MEAN) { id value qualifier }
 }`,
   },
   {
     name: 'Every county with its series',
     query: `query Dashboard {
   regions {
+    id
     code
     name
-    drugDeaths(from: 2012, to: 2024) { year value }
+    drugDeaths(from: 2012, to: 2024) { id year value }
   }
 }`,
   },
@@ -118,7 +127,7 @@ query Citations {
     id
     licence
     attribution
-    latestRelease { citation }
+    latestRelease { id citation }
   }
 }`,
   },
@@ -127,12 +136,13 @@ query Citations {
     query: `# Oslo's cannabis week means: EUDA's spring week and the report's spring and autumn weeks
 query WastewaterCampaigns {
   wastewater(site: ["NO007"], substance: ["CANNABIS"], from: 2024, to: 2025, statistic: [DAILY_MEAN]) {
+    id
     year
     campaign
     value
     status
     release { id status }
-    revisions { value release { id } }
+    revisions { id value release { id } }
   }
 }`,
   },
@@ -140,18 +150,21 @@ query WastewaterCampaigns {
     name: 'People who inject drugs: two series',
     query: `# The report's annual estimates and their 3-year moving average (both PRELIMINARY)
 query InjectingDrugUse {
-  annual: injectingDrugUseEstimates(from: 2012, to: 2024) { year series value status revisions { value release { label } } }
-  movingAverage: injectingDrugUseEstimates(series: THREE_YEAR_MOVING_AVERAGE, from: 2012, to: 2024) { year value }
+  annual: injectingDrugUseEstimates(from: 2012, to: 2024) {
+    id year series value status revisions { id value release { id label } }
+  }
+  movingAverage: injectingDrugUseEstimates(series: THREE_YEAR_MOVING_AVERAGE, from: 2012, to: 2024) { id year value }
 }`,
   },
   {
     name: 'What the report prints that the hub does not serve',
     query: `query ReportCoverage {
   reportCoverage {
+    id
     chapter
     title(lang: EN)
-    served { description query }
-    notServed { description kind reason }
+    served { id description query }
+    notServed { id description kind reason }
   }
 }`,
   },

@@ -15,6 +15,8 @@ export interface HttpCacheOptions {
   maxAgeSeconds: number;
   /** Answers kept at most (the oldest go first). */
   maxEntries?: number;
+  /** Headers of every answer the cache gives itself (hits and 304s), e.g. CORS. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** A fetch handler and a Node request listener: what serves the hub (yoga, here). */
@@ -81,7 +83,7 @@ const MAX_CACHED_BODY_BYTES = 100_000;
  * between replicas.
  */
 export function withHttpCache(server: Handler, options: HttpCacheOptions & { onSaw?(version: string): void }) {
-  const { snapshot, ttlMs, maxAgeSeconds, maxEntries = 1000 } = options;
+  const { snapshot, ttlMs, maxAgeSeconds, maxEntries = 1000, headers: ownHeaders = {} } = options;
   const cache = new Map<string, Entry>();
   let cachedVersion = '';
 
@@ -113,7 +115,12 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
   /** A 304 or a kept answer for the request, as status, headers and body; undefined on a miss. */
   function answer(head: RequestHead, pending: Pending) {
     const control = publicControl(maxAgeSeconds, pending.snapshot);
-    const headers: Record<string, string> = { etag: pending.etag, 'cache-control': control, vary: 'accept' };
+    const headers: Record<string, string> = {
+      ...ownHeaders,
+      etag: pending.etag,
+      'cache-control': control,
+      vary: 'accept',
+    };
     const presented = head.header('if-none-match');
     if (presented?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === pending.etag)) {
       countCache('not_modified');

@@ -14,6 +14,7 @@ import { createReleaseEvents, type ReleaseEvents } from '../publishing/events.ts
 import { schema } from '../schema/index.ts';
 import { sourceModules } from '../sources/registry.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
+import { CORS_HEADERS, useCors } from './cors.ts';
 import { maskErrorsButTimeouts } from './database-errors.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
@@ -45,6 +46,10 @@ export const DEFAULT_LIMITS: HubLimits = {
   CACHE_MAX_AGE_SECONDS: 60,
   REQUEST_TIME_LIMIT_MS: 30_000,
 };
+
+/** GraphiQL's page title, and the short name in its logo slot (HTML, with the title as tooltip). */
+export const GRAPHIQL_TITLE = "rusdata — GraphQL API over Norway's statistics on illegal drugs";
+const GRAPHIQL_LOGO = `<span title="${GRAPHIQL_TITLE}">rusdata</span>`;
 
 export interface HubOptions {
   limits?: HubLimits;
@@ -101,17 +106,25 @@ export function createHub(
         idempotencyKey: request.headers.get('idempotency-key'),
       };
     },
+    // CORS is the hub's own (cors.ts): Yoga's option cannot answer with `*`.
+    cors: false,
     // Unexpected errors are masked ("Unexpected error."); user errors carry a `code`.
     maskedErrors: { maskError: maskErrorsButTimeouts },
     graphiql: {
-      title: "rusdata — GraphQL API over Norway's statistics on illegal drugs",
+      // The logo slot holds the short name (the sentence wrapped onto three lines there); the
+      // sentence is the page's title and the name's tooltip.
+      title: GRAPHIQL_LOGO,
       defaultTabs: EXAMPLE_OPERATIONS.map(({ query }) => ({ query })),
     },
     // GraphiQL's assets are bundled in the package, so the page works without internet; they are
     // loaded when the page is first asked for (loading them cost a tenth of the hub's start).
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    renderGraphiQL: async (options) =>
+      (await import('@graphql-yoga/render-graphiql'))
+        .renderGraphiQL(options)
+        .replace(`<title>${GRAPHIQL_LOGO}</title>`, `<title>${GRAPHIQL_TITLE}</title>`),
     plugins: [
       useMetrics(),
+      useCors(),
       useExplorer(),
       useDownloads(schema, async (document, url, headers) => {
         if (!self) throw new Error('the hub is not ready to answer downloads yet');
@@ -162,6 +175,7 @@ export function createHub(
     onSaw: events.sawVersion,
     ttlMs: limits.RESPONSE_CACHE_TTL_MS,
     maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
+    headers: CORS_HEADERS,
   });
   self = served;
   return Object.assign(served, { cubes, codelists, events });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compositeKey, encodeGlobalID } from '../../src/graphql/node.ts';
 import { useTestHub } from '../helpers/hub.ts';
 
 // Nothing is served as more certain than its source: inferred attributes say so, a rate not
@@ -86,17 +87,17 @@ describe('one sentence is one figure', () => {
       prevalenceTrendTests(substance: ["CANNABIS"]) { id recalls pValue pQualifier }
       prevalenceTrends(substance: ["CANNABIS"]) { recall test { id } }
     }`);
+    // Its id names the release, the substance and the period (a Node id, see src/graphql/node.ts).
+    const id = encodeGlobalID('PrevalenceTrendTest', compositeKey(['survey-report-2026-text', 'CANNABIS', 2013, 2025]));
     expect(prevalenceTrendTests).toEqual([
       {
-        id: 'survey-report-2026-text:CANNABIS:2013-2025',
+        id,
         recalls: ['LIFETIME', 'LAST_12_MONTHS', 'LAST_4_WEEKS'],
         pValue: 0.01,
         pQualifier: 'LESS_THAN',
       },
     ]);
-    expect(new Set(prevalenceTrends.map((trend) => trend.test?.id))).toEqual(
-      new Set(['survey-report-2026-text:CANNABIS:2013-2025']),
-    );
+    expect(new Set(prevalenceTrends.map((trend) => trend.test?.id))).toEqual(new Set([id]));
   });
 
   it('makes no figures of "Det samme gjelder for aldersgruppen 16–30 år"', async () => {

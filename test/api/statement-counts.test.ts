@@ -25,6 +25,12 @@ describe('SQL statements per request', () => {
     expect(await statementsFor('{ regions { code name drugDeaths(from: 2012, to: 2024) { year value } } }')).toBe(1);
   });
 
+  it('are the same with the ids clients cache by (ids are made from what each row has)', async () => {
+    const withoutIds = '{ regions { code name drugDeaths(from: 2012, to: 2024) { year value } } }';
+    const withIds = '{ regions { id code name drugDeaths(from: 2012, to: 2024) { id year value } } }';
+    expect(await statementsFor(withIds)).toBe(await statementsFor(withoutIds));
+  });
+
   it('are the same for one region as for all 16 with their deaths series', async () => {
     const fields =
       'code name drugDeaths(from: 2012, to: 2024) { year value region { name } release { label } source { id } }';

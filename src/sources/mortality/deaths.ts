@@ -12,7 +12,13 @@ import { SubstanceType } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { loadByParent } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, type UnitValue, unitField } from '../../graphql/observation.ts';
+import {
+  Observation,
+  type ObservationShape,
+  observationNode,
+  type UnitValue,
+  unitField,
+} from '../../graphql/observation.ts';
 import { cubeFieldWithRegions } from './cube-field.ts';
 import { deathsCube } from './cubes.ts';
 
@@ -85,7 +91,8 @@ export const DeathDimension = builder.enumType('DeathDimension', {
   } as const,
 });
 
-export const DrugDeathObservation = builder.objectRef<DeathRow>('DrugDeathObservation').implement({
+export const DrugDeathObservation = builder.node(builder.objectRef<DeathRow>('DrugDeathObservation'), {
+  ...observationNode(deathsCube),
   description:
     'One published figure of drug-induced deaths (Cause of Death Registry, FHI; EUDA Selection B), with every dimension of the cube.',
   interfaces: [Observation],

@@ -4,7 +4,7 @@ import { StandardPopulationType, standardPopulationsByCode } from '../../dimensi
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, AttributeOrigin, Sex } from '../../graphql/common.ts';
-import { Observation, type ObservationShape, unitField } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, observationNode, unitField } from '../../graphql/observation.ts';
 import { cubeFieldWithRegions } from './cube-field.ts';
 import { ratesCube } from './cubes.ts';
 
@@ -26,7 +26,8 @@ export const DeathRateDimension = builder.enumType('DeathRateDimension', {
   } as const,
 });
 
-export const DrugDeathRateObservation = builder.objectRef<RateRow>('DrugDeathRateObservation').implement({
+export const DrugDeathRateObservation = builder.node(builder.objectRef<RateRow>('DrugDeathRateObservation'), {
+  ...observationNode(ratesCube),
   description:
     'An age-standardised rate of drug-induced deaths per 100 000 inhabitants: only rates their source ' +
     'calls age-standardised (others are drugDeaths with measure RATE_PER_100K). A rate always names its ' +

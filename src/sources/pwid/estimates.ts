@@ -3,7 +3,7 @@ import * as enums from '../../db/generated/prisma/enums.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, unitField } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, observationNode, unitField } from '../../graphql/observation.ts';
 import { estimatesCube } from './cubes.ts';
 
 interface EstimateRow extends CubeRow, ObservationShape {
@@ -31,7 +31,8 @@ export const InjectingDrugUseSeries = describedEnum(
   },
 );
 
-export const InjectingDrugUseEstimate = builder.objectRef<EstimateRow>('InjectingDrugUseEstimate').implement({
+export const InjectingDrugUseEstimate = builder.node(builder.objectRef<EstimateRow>('InjectingDrugUseEstimate'), {
+  ...observationNode(estimatesCube),
   description:
     'An estimate of the number of people who inject drugs in Norway (mortality multiplier method): the ' +
     'estimate where published (value), and its range. Some years were published only as a range.',

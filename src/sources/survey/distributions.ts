@@ -4,7 +4,13 @@ import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, type UnitValue, unitField } from '../../graphql/observation.ts';
+import {
+  Observation,
+  type ObservationShape,
+  observationNode,
+  type UnitValue,
+  unitField,
+} from '../../graphql/observation.ts';
 import type { DISTRIBUTIONS } from './cells.ts';
 import { distributionCube } from './cubes.ts';
 
@@ -64,39 +70,42 @@ export const DistributionDimension = builder.enumType('DistributionDimension', {
 // Statistics (mean, minimum, ...) are published only for the debut age, in years.
 const unitOf = (row: DistributionRow): UnitValue => (row.measure === 'SHARE' ? 'PERCENT' : 'YEARS');
 
-export const UseDistributionObservation = builder.objectRef<DistributionRow>('UseDistributionObservation').implement({
-  description:
-    'One published figure of a distribution among users (survey): a share per category, or a statistic such as the mean debut age.',
-  interfaces: [Observation],
-  isTypeOf: (row) => typeof row === 'object' && row !== null && 'distribution' in row,
-  fields: (t) => ({
-    unit: unitField(t, unitOf),
-    distribution: t.field({
-      type: UseDistribution,
-      description: 'Which distribution.',
-      resolve: (row) => row.distribution,
+export const UseDistributionObservation = builder.node(
+  builder.objectRef<DistributionRow>('UseDistributionObservation'),
+  {
+    ...observationNode(distributionCube),
+    description:
+      'One published figure of a distribution among users (survey): a share per category, or a statistic such as the mean debut age.',
+    interfaces: [Observation],
+    isTypeOf: (row) => typeof row === 'object' && row !== null && 'distribution' in row,
+    fields: (t) => ({
+      distribution: t.field({
+        type: UseDistribution,
+        description: 'Which distribution.',
+        resolve: (row) => row.distribution,
+      }),
+      measure: t.field({
+        type: DistributionMeasure,
+        description: 'A share per category, or a statistic.',
+        resolve: (row) => row.measure,
+      }),
+      category: t.exposeString('category', {
+        description: 'The category as published ("1-5", "20+", an age), or ALL for statistics.',
+      }),
+      count: t.exposeInt('count', {
+        nullable: true,
+        description: 'Unweighted number of respondents in the category, where published.',
+      }),
+      sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
+      ageGroup: t.loadable({
+        type: AgeGroupType,
+        description: 'Age group of the users.',
+        ...ageGroupsByCode,
+        resolve: (row) => row.ageGroupCode,
+      }),
     }),
-    measure: t.field({
-      type: DistributionMeasure,
-      description: 'A share per category, or a statistic.',
-      resolve: (row) => row.measure,
-    }),
-    category: t.exposeString('category', {
-      description: 'The category as published ("1-5", "20+", an age), or ALL for statistics.',
-    }),
-    count: t.exposeInt('count', {
-      nullable: true,
-      description: 'Unweighted number of respondents in the category, where published.',
-    }),
-    sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    ageGroup: t.loadable({
-      type: AgeGroupType,
-      description: 'Age group of the users.',
-      ...ageGroupsByCode,
-      resolve: (row) => row.ageGroupCode,
-    }),
-  }),
-});
+  },
+);
 
 builder.queryFields((t) => ({
   useDistribution: t.field({

@@ -5,7 +5,7 @@ import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, unitField } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, observationNode, unitField } from '../../graphql/observation.ts';
 import { prevalenceCube } from './cubes.ts';
 import { SurveyWaveType, wavesByYear } from './waves.ts';
 
@@ -39,7 +39,8 @@ export const PrevalenceDimension = builder.enumType('PrevalenceDimension', {
   } as const,
 });
 
-export const PrevalenceObservation = builder.objectRef<PrevalenceRow>('PrevalenceObservation').implement({
+export const PrevalenceObservation = builder.node(builder.objectRef<PrevalenceRow>('PrevalenceObservation'), {
+  ...observationNode(prevalenceCube),
   description:
     'The share of respondents who used a substance (Rus- og tobakksundersøkelsen, SSB): a weighted percentage ' +
     'with its 95 % confidence interval and unweighted counts.',

@@ -5,6 +5,7 @@ import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, Qualifier } from '../../graphql/common.ts';
 import type { Context } from '../../graphql/context.ts';
+import { compositeKey, parseCompositeKey } from '../../graphql/node.ts';
 import { ReleaseType } from '../../graphql/provenance.ts';
 import { Recall } from './prevalence.ts';
 
@@ -70,9 +71,102 @@ async function loadTrends(
   );
 }
 
-const TrendPointType = builder.objectRef<SurveyTrendPoint & { release: Release }>('PrevalenceTrendPoint').implement({
+type TrendPoint = SurveyTrendPoint & { release: Release };
+type TrendTest = SurveyTrendTest & { release: Release };
+
+const pointKey = (point: SurveyTrendPoint) =>
+  compositeKey([point.releaseId, point.substanceCode, point.recall, point.year]);
+const testKey = (test: SurveyTrendTest) =>
+  compositeKey([test.releaseId, test.substanceCode, test.yearFrom, test.yearTo]);
+const isYear = (text: string | null | undefined): text is string => !!text && /^\d{1,4}$/.test(text);
+const isRecall = (text: string | null | undefined): text is Trend['recall'] =>
+  (Object.values(enums.Recall) as (string | null | undefined)[]).includes(text);
+
+/** Trend points by their keys (release, substance, recall, year): one statement. */
+async function loadPoints(keys: readonly string[], ctx: Context): Promise<(TrendPoint | null)[]> {
+  const wanted = keys.flatMap((key) => {
+    const [releaseId, substanceCode, recall, year] = parseCompositeKey(key, 4) ?? [];
+    return releaseId && substanceCode && isRecall(recall) && isYear(year)
+      ? [{ releaseId, substanceCode, recall, year: Number(year) }]
+      : [];
+  });
+  const points = wanted.length
+    ? await ctx.prisma.surveyTrendPoint.findMany({ where: { OR: wanted }, include: { release: true } })
+    : [];
+  return keys.map((key) => points.find((point) => pointKey(point) === key) ?? null);
+}
+
+/** Trend tests by their keys (release, substance, first and last year): one statement. */
+async function loadTests(keys: readonly string[], ctx: Context): Promise<(TrendTest | null)[]> {
+  const wanted = keys.flatMap((key) => {
+    const [releaseId, substanceCode, yearFrom, yearTo] = parseCompositeKey(key, 4) ?? [];
+    return releaseId && substanceCode && isYear(yearFrom) && isYear(yearTo)
+      ? [{ releaseId, substanceCode, yearFrom: Number(yearFrom), yearTo: Number(yearTo) }]
+      : [];
+  });
+  const tests = wanted.length
+    ? await ctx.prisma.surveyTrendTest.findMany({ where: { OR: wanted }, include: { release: true } })
+    : [];
+  return keys.map((key) => tests.find((test) => testKey(test) === key) ?? null);
+}
+
+/**
+ * A trend is its substance and recall with the release its series comes from and the test it
+ * shows: another release's series (a later one, or an earlier one by asOf) is another object.
+ */
+const trendKey = (trend: Trend) =>
+  compositeKey([
+    trend.substanceCode,
+    trend.recall,
+    trend.points[0]?.releaseId,
+    trend.test?.releaseId,
+    trend.test?.yearFrom,
+    trend.test?.yearTo,
+  ]);
+
+async function loadTrendsByKey(keys: readonly string[], ctx: Context): Promise<(Trend | null)[]> {
+  const parsed = keys.map((key) => {
+    const [substanceCode, recall, pointsRelease, testRelease, testFrom, testTo] = parseCompositeKey(key, 6) ?? [];
+    if (!substanceCode || !isRecall(recall) || !(pointsRelease || testRelease)) return undefined;
+    const test = testRelease ? compositeKey([testRelease, substanceCode, testFrom, testTo]) : null;
+    return { substanceCode, recall, pointsRelease, test };
+  });
+  const pointSets = parsed.flatMap((entry) =>
+    entry?.pointsRelease
+      ? [{ releaseId: entry.pointsRelease, substanceCode: entry.substanceCode, recall: entry.recall }]
+      : [],
+  );
+  const [points, tests] = await Promise.all([
+    pointSets.length
+      ? ctx.prisma.surveyTrendPoint.findMany({
+          where: { OR: pointSets },
+          include: { release: true },
+          orderBy: { year: 'asc' },
+        })
+      : [],
+    loadTests(
+      parsed.flatMap((entry) => (entry?.test ? [entry.test] : [])),
+      ctx,
+    ),
+  ]);
+  return parsed.map((entry, index) => {
+    if (!entry) return null;
+    const series = points.filter(
+      (p) =>
+        p.releaseId === entry.pointsRelease && p.substanceCode === entry.substanceCode && p.recall === entry.recall,
+    );
+    const test = entry.test ? (tests.find((t) => t && testKey(t) === entry.test) ?? null) : null;
+    const trend: Trend = { substanceCode: entry.substanceCode, recall: entry.recall, points: series, test };
+    // Only a key that names what exists: its series and its test.
+    return trendKey(trend) === keys[index] ? trend : null;
+  });
+}
+
+const TrendPointType = builder.node(builder.objectRef<TrendPoint>('PrevalenceTrendPoint'), {
   description:
     'One year of a trend test: the prevalence adjusted for age and sex, and the observed (weighted) prevalence, each with its 95 % band, unrounded as charted.',
+  id: { resolve: pointKey },
+  loadMany: loadPoints,
   fields: (t) => ({
     year: t.exposeInt('year', { description: 'Survey year.' }),
     adjusted: t.exposeFloat('adjusted', {
@@ -102,16 +196,17 @@ const TrendPointType = builder.objectRef<SurveyTrendPoint & { release: Release }
   }),
 });
 
-const TrendTestType = builder.objectRef<SurveyTrendTest & { release: Release }>('PrevalenceTrendTest').implement({
+const TrendTestType = builder.node(builder.objectRef<TrendTest>('PrevalenceTrendTest'), {
   description:
     'The result of a statistical test of the trend, as the report states it: one printed statement is ' +
     'one test, however many recall periods its paragraph describes.',
+  id: {
+    description:
+      'Stable id of the test (release, substance and period): the same test shown under several trends has one id.',
+    resolve: testKey,
+  },
+  loadMany: loadTests,
   fields: (t) => ({
-    id: t.id({
-      description:
-        'Stable id of the test (release, substance and period): the same test shown under several trends has one id.',
-      resolve: (test) => `${test.releaseId}:${test.substanceCode}:${test.yearFrom}-${test.yearTo}`,
-    }),
     recalls: t.field({
       type: [Recall],
       description:
@@ -136,9 +231,11 @@ const TrendTestType = builder.objectRef<SurveyTrendTest & { release: Release }>(
   }),
 });
 
-const TrendType = builder.objectRef<Trend>('PrevalenceTrend').implement({
+const TrendType = builder.node(builder.objectRef<Trend>('PrevalenceTrend'), {
   description:
     "The report's trend test of a prevalence series (figures 5-7): adjusted and observed series with the test result.",
+  id: { resolve: trendKey },
+  loadMany: loadTrendsByKey,
   fields: (t) => ({
     substance: t.loadable({
       type: SubstanceType,

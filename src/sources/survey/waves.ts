@@ -2,6 +2,7 @@ import type { SurveyWave } from '../../db/generated/prisma/client.ts';
 import { builder } from '../../graphql/builder.ts';
 import { langArgs } from '../../graphql/common.ts';
 import type { Context } from '../../graphql/context.ts';
+import { compositeKey, parseCompositeKey } from '../../graphql/node.ts';
 
 /** Options for `t.loadable` fields: the latest published method facts per survey year (one statement per request). */
 export const wavesByYear = {
@@ -14,8 +15,17 @@ export const wavesByYear = {
   },
 };
 
-export const SurveyWaveType = builder.prismaObject('SurveyWave', {
+export const SurveyWaveType = builder.prismaNode('SurveyWave', {
   description: 'Method facts of one year of the survey, as the report gives them, and its comparability notes.',
+  // One release's facts of one year: a later release's facts of the same year are another object.
+  id: { resolve: (wave) => compositeKey([wave.releaseId, wave.year]) },
+  findUnique: (key) => {
+    const [releaseId, year] = parseCompositeKey(key, 2) ?? [];
+    // A key that names no wave finds nothing.
+    const valid = releaseId && year && /^\d{1,4}$/.test(year);
+    return { releaseId_year: valid ? { releaseId, year: Number(year) } : { releaseId: '', year: -1 } };
+  },
+  nullable: true,
   fields: (t) => ({
     year: t.exposeInt('year', { description: 'Survey year.' }),
     drawnSample: t.exposeInt('drawnSample', {

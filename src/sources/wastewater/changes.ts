@@ -2,6 +2,8 @@ import { releasePublishedBy } from '../../cube/definition.ts';
 import type { Release, WastewaterAggregate, WastewaterChange } from '../../db/generated/prisma/client.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION } from '../../graphql/common.ts';
+import type { Context } from '../../graphql/context.ts';
+import { compositeKey, parseCompositeKey } from '../../graphql/node.ts';
 import { ReleaseType } from '../../graphql/provenance.ts';
 import { metabolitesByCode, sitesByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
 
@@ -19,8 +21,43 @@ function newestPerKey<Row extends { releaseId: string }>(rows: Row[], key: (row:
 
 const newestFirst = [{ release: { publishedAt: 'desc' as const } }, { release: { createdAt: 'desc' as const } }];
 
-const WastewaterChangeType = builder.objectRef<WastewaterChange & { release: Release }>('WastewaterChange').implement({
+type Change = WastewaterChange & { release: Release };
+type Aggregate = WastewaterAggregate & { release: Release };
+
+const isYear = (text: string | null | undefined): text is string => !!text && /^\d{1,4}$/.test(text);
+const changeKey = (c: WastewaterChange) => compositeKey([c.releaseId, c.siteCode, c.metaboliteCode, c.yearCurrent]);
+const aggregateKey = (a: WastewaterAggregate) => compositeKey([a.releaseId, a.metaboliteCode, a.year]);
+
+/** Changes by their keys (release, site, metabolite, year): one statement. */
+async function loadChanges(keys: readonly string[], ctx: Context): Promise<(Change | null)[]> {
+  const wanted = keys.flatMap((key) => {
+    const [releaseId, siteCode, metaboliteCode, year] = parseCompositeKey(key, 4) ?? [];
+    return releaseId && siteCode && metaboliteCode && isYear(year)
+      ? [{ releaseId, siteCode, metaboliteCode, yearCurrent: Number(year) }]
+      : [];
+  });
+  const rows = wanted.length
+    ? await ctx.prisma.wastewaterChange.findMany({ where: { OR: wanted }, include: { release: true } })
+    : [];
+  return keys.map((key) => rows.find((row) => changeKey(row) === key) ?? null);
+}
+
+/** Aggregates by their keys (release, metabolite, year): one statement. */
+async function loadAggregates(keys: readonly string[], ctx: Context): Promise<(Aggregate | null)[]> {
+  const wanted = keys.flatMap((key) => {
+    const [releaseId, metaboliteCode, year] = parseCompositeKey(key, 3) ?? [];
+    return releaseId && metaboliteCode && isYear(year) ? [{ releaseId, metaboliteCode, year: Number(year) }] : [];
+  });
+  const rows = wanted.length
+    ? await ctx.prisma.wastewaterAggregate.findMany({ where: { OR: wanted }, include: { release: true } })
+    : [];
+  return keys.map((key) => rows.find((row) => aggregateKey(row) === key) ?? null);
+}
+
+const WastewaterChangeType = builder.node(builder.objectRef<Change>('WastewaterChange'), {
   description: "EUDA's published change of a site's daily mean from the previous year it has data for.",
+  id: { resolve: changeKey },
+  loadMany: loadChanges,
   fields: (t) => ({
     site: t.loadable({
       type: WastewaterSiteType,
@@ -66,22 +103,22 @@ const WastewaterChangeType = builder.objectRef<WastewaterChange & { release: Rel
   }),
 });
 
-const WastewaterAggregateType = builder
-  .objectRef<WastewaterAggregate & { release: Release }>('WastewaterAggregate')
-  .implement({
-    description: "EUDA's aggregated trend of a metabolite across sites, as published.",
-    fields: (t) => ({
-      metabolite: t.loadable({
-        type: WastewaterMetaboliteType,
-        description: 'The metabolite.',
-        ...metabolitesByCode,
-        resolve: (a) => a.metaboliteCode,
-      }),
-      year: t.exposeInt('year', { description: 'Year.' }),
-      value: t.exposeFloat('value', { description: 'The aggregated value, unrounded as published.' }),
-      release: t.field({ type: ReleaseType, description: 'The release.', resolve: (a) => a.release }),
+const WastewaterAggregateType = builder.node(builder.objectRef<Aggregate>('WastewaterAggregate'), {
+  description: "EUDA's aggregated trend of a metabolite across sites, as published.",
+  id: { resolve: aggregateKey },
+  loadMany: loadAggregates,
+  fields: (t) => ({
+    metabolite: t.loadable({
+      type: WastewaterMetaboliteType,
+      description: 'The metabolite.',
+      ...metabolitesByCode,
+      resolve: (a) => a.metaboliteCode,
     }),
-  });
+    year: t.exposeInt('year', { description: 'Year.' }),
+    value: t.exposeFloat('value', { description: 'The aggregated value, unrounded as published.' }),
+    release: t.field({ type: ReleaseType, description: 'The release.', resolve: (a) => a.release }),
+  }),
+});
 
 builder.queryFields((t) => ({
   wastewaterChanges: t.field({

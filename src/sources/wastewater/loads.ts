@@ -5,7 +5,7 @@ import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
 import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
-import { Observation, type ObservationShape, unitField } from '../../graphql/observation.ts';
+import { Observation, type ObservationShape, observationNode, unitField } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
 import {
   metabolitesByCode,
@@ -68,7 +68,8 @@ export const WastewaterOrder = builder.enumType('WastewaterOrder', {
   } as const,
 });
 
-export const WastewaterObservation = builder.objectRef<LoadRow>('WastewaterObservation').implement({
+export const WastewaterObservation = builder.node(builder.objectRef<LoadRow>('WastewaterObservation'), {
+  ...observationNode(wastewaterCube),
   description:
     "A published wastewater load in mg per 1000 inhabitants per day (EUDA/SCORE, or the report's city " +
     'charts): a day of a sampling week or a published mean, never recomputed. A blank day is MISSING; ' +

@@ -36,7 +36,9 @@ export async function siteCodesOfRegions(ctx: Context, regions: readonly string[
   return regions.map((region) => byRegion.get(region) ?? []);
 }
 
-export const WastewaterSiteType = builder.prismaObject('WastewaterSite', {
+export const WastewaterSiteType = builder.prismaNode('WastewaterSite', {
+  id: { field: 'code' },
+  nullable: true,
   description: 'A wastewater treatment plant in the European monitoring (EUDA/SCORE), with the city it serves.',
   fields: (t) => ({
     code: t.exposeID('code', {
@@ -74,7 +76,9 @@ export const WastewaterSiteType = builder.prismaObject('WastewaterSite', {
   }),
 });
 
-export const WastewaterMetaboliteType = builder.prismaObject('WastewaterMetabolite', {
+export const WastewaterMetaboliteType = builder.prismaNode('WastewaterMetabolite', {
+  id: { field: 'code' },
+  nullable: true,
   description: 'What EUDA measures for a drug: cocaine is measured as benzoylecgonine, cannabis as THC-COOH.',
   fields: (t) => ({
     code: t.exposeID('code', {
