@@ -96,6 +96,7 @@ export const UseDistributionObservation = builder.node(
         nullable: true,
         description: 'Unweighted number of respondents in the category, where published.',
       }),
+      unit: unitField(t, unitOf),
       sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
       ageGroup: t.loadable({
         type: AgeGroupType,
