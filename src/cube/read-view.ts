@@ -21,6 +21,11 @@ export interface VersionRecorder {
   saw(version: string): void;
   /** Called when a read that reports no version (an ORM query) is about to run. */
   unversionedRead?(): void;
+  /**
+   * Called by a read of releases under embargo (the release calendar): its answer changes when a
+   * release is stored ahead, which leaves public ETags as they were, so it is never kept.
+   */
+  calendarRead?(): void;
 }
 
 /** Whether a view sees releases of some source before they are public. */

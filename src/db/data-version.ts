@@ -10,7 +10,8 @@ export const RELEASE_CHANNEL = 'release_changed';
  */
 export async function announceDataChange(client: pg.ClientBase): Promise<void> {
   await client.query(
-    `WITH bumped AS (UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version)
+    `WITH bumped AS (UPDATE data_version SET version = version + 1, public_version = public_version + 1
+       WHERE id = 1 RETURNING version)
      SELECT pg_notify('${RELEASE_CHANNEL}', json_build_object('version', version)::text) FROM bumped`,
   );
 }

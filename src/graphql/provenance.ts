@@ -199,6 +199,7 @@ builder.queryFields((t) => ({
       '(id, label, source, status, publishedAt, publicFrom); their values answer from publicFrom on.',
     args: { source: t.arg.idList({ description: 'Only releases of these sources (default: every source).' }) },
     resolve: async (query, _root, args, ctx) => {
+      ctx.reads.calendarRead?.();
       const sources = args.source?.map(String);
       if (sources?.length) {
         const known = new Set((await ctx.prisma.source.findMany({ select: { id: true } })).map(({ id }) => id));

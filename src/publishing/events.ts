@@ -25,9 +25,10 @@ export interface DataSnapshot {
   /** The data version (data_version.version) last read from the database. */
   heard: string;
   /**
-   * The version of the public data at `at`: the database's identity, the data version and the
-   * latest `publicFrom` passed. Every hub of one database gives the same at the same time, and
-   * it moves when a release is written, withdrawn or rescheduled, and when an embargo ends.
+   * The version of the public data at `at`: the database's identity, the public data version
+   * (data_version.public_version) and the latest `publicFrom` passed. Every hub of one database
+   * gives the same at the same time; it moves when a change public at once is written (a release,
+   * a withdrawal, codelists) and when an embargo ends, not when a release is stored under embargo.
    */
   version: string;
   /** When the next release under embargo becomes public: no public answer may be kept past it. */
@@ -43,7 +44,10 @@ export interface ReleaseEvents extends PubSub<Topics> {
   version(): string;
   /** The releases under embargo, by id. */
   scheduled(): ReadonlyMap<string, ScheduledRelease>;
-  /** Called (synchronously, before subscribers hear of it) whenever the version changes. */
+  /**
+   * Called (synchronously, before subscribers hear of it) whenever the data changes: the public
+   * version, or the data version alone (a release stored under embargo, which pre-release reads see).
+   */
   onChange(listener: () => void): void;
   /** A read saw this data version: if it is newer than the one heard, the hub reads the database again at once. */
   sawVersion(version: string): void;
@@ -85,6 +89,8 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
   const pubSub = createPubSub<Topics>();
   const listeners: (() => void)[] = [];
   let heard = 'unknown';
+  /** data_version.public_version at the last reading. */
+  let publicHeard = '';
   let databaseId = '';
   /** The latest publicFrom passed (ms): part of the version, so it moves when an embargo ends. */
   let passed = 0;
@@ -100,10 +106,13 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
   const announce = (kind: ReleaseChanged['kind'], releaseId: string, sourceId: string) =>
     pubSub.publish('release:changed', { kind, releaseId, sourceId, version: heard });
 
+  /** Everything the hub derived from the data depends on: listeners hear when it moves. */
+  let state = '';
   const setVersion = () => {
+    version = `${databaseId}/${publicHeard}/${passed}`;
     const next = `${databaseId}/${heard}/${passed}`;
-    if (next === version) return;
-    version = next;
+    if (next === state) return;
+    state = next;
     for (const listener of listeners) listener();
   };
 
@@ -149,14 +158,15 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
   const read = async () => {
     const { rows } = await db.pool.query<{
       version: string;
+      publicVersion: string;
       databaseId: string;
       releases: { id: string; sourceId: string; publicFrom: string }[];
     }>(
-      `SELECT v.version::text AS version, v.database_id::text AS "databaseId",
+      `SELECT v.version::text AS version, v.public_version::text AS "publicVersion", v.database_id::text AS "databaseId",
               coalesce(json_agg(json_build_object('id', r.id, 'sourceId', r.source_id, 'publicFrom', r.public_from)
                 ORDER BY r.public_from, r.id) FILTER (WHERE r.id IS NOT NULL), '[]') AS releases
        FROM data_version v LEFT JOIN "release" r ON r.withdrawn_at IS NULL
-       GROUP BY v.version, v.database_id`,
+       GROUP BY v.version, v.public_version, v.database_id`,
     );
     const [row] = rows;
     if (!row) throw new Error('data_version has no row: is the database migrated?');
@@ -165,6 +175,7 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
       row.releases.map(({ id, sourceId, publicFrom }) => [id, { sourceId, publicFrom: new Date(publicFrom) }]),
     );
     heard = row.version;
+    publicHeard = row.publicVersion;
     databaseId = row.databaseId;
     upcoming = [];
     passed = 0;

@@ -36,6 +36,8 @@ export interface Pending {
   consistent: boolean;
   /** A read that reports no version (an ORM query) ran: the version is confirmed after the answer. */
   unversioned?: boolean;
+  /** The answer read the release calendar, which public ETags do not name: it is not kept anywhere. */
+  calendar?: boolean;
   /** The POST body the cache read (the server's JSON parser gets it from here, not from a stream). */
   body?: string;
   /** Set by the plugin: the operation is a query ... */
@@ -59,6 +61,8 @@ interface RequestHead {
 }
 
 const PRIVATE = 'private, no-store';
+/** Public, but changing with releases under embargo, which the ETag does not name. */
+const UNCACHED = 'no-store';
 
 /** `public, max-age=...`, never past the next end of an embargo (a CDN must not keep the old answer). */
 function publicControl(maxAgeSeconds: number, snapshot: DataSnapshot): string {
@@ -106,6 +110,9 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
         },
         unversionedRead() {
           pending.unversioned = true;
+        },
+        calendarRead() {
+          pending.calendar = true;
         },
       },
     };
@@ -295,6 +302,10 @@ export function useHttpCache({
         (!pending.unversioned || (await currentVersion()) === asked.heard);
       if (!pending || !asked || !isPublic) {
         response.headers.set('cache-control', PRIVATE);
+        return;
+      }
+      if (pending.calendar) {
+        response.headers.set('cache-control', UNCACHED);
         return;
       }
       response.headers.set('etag', pending.etag);

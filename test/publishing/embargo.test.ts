@@ -107,6 +107,28 @@ describe('embargo', () => {
     expect(times).toEqual([...times].sort());
   });
 
+  it('keeps no calendar answer anywhere: the next request lists a release stored since', async () => {
+    await at('2027-02-10T12:00:00Z');
+    const CALENDAR = '{ releaseCalendar(source: ["mortality"]) { id } }';
+    const first = await get(CALENDAR);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    expect(first.headers.get('etag')).toBeNull();
+    const { release } = await publishAhead('2027-02-15');
+    const listed = (await (await get(CALENDAR)).json()) as { data: { releaseCalendar: { id: string }[] } };
+    expect(listed.data.releaseCalendar.map(({ id }) => id)).toContain(release.id);
+  });
+
+  it('leaves every public ETag as it was when a release is stored under embargo', async () => {
+    await at('2027-02-20T12:00:00Z');
+    const before = await get(DEATHS);
+    await publishAhead('2027-02-25');
+    await hub.query('{ sources { id } }'); // the hub has read the new data version
+    const after = await get(DEATHS);
+    expect(after.headers.get('etag')).toBe(before.headers.get('etag'));
+    expect(await values(after)).toEqual(await values(before));
+    expect((await get(DEATHS, { 'if-none-match': before.headers.get('etag')! })).status).toBe(304);
+  });
+
   it('names the valid sources when the calendar is asked for an unknown one', async () => {
     const answer = await hub.query('{ releaseCalendar(source: ["nope"]) { id } }');
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'UNKNOWN_CODE', argument: 'source' });

@@ -23,13 +23,25 @@ CREATE INDEX "release_public_from_idx" ON "release"("public_from");
 -- same version hold different data. A standby replays it, so a replica shares its primary's.
 ALTER TABLE "data_version" ADD COLUMN "database_id" UUID NOT NULL DEFAULT gen_random_uuid();
 
+-- The version of what the public sees: moved only by a change public at once (a release public
+-- at its commit, a public release withdrawn, a change of codelists), so a release stored under
+-- embargo leaves every public ETag as it was; its instant moves them (hubs add the latest
+-- public_from passed to the version).
+ALTER TABLE "data_version" ADD COLUMN "public_version" BIGINT NOT NULL DEFAULT 0;
+UPDATE "data_version" SET "public_version" = "version";
+
 -- A rescheduled release moves the data version too (hubs reload their calendar), and the notice
--- says which change it was.
+-- says which change it was. The clock is read at commit (the trigger is deferred), not at the
+-- start of a long publish.
 CREATE OR REPLACE FUNCTION "release_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     next_version BIGINT;
+    seen_now BOOLEAN := CASE WHEN TG_OP = 'INSERT' THEN NEW."public_from" <= clock_timestamp()
+        ELSE least(OLD."public_from", NEW."public_from") <= clock_timestamp() END;
 BEGIN
-    UPDATE "data_version" SET "version" = "version" + 1 WHERE "id" = 1 RETURNING "version" INTO next_version;
+    UPDATE "data_version" SET "version" = "version" + 1,
+        "public_version" = "public_version" + CASE WHEN seen_now THEN 1 ELSE 0 END
+        WHERE "id" = 1 RETURNING "version" INTO next_version;
     PERFORM pg_notify('release_changed', json_build_object(
         'kind', CASE
             WHEN TG_OP = 'INSERT' THEN 'PUBLISHED'
