@@ -79,8 +79,9 @@ async function check(block: CodeBlock): Promise<void> {
 
 const byFile = new Map<string, CodeBlock[]>();
 for (const block of blocks) byFile.set(block.file, [...(byFile.get(block.file) ?? []), block]);
+// The files run side by side (each file's blocks stand on their own), the blocks of one file in order.
 for (const [file, ofFile] of byFile) {
-  describe(file, () => {
+  describe(file, { concurrent: true }, () => {
     // Files a block writes into the repository root (e.g. the file a publishing example
     // uploads) are removed after the file's blocks: only new files the blocks name.
     const before = new Set(readdirSync(ROOT));
@@ -95,7 +96,7 @@ for (const [file, ofFile] of byFile) {
       const name = `${block.file}:${block.line} ${block.tag || '(no tag)'}`;
       if ('shown' in what) continue;
       if ('skip' in what) test.skip(`${name} (not run: ${what.skip})`, () => {});
-      else test(name, () => check(block), 90_000);
+      else test.sequential(name, () => check(block), 90_000);
     }
   });
 }
