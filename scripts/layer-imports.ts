@@ -57,8 +57,8 @@ export function reachableFrom(start: string, imports: readonly SourceImport[]): 
 
 /**
  * The layers of src/, lowest first: a file may import from its own part and from the parts of
- * lower layers, never from a higher layer or another part of its own layer. README's
- * "Architecture" explains each.
+ * lower layers, never from a higher layer or another part of its own layer. docs/developing.md
+ * ("Layout") explains each.
  */
 export const LAYERS: readonly (readonly string[])[] = [
   ['config', 'db'],

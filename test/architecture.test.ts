@@ -10,7 +10,7 @@ import {
   type SourceImport,
 } from '../scripts/layer-imports.ts';
 
-// Dependencies point one way (README, "Architecture"): each import in src/ goes to its own part
+// Dependencies point one way (docs/developing.md, "Layout"): each import in src/ goes to its own part
 // of the tree or to a lower layer; sources never import each other; loading data and the CLI
 // never reach the GraphQL schema.
 
