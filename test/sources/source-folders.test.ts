@@ -62,8 +62,7 @@ describe('a new source folder that lacks its pieces', () => {
   it('passes once the data, the model and the migration are there', async () => {
     const tree = treeWithNewSource();
     mkdirSync(join(tree.data, id));
-    for (const file of ['source.json', 'releases.csv', 'README.md'])
-      writeFileSync(join(tree.data, id, file), '');
+    for (const file of ['source.json', 'releases.csv', 'README.md']) writeFileSync(join(tree.data, id, file), '');
     writeFileSync(
       tree.schema,
       `${readFileSync(REPOSITORY.schema, 'utf8')}
