@@ -30,9 +30,11 @@ const word = `q${[...randomBytes(6)].map((byte) => String.fromCharCode(97 + (byt
 const rename = (text: string) => renamed(text, word);
 const id = rename('seizures');
 
-// Everything but what is installed or built: node_modules is linked entry by entry (so caches
-// that tools write under node_modules/ land in the copy), the embedded database image is linked.
+// Everything but what is installed or built: node_modules is linked entry by entry, but for the
+// caches tools write there (vitest, jiti), which the copy makes its own; the embedded database
+// image is linked.
 const LEFT_OUT = new Set(['node_modules', '.git', 'dist', '.data', 'coverage', 'test-results']);
+const TOOL_CACHES = new Set(['.vite', '.cache']);
 const copy = mkdtempSync(join(tmpdir(), 'rusdata-guide-'));
 const dataDir = mkdtempSync(join(tmpdir(), 'rusdata-guide-data-'));
 let hub: ChildProcess | undefined;
@@ -135,7 +137,7 @@ describe(`docs/adding-a-source.md, followed with the id "${id}" in a copy of the
     }
     mkdirSync(join(copy, 'node_modules'));
     for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
-      if (entry !== '.vite') symlinkSync(join(ROOT, 'node_modules', entry), join(copy, 'node_modules', entry));
+      if (!TOOL_CACHES.has(entry)) symlinkSync(join(ROOT, 'node_modules', entry), join(copy, 'node_modules', entry));
     }
     const image = join(ROOT, 'dist/embedded-image.tar');
     if (existsSync(image)) {
