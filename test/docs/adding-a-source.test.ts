@@ -125,6 +125,7 @@ describe(`docs/adding-a-source.md, followed with the id "${id}" in a copy of the
       expect(paths).toContain(`src/sources/${id}/${file}`);
     for (const file of ['source.json', 'releases.csv', 'README.md'])
       expect(paths).toContain(`prisma/data/${id}/${file}`);
+    expect(paths).toContain(`test/api/${id}.test.ts`);
     expect(paths.some((path) => path.startsWith('prisma/migrations/') && path.endsWith(`_${id}/migration.sql`))).toBe(
       true,
     );
@@ -170,7 +171,7 @@ describe(`docs/adding-a-source.md, followed with the id "${id}" in a copy of the
   });
 
   it.each(GUIDE.steps.map((step) => [step]))('the step `%s` succeeds', { timeout: 600_000 }, async (step) => {
-    const { code, output } = await runInCopy(step);
+    const { code, output } = await runInCopy(rename(step));
     expect(code, output).toBe(0);
   });
 
