@@ -1,5 +1,6 @@
 import * as enums from '../db/generated/prisma/enums.ts';
 import { builder } from './builder.ts';
+import { unitEnum } from './units.ts';
 
 export const Lang = builder.enumType('Lang', {
   description: 'Language of labels.',
@@ -62,18 +63,8 @@ export const Sex = describedEnum(enums.Sex, 'Sex', 'Sex as the sources publish i
   FEMALE: { description: 'Women.', ...labelled('Kvinner', 'Women') },
 });
 
-export const Unit = builder.enumType('Unit', {
-  description: 'The unit of an observation value.',
-  values: {
-    COUNT: { description: 'A number of cases, e.g. deaths.' },
-    PERCENT: { description: 'A percentage.' },
-    PER_100K: { description: 'A rate per 100 000 inhabitants.' },
-    PER_1000: { description: 'A rate per 1 000 inhabitants.' },
-    PERSONS: { description: 'A number of persons (estimates).' },
-    MG_PER_1000_PER_DAY: { description: 'Milligrams per 1 000 inhabitants per day (wastewater loads).' },
-    YEARS: { description: 'Years of age.' },
-  } as const,
-});
+/** The unit of a value: the shared units and those the sources declare (units.ts). */
+export const Unit = unitEnum();
 
 export const ValueStatus = describedEnum(
   enums.ValueStatus,

@@ -7,6 +7,7 @@ import { Qualifier, Unit, ValueStatus } from './common.ts';
 import type { Context } from './context.ts';
 import { compositeKey, parseCompositeKey } from './node.ts';
 import { ReleaseType, releasesById, SourceType, sourcesById } from './provenance.ts';
+import type { UnitValue } from './units.ts';
 
 /** The cubes whose rows are observations, by table: a revision's id names its cube by table. */
 const observationCubes = new Map<string, CubeDefinition>();
@@ -113,7 +114,7 @@ function revisionOf(row: ObservationShape): Revision {
   return { value, status, qualifier, reference, releaseId, publishedAt, table: row.cube.table, cell: [...cell] };
 }
 
-export type UnitValue = 'COUNT' | 'PERCENT' | 'PER_100K' | 'PER_1000' | 'PERSONS' | 'MG_PER_1000_PER_DAY' | 'YEARS';
+export type { UnitValue };
 
 /** What every observation row carries, whatever its source. */
 export interface ObservationShape extends CubeRow {

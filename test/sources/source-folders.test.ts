@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,9 @@ describe('every source folder', () => {
 });
 
 describe('a new source folder that lacks its pieces', () => {
+  // A fresh name each run: a fixed one would clash with a real source of that name.
+  const id = `new${randomBytes(4).toString('hex')}`;
+  const table = `${id}_observation`;
   // A copy of the repository's prisma/ and a new folder under a copy of src/sources/.
   function treeWithNewSource(): SourceTree {
     const dir = mkdtempSync(join(tmpdir(), 'rusdata-source-'));
@@ -35,8 +39,8 @@ describe('a new source folder that lacks its pieces', () => {
       schema: join(dir, 'prisma', 'schema.prisma'),
       migrations: join(dir, 'prisma', 'migrations'),
     };
-    mkdirSync(join(tree.sources, 'seizures'), { recursive: true });
-    for (const file of ['data.ts', 'graphql.ts', 'tables.ts']) writeFileSync(join(tree.sources, 'seizures', file), '');
+    mkdirSync(join(tree.sources, id), { recursive: true });
+    for (const file of ['data.ts', 'graphql.ts', 'tables.ts']) writeFileSync(join(tree.sources, id, file), '');
     cpSync(REPOSITORY.migrations, tree.migrations, { recursive: true });
     cpSync(REPOSITORY.schema, tree.schema);
     mkdirSync(tree.data, { recursive: true });
@@ -45,35 +49,34 @@ describe('a new source folder that lacks its pieces', () => {
 
   it('is told it has no data folder, no model and no migration', async () => {
     const tree = treeWithNewSource();
-    const problems = await missingPieces('seizures', ['seizure_observation'], tree);
+    const problems = await missingPieces(id, [table], tree);
     expect(problems).toEqual([
-      `seizures: no bundled source description (${join(tree.data, 'seizures', 'source.json')})`,
-      `seizures: no bundled releases.csv (${join(tree.data, 'seizures', 'releases.csv')})`,
-      `seizures: no README naming where the bundled data comes from (${join(tree.data, 'seizures', 'README.md')})`,
-      'seizures: no model in prisma/schema.prisma maps to table "seizure_observation" (@@map)',
-      'seizures: no migration under prisma/migrations creates table "seizure_observation"',
+      `${id}: no bundled source description (${join(tree.data, id, 'source.json')})`,
+      `${id}: no bundled releases.csv (${join(tree.data, id, 'releases.csv')})`,
+      `${id}: no README naming where the bundled data comes from (${join(tree.data, id, 'README.md')})`,
+      `${id}: no model in prisma/schema.prisma maps to table "${table}" (@@map)`,
+      `${id}: no migration under prisma/migrations creates table "${table}"`,
     ]);
   });
 
   it('passes once the data, the model and the migration are there', async () => {
     const tree = treeWithNewSource();
-    mkdirSync(join(tree.data, 'seizures'));
-    for (const file of ['source.json', 'releases.csv', 'README.md'])
-      writeFileSync(join(tree.data, 'seizures', file), '');
+    mkdirSync(join(tree.data, id));
+    for (const file of ['source.json', 'releases.csv', 'README.md']) writeFileSync(join(tree.data, id, file), '');
     writeFileSync(
       tree.schema,
       `${readFileSync(REPOSITORY.schema, 'utf8')}
-model SeizureObservation {
+model New${id.slice(3)}Observation {
   id BigInt @id @default(autoincrement())
-  @@map("seizure_observation")
+  @@map("${table}")
 }
 `,
     );
-    mkdirSync(join(tree.migrations, '29990101000000_seizures'));
+    mkdirSync(join(tree.migrations, `29990101000000_${id}`));
     writeFileSync(
-      join(tree.migrations, '29990101000000_seizures', 'migration.sql'),
-      'CREATE TABLE "seizure_observation" (id bigserial PRIMARY KEY);\n',
+      join(tree.migrations, `29990101000000_${id}`, 'migration.sql'),
+      `CREATE TABLE "${table}" (id bigserial PRIMARY KEY);\n`,
     );
-    expect(await missingPieces('seizures', ['seizure_observation'], tree)).toEqual([]);
+    expect(await missingPieces(id, [table], tree)).toEqual([]);
   });
 });
