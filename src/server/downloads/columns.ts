@@ -148,13 +148,13 @@ export function downloadColumns(cube: CubeField): DownloadColumn[] {
       name: 'licence',
       type: 'string',
       description: "The licence the source's publisher states; empty where none is stated",
-      of: (cell, source) => source?.licence ?? null,
+      of: (_cell, source) => source?.licence ?? null,
     },
     {
       name: 'attribution',
       type: 'string',
       description: 'The credit line every reuse must carry',
-      of: (cell, source) => source?.attribution ?? null,
+      of: (_cell, source) => source?.attribution ?? null,
     },
     {
       name: 'citation',

@@ -69,7 +69,7 @@ export function cubeFields(schema: GraphQLSchema): Map<string, CubeField> {
   const observation = schema.getType(OBSERVATION);
   if (!isInterfaceType(observation)) throw new Error(`the schema has no ${OBSERVATION} interface`);
   const provenance = new Set(Object.keys(observation.getFields()));
-  const enums = provenanceEnums(schema, observation.getFields());
+  const enums = provenanceEnums(observation.getFields());
   const fields = new Map<string, CubeField>();
   for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
     if (!isListType(getNullableType(field.type))) continue;
@@ -85,7 +85,7 @@ function enumValues(type: GraphQLNamedType | null | undefined): string[] {
   return type && isEnumType(type) ? type.getValues().map((value) => value.name) : [];
 }
 
-function provenanceEnums(schema: GraphQLSchema, fields: GraphQLFieldMap<unknown, unknown>): ProvenanceEnums {
+function provenanceEnums(fields: GraphQLFieldMap<unknown, unknown>): ProvenanceEnums {
   const of = (name: string) => enumValues(fields[name] && getNamedType(fields[name].type));
   const release = fields.release && getNamedType(fields.release.type);
   const releaseStatus = isObjectType(release) ? release.getFields().status : undefined;

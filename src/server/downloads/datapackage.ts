@@ -43,7 +43,7 @@ export interface DownloadResource {
 export const resourceName = (...parts: string[]) =>
   parts
     .join('-')
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([a-z])([A-Z])/g, '$1-$2')
     .replace(/[^A-Za-z0-9]+/g, '-')
     .toLowerCase();
 
