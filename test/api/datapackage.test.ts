@@ -79,6 +79,23 @@ describe('Data Packages: /data/datapackage.json and ?format=datapackage', () => 
     }
   }, 120_000);
 
+  it('/data/datapackage.json?lang=en points every resource at its CSV in English', async () => {
+    const { dataPackage, descriptor } = await loadPackage('/data/datapackage.json?lang=en');
+    expect(descriptor.resources.find((resource) => resource.name === 'drug-deaths')?.path).toBe(
+      `${base}/data/drugDeaths.csv?lang=en`,
+    );
+    const rows = await dataPackage.getResource('drug-deaths')!.read({ keyed: true });
+    expect(rows[0]).toMatchObject({ region: '0', regionLabel: 'Norway' });
+  });
+
+  it('/data/datapackage.json takes no query arguments: they get 400 pointing at ?format=datapackage', async () => {
+    const response = await get('/data/datapackage.json?by=REGION');
+    expect(response.status).toBe(400);
+    const { errors } = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(errors[0]!.message).toContain('takes only lang (nb, en), not by');
+    expect(errors[0]!.message).toContain('format=datapackage');
+  });
+
   it('a resource path is the CSV of exactly the query, and its header is the schema fields in order', async () => {
     const { descriptor } = await loadPackage(`${DRUG_DEATHS_BY_REGION}&format=datapackage`);
     expect(descriptor.resources).toHaveLength(1);

@@ -87,7 +87,7 @@ export function useDownloads(schema: GraphQLSchema, execute: ExecuteGraphQL, cod
       const { table } = answered;
       if (built.asDataPackage) {
         const resource = { name: resourceName(name), csvUrl: csvUrl(url), table };
-        const content = json(await dataPackage(resourceName('rusdata', name), name, [resource], codelistCodes));
+        const content = json(await dataPackage(resourceName('rusdata', name), `rusdata: ${name}`, [resource], codelistCodes));
         endResponse(respond(request, cacheHeaders(answered.answer, format), content, JSON_TYPE, 'datapackage.json'));
         return;
       }
@@ -99,13 +99,31 @@ export function useDownloads(schema: GraphQLSchema, execute: ExecuteGraphQL, cod
 
   /**
    * The package of every download as it answers without parameters (a required enum argument,
-   * such as useDistribution's distribution, gives a resource per value). Its ETag is made of its
-   * downloads' ETags.
+   * such as useDistribution's distribution, gives a resource per value), in the language `lang`
+   * asks. Its ETag is made of its downloads' ETags.
    */
   async function wholePackage(request: Request, url: URL): Promise<Response> {
-    const queries = [...fields.values()].flatMap((cube) =>
-      requiredChoices(cube).map((params) => ({ cube, params, built: downloadDocument(cube, params) })),
-    );
+    const others = [...new Set(url.searchParams.keys())].filter((name) => name !== 'lang');
+    if (others.length)
+      return errorResponse(
+        400,
+        `${PACKAGE_PATH} takes only lang (nb, en), not ${others.join(', ')}. The package of one query: /data/X.csv?...&format=${DATA_PACKAGE}.`,
+        'UNKNOWN_ARGUMENT',
+      );
+    const lang = url.searchParams.get('lang');
+    let queries: { cube: CubeField; params: URLSearchParams; name: string; built: Built }[];
+    try {
+      queries = [...fields.values()].flatMap((cube) =>
+        requiredChoices(cube).map((choice) => {
+          const params = new URLSearchParams([...choice, ...(lang === null ? [] : [['lang', lang]])]);
+          const name = resourceName(cube.name, ...choice.values());
+          return { cube, params, name, built: downloadDocument(cube, params) };
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof DownloadParameterError)) throw error;
+      return errorResponse(400, error.message, error.code);
+    }
     const answers = await Promise.all(queries.map(({ cube, built }) => answer(cube, built, url)));
     const failed = answers.find((answered) => 'failed' in answered);
     if (failed && 'failed' in failed) return failed.failed;
@@ -114,7 +132,7 @@ export function useDownloads(schema: GraphQLSchema, execute: ExecuteGraphQL, cod
       if ('failed' in answered || !query) return [];
       const csv = new URL(`/data/${query.cube.name}.csv`, url);
       csv.search = query.params.toString();
-      return [{ name: resourceName(query.cube.name, ...query.params.values()), csvUrl: csv.toString(), ...answered }];
+      return [{ name: query.name, csvUrl: csv.toString(), ...answered }];
     });
     const content = json(await dataPackage('rusdata', 'rusdata: every download', resources, codelistCodes));
     const tags = resources.map((resource) => resource.answer.headers.get('etag'));
