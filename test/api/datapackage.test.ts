@@ -106,6 +106,11 @@ describe('Data Packages: /data/datapackage.json and ?format=datapackage', () => 
     expect(csv.split('\r\n')[0]!.split(',')).toEqual(resource!.schema.fields.map((field) => field.name));
   });
 
+  it('a resource path keeps the parameters as written, lists with their commas', async () => {
+    const { descriptor } = await loadPackage('/data/drugDeaths.csv?format=datapackage&region=03,11&from=2024');
+    expect(descriptor.resources[0]!.path).toBe(`${base}/data/drugDeaths.csv?region=03,11&from=2024`);
+  });
+
   it('?format=datapackage on drugDeaths by region is valid, and its Table Schema reads region "03" as the string "03"', async () => {
     const { dataPackage } = await loadPackage(`${DRUG_DEATHS_BY_REGION}&format=datapackage`);
     expect(dataPackage.errors).toEqual([]);

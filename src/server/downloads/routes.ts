@@ -21,8 +21,8 @@ interface GraphQLAnswer {
 /** Where the Data Package of every download is. */
 const PACKAGE_PATH = '/data/datapackage.json';
 
-/** A download's content, or the response that says why there is none. */
-type Answered = { table: DownloadTable; answer: Response } | { failed: Response };
+/** A download's content with its GraphQL answer, or the response to pass on instead (304, errors). */
+type Answered = { table: DownloadTable; answer: Response } | { passOn: Response };
 
 /**
  * `/data/X.csv` and `/data/X.json` (JSON-stat 2.0) for every cube field X of Query, with
@@ -34,11 +34,18 @@ type Answered = { table: DownloadTable; answer: Response } | { failed: Response 
 export function useDownloads(schema: GraphQLSchema, execute: ExecuteGraphQL, codelistCodes: CodelistCodes): Plugin {
   const fields = cubeFields(schema);
   /** Runs a download's document; `presented` are the GraphQL answer's ETags the client has. */
-  const answer = async (cube: CubeField, built: Built, url: URL, presented?: string): Promise<Answered> => {
+  const answer = async (
+    cube: CubeField,
+    built: Built,
+    url: URL,
+    format: string,
+    presented?: string,
+  ): Promise<Answered> => {
     const response = await execute(built.document, url, presented ? { 'if-none-match': presented } : {});
-    if (response.status === 304) return { failed: response };
+    if (response.status === 304)
+      return { passOn: new Response(null, { status: 304, headers: cacheHeaders(response, format) }) };
     const body = (await response.json()) as GraphQLAnswer;
-    if (body.errors?.length || !body.data) return { failed: errorAnswer(response, body) };
+    if (body.errors?.length || !body.data) return { passOn: errorAnswer(response, body) };
     return { table: downloadTable(cube, built.lang, body.data), answer: response };
   };
   return {
@@ -76,18 +83,17 @@ export function useDownloads(schema: GraphQLSchema, execute: ExecuteGraphQL, cod
       const format = built.asDataPackage ? DATA_PACKAGE : extension;
       // A download's ETag is its GraphQL answer's, marked with the format: the server's HTTP
       // caching decides, and a revalidation is passed on to it.
-      const answered = await answer(cube, built, url, tagsFor(request.headers.get('if-none-match'), format));
-      if ('failed' in answered) {
-        const { failed } = answered;
-        endResponse(
-          failed.status === 304 ? new Response(null, { status: 304, headers: cacheHeaders(failed, format) }) : failed,
-        );
+      const answered = await answer(cube, built, url, format, tagsFor(request.headers.get('if-none-match'), format));
+      if ('passOn' in answered) {
+        endResponse(answered.passOn);
         return;
       }
       const { table } = answered;
       if (built.asDataPackage) {
         const resource = { name: resourceName(name), csvUrl: csvUrl(url), table };
-        const content = json(await dataPackage(resourceName('rusdata', name), `rusdata: ${name}`, [resource], codelistCodes));
+        const content = json(
+          await dataPackage(resourceName('rusdata', name), `rusdata: ${name}`, [resource], codelistCodes),
+        );
         endResponse(respond(request, cacheHeaders(answered.answer, format), content, JSON_TYPE, 'datapackage.json'));
         return;
       }
@@ -124,12 +130,12 @@ export function useDownloads(schema: GraphQLSchema, execute: ExecuteGraphQL, cod
       if (!(error instanceof DownloadParameterError)) throw error;
       return errorResponse(400, error.message, error.code);
     }
-    const answers = await Promise.all(queries.map(({ cube, built }) => answer(cube, built, url)));
-    const failed = answers.find((answered) => 'failed' in answered);
-    if (failed && 'failed' in failed) return failed.failed;
+    const answers = await Promise.all(queries.map(({ cube, built }) => answer(cube, built, url, DATA_PACKAGE)));
+    const failed = answers.find((answered) => 'passOn' in answered);
+    if (failed && 'passOn' in failed) return failed.passOn;
     const resources = answers.flatMap((answered, i) => {
       const query = queries[i];
-      if ('failed' in answered || !query) return [];
+      if ('passOn' in answered || !query) return [];
       const csv = new URL(`/data/${query.cube.name}.csv`, url);
       csv.search = query.params.toString();
       return [{ name: query.name, csvUrl: csv.toString(), ...answered }];
@@ -152,11 +158,16 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`;
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 27);
 
-/** The CSV of exactly the query a download URL asks: the same parameters, without `format`. */
+/** The CSV of exactly the query a download URL asks: the same parameters as written, without `format`. */
 function csvUrl(url: URL): string {
   const csv = new URL(url);
   csv.pathname = csv.pathname.replace(/\.json$/, '.csv');
-  csv.searchParams.delete('format');
+  // Kept as the caller wrote them (`region=03,11`, not re-encoded), each tested as URLSearchParams reads it.
+  csv.search = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => !new URLSearchParams(pair).has('format'))
+    .join('&');
   return csv.toString();
 }
 
