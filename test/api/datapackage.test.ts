@@ -34,6 +34,7 @@ interface Descriptor {
     licenses?: { path: string; title: string }[];
     sources: { title: string; attribution: string }[];
     schema: {
+      primaryKey: string[];
       missingValues: string[];
       fields: { name: string; type: string; constraints?: { enum?: string[]; required?: boolean } }[];
     };
@@ -169,6 +170,25 @@ describe('Data Packages: /data/datapackage.json and ?format=datapackage', () => 
     expect(await read('region', '03')).toEqual([expect.objectContaining({ region: '03' })]);
     await expect(read('region', '99')).rejects.toThrow();
     await expect(read('status', 'BOGUS')).rejects.toThrow();
+  });
+
+  it('the primary key is the period and the dimension codes, so a repeated cell is rejected', async () => {
+    const { descriptor } = await loadPackage(`${DRUG_DEATHS_BY_REGION}&format=datapackage`);
+    const tableSchema = descriptor.resources[0]!.schema;
+    expect(tableSchema.primaryKey).toEqual([
+      'year',
+      'yearFrom',
+      'measure',
+      'region',
+      'sex',
+      'ageGroup',
+      'cause',
+      'intent',
+    ]);
+    const [header, ...rows] = parse(await (await get(DRUG_DEATHS_BY_REGION)).text()) as string[][];
+    await expect((await Table.load([header!, ...rows], { schema: tableSchema })).read()).resolves.toHaveLength(15);
+    const repeated = await Table.load([header!, ...rows, rows[0]!], { schema: tableSchema });
+    await expect(repeated.read()).rejects.toThrow(/unique constraint/);
   });
 
   it('missingValues cover how the CSV writes a missing value: a day without a sample reads as null', async () => {

@@ -20,6 +20,8 @@ export interface DownloadColumn {
   description: string;
   /** Every row has a value (an empty cell is never written). */
   required?: boolean;
+  /** Part of what identifies a row: the period and the dimensions' codes (one cell each). */
+  key?: boolean;
   values?: ColumnValues;
   /** The column's value in a cell's row; null is written as MISSING_VALUE. */
   of(cell: DownloadCell, source: DownloadSource | undefined): string | number | null;
@@ -38,6 +40,7 @@ export function downloadColumns(cube: CubeField): DownloadColumn[] {
       name: 'year',
       type: 'integer',
       required: true,
+      key: true,
       description: describe('year', 'The year'),
       of: (cell) => cell.year,
     },
@@ -46,6 +49,8 @@ export function downloadColumns(cube: CubeField): DownloadColumn[] {
           {
             name: 'yearFrom',
             type: 'integer',
+            required: true,
+            key: true,
             description: describe('yearFrom', 'The first year of a period'),
             of: (cell) => cell.yearFrom,
           } satisfies DownloadColumn,
@@ -63,6 +68,7 @@ export function downloadColumns(cube: CubeField): DownloadColumn[] {
           // Codes are strings: "03" is Oslo, not the number 3.
           type: 'string',
           required: true,
+          key: true,
           description: `${dimension.description} (code)`,
           values,
           of: (cell) => cell.dimensions[i]?.code ?? null,

@@ -15,17 +15,20 @@ export interface TableSchemaField {
 
 export interface TableSchema {
   fields: TableSchemaField[];
+  primaryKey: string[];
   missingValues: string[];
 }
 
 /**
  * The Table Schema of a download's CSV, from the same column list the CSV is written with: each
- * column's type (codes are strings), the values of enums and codelists as `enum` constraints, and
- * the way the CSV writes a missing value.
+ * column's type (codes are strings), the values of enums and codelists as `enum` constraints, the
+ * period and codes that identify a row as its primary key, and the way the CSV writes a missing value.
  */
 export async function tableSchema(cube: CubeField, codelistCodes: CodelistCodes): Promise<TableSchema> {
-  const fields = await Promise.all(downloadColumns(cube).map((column) => schemaField(column, codelistCodes)));
-  return { fields, missingValues: [MISSING_VALUE] };
+  const columns = downloadColumns(cube);
+  const fields = await Promise.all(columns.map((column) => schemaField(column, codelistCodes)));
+  const primaryKey = columns.filter((column) => column.key).map((column) => column.name);
+  return { fields, primaryKey, missingValues: [MISSING_VALUE] };
 }
 
 async function schemaField(column: DownloadColumn, codelistCodes: CodelistCodes): Promise<TableSchemaField> {
