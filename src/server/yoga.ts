@@ -16,6 +16,7 @@ import { sourceModules } from '../sources/registry.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
 import { CORS_HEADERS, useCors } from './cors.ts';
 import { maskErrorsButTimeouts } from './database-errors.ts';
+import { codelistCodes } from './downloads/codelist-codes.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
 import { useExplorer } from './explore/routes.ts';
@@ -126,14 +127,18 @@ export function createHub(
       useMetrics(),
       useCors(),
       useExplorer(),
-      useDownloads(schema, async (document, url, headers) => {
-        if (!self) throw new Error('the hub is not ready to answer downloads yet');
-        return self.fetch(new URL('/graphql', url), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
-          body: JSON.stringify({ query: document }),
-        });
-      }),
+      useDownloads(
+        schema,
+        async (document, url, headers) => {
+          if (!self) throw new Error('the hub is not ready to answer downloads yet');
+          return self.fetch(new URL('/graphql', url), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+            body: JSON.stringify({ query: document }),
+          });
+        },
+        codelistCodes(codelists, () => ({ heard: events.snapshot().heard, saw: events.sawVersion })),
+      ),
       useArgumentNamesInErrors(schema),
       useHttpCache({
         snapshot: events.snapshot,
