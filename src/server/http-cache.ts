@@ -75,8 +75,13 @@ const PRIVATE = 'private, no-store';
 /** Public, but changing with releases under embargo, which the ETag does not name. */
 const UNCACHED = 'no-store';
 
+/** The common Cache-Control strings, made once (a hit should not build one). */
+const PUBLIC_CONTROLS = new Map([0, 60, 300, 3600].map((seconds) => [seconds, `public, max-age=${seconds}`]));
+
 /** `public, max-age=...`, never past the next end of an embargo (a CDN must not keep the old answer). */
 function publicControl(maxAgeSeconds: number, snapshot: DataSnapshot): string {
+  if (!snapshot.nextPublicFrom)
+    return PUBLIC_CONTROLS.get(maxAgeSeconds) ?? `public, max-age=${Math.max(0, maxAgeSeconds)}`;
   const left = snapshot.nextPublicFrom
     ? Math.floor((snapshot.nextPublicFrom.getTime() - snapshot.at.getTime()) / 1000)
     : maxAgeSeconds;
