@@ -96,6 +96,107 @@ class Parameters {
 export const utcDate = (text: string) => new Date(`${text}T00:00:00Z`);
 
 /**
+ * Row properties only one GraphQL field reads: a statement whose question selects none of them
+ * leaves them out (fewer columns to send and parse on every row of a dashboard's answer).
+ */
+const OPTIONAL_COLUMNS = [
+  { field: 'status', readBy: 'status' },
+  { field: 'qualifier', readBy: 'qualifier' },
+  { field: 'sourceId', readBy: 'source' },
+  { field: 'publishedAt', readBy: 'revisions' },
+] as const;
+
+/** Statement texts by cube and shape (conditions with their placeholders, order, columns). */
+const statementsByShape = new WeakMap<CubeDefinition, Map<string, string>>();
+const MAX_SHAPES = 1000;
+
+/** The text of a cube statement of one shape (see selectCells); its parameters are already numbered. */
+function cellsStatement(
+  cube: CubeDefinition,
+  query: CubeQuery,
+  shape: {
+    conditions: readonly string[];
+    limit: string;
+    liveNext: string;
+    byValue: boolean;
+    asked(field: string): boolean;
+    leftOut: ReadonlySet<string>;
+  },
+): string {
+  const { conditions, limit, liveNext, byValue, asked, leftOut } = shape;
+  // The cell key in the order the answer is sorted by (year first).
+  const keyColumns = [cube.year, ...(cube.yearFrom ? [cube.yearFrom] : []), ...cube.series, ...cube.dimensions];
+  const cellKey = keyColumns.map(({ column }) => `o.${identifier(column)}`);
+  const selected = [
+    ...cube.series,
+    ...(cube.yearFrom ? [cube.yearFrom] : []),
+    cube.year,
+    ...cube.dimensions,
+    ...cube.values.filter(({ field, whenAsked }) => (!whenAsked || asked(field)) && !leftOut.has(field)),
+  ].map(({ column, field }) => `o.${identifier(column)} AS ${identifier(field)}`);
+  const outerOrder = [
+    ...(byValue ? [`cell.value ${query.order === 'VALUE_DESC' ? 'DESC' : 'ASC'} NULLS LAST`] : []),
+    ...[
+      cube.year,
+      ...(cube.yearFrom ? [cube.yearFrom] : []),
+      ...cube.series,
+      ...(cube.order ?? []),
+      ...cube.dimensions,
+    ].map(({ field }) => `cell.${identifier(field)}`),
+  ];
+  const picked = [
+    ...selected,
+    'o.release_id AS "releaseId"',
+    ...(leftOut.has('sourceId') ? [] : ['r.source_id AS "sourceId"']),
+    ...(leftOut.has('publishedAt') ? [] : [`to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt"`]),
+  ].join(', ');
+  const from = `FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
+      WHERE ${conditions.join(' AND ')}`;
+  const latestFirst = 'r.published_at DESC, r.created_at DESC, r.id DESC, o.id';
+
+  // With a LIMIT on cells in key order, the first N distinct cells are the answer: read them in
+  // index order and stop, then pick each one's latest row (one index lookup per cell). Sorting
+  // every matching row by release first would cost the whole filter, whatever N is.
+  const streamable = limit && !byValue && !cube.order?.length;
+  // A ranking (by value, with a LIMIT) keeps the rows no live release supersedes for their cell,
+  // in value order, and stops at the LIMIT: with an index by value it reads about N rows, not
+  // every cell (the cell key columns are NOT NULL: they make up the table's unique key).
+  const valueColumn = cube.values.find(({ field }) => field === 'value')?.column ?? 'value';
+  const tieOrder = [
+    cube.year,
+    ...(cube.yearFrom ? [cube.yearFrom] : []),
+    ...cube.series,
+    ...(cube.order ?? []),
+    ...cube.dimensions,
+  ].map(({ column }) => `o.${identifier(column)}`);
+  const sameCell = keyColumns.map(({ column }) => `n.${identifier(column)} = o.${identifier(column)}`);
+  const ranking = limit && byValue;
+  const cellsSql = ranking
+    ? `SELECT ${picked} ${from}
+        AND NOT EXISTS (
+          SELECT 1 FROM ${identifier(cube.table)} n JOIN "release" nr ON nr.id = n.release_id
+          WHERE ${sameCell.join(' AND ')} AND ${liveNext}
+            AND (nr.published_at, nr.created_at, nr.id, o.id) > (r.published_at, r.created_at, r.id, n.id)
+        )
+      ORDER BY ${[`o.${identifier(valueColumn)} ${query.order === 'VALUE_DESC' ? 'DESC' : 'ASC'} NULLS LAST`, ...tieOrder].join(', ')} ${limit}`
+    : streamable
+      ? `SELECT cell.* FROM (
+        SELECT DISTINCT ${cellKey.join(', ')} ${from}
+        ORDER BY ${cellKey.join(', ')} ${limit}
+      ) c CROSS JOIN LATERAL (
+        SELECT ${picked} ${from}
+          AND ${keyColumns.map(({ column }) => `o.${identifier(column)} = c.${identifier(column)}`).join(' AND ')}
+        ORDER BY ${latestFirst} LIMIT 1
+      ) cell`
+      : `SELECT DISTINCT ON (${cellKey.join(', ')}) ${picked} ${from}
+        ORDER BY ${cellKey.join(', ')}, ${latestFirst}`;
+  // The data version in the same snapshot as the cells; one row (of nulls) when there are none.
+  return `SELECT v.version::text AS "dataVersion", cell.*
+    FROM data_version v LEFT JOIN LATERAL (${cellsSql}) cell ON true
+    ORDER BY ${outerOrder.join(', ')} ${ranking || streamable ? '' : limit}`;
+}
+
+/**
  * The cells a query asks for, each from the latest release visible in `view` (public by its
  * instant, or under embargo for a key scoped to the source), published by `asOf` (default: now)
  * and not withdrawn by then. "Latest" and `asOf` are one code path: DISTINCT ON the cell key.
@@ -135,75 +236,30 @@ export async function selectCells<Row extends CubeRow>(
       ? `${visible(release)} AND ${release}.published_at <= ${asOf}::date AND (${release}.withdrawn_at IS NULL OR ${release}.withdrawn_at::date > ${asOf}::date)`
       : `${visible(release)} AND ${release}.withdrawn_at IS NULL`;
   conditions.push(live('r'));
-
-  // The cell key in the order the answer is sorted by (year first).
-  const keyColumns = [cube.year, ...(cube.yearFrom ? [cube.yearFrom] : []), ...cube.series, ...cube.dimensions];
-  const cellKey = keyColumns.map(({ column }) => `o.${identifier(column)}`);
-  const selected = [
-    ...cube.series,
-    ...(cube.yearFrom ? [cube.yearFrom] : []),
-    cube.year,
-    ...cube.dimensions,
-    ...cube.values.filter(({ field, whenAsked }) => !whenAsked || !query.fields || query.fields.has(field)),
-  ].map(({ column, field }) => `o.${identifier(column)} AS ${identifier(field)}`);
   const byValue = query.order === 'VALUE_DESC' || query.order === 'VALUE_ASC';
-  const outerOrder = [
-    ...(byValue ? [`cell.value ${query.order === 'VALUE_DESC' ? 'DESC' : 'ASC'} NULLS LAST`] : []),
-    ...[
-      cube.year,
-      ...(cube.yearFrom ? [cube.yearFrom] : []),
-      ...cube.series,
-      ...(cube.order ?? []),
-      ...cube.dimensions,
-    ].map(({ field }) => `cell.${identifier(field)}`),
-  ];
   const limit = query.limit != null ? `LIMIT ${params.add(Math.max(0, query.limit))}` : '';
-  const picked = `${selected.join(', ')}, o.release_id AS "releaseId", r.source_id AS "sourceId",
-        to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt"`;
-  const from = `FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
-      WHERE ${conditions.join(' AND ')}`;
-  const latestFirst = 'r.published_at DESC, r.created_at DESC, r.id DESC, o.id';
-
-  // With a LIMIT on cells in key order, the first N distinct cells are the answer: read them in
-  // index order and stop, then pick each one's latest row (one index lookup per cell). Sorting
-  // every matching row by release first would cost the whole filter, whatever N is.
-  const streamable = limit && !byValue && !cube.order?.length;
-  // A ranking (by value, with a LIMIT) keeps the rows no live release supersedes for their cell,
-  // in value order, and stops at the LIMIT: with an index by value it reads about N rows, not
-  // every cell (the cell key columns are NOT NULL: they make up the table's unique key).
-  const valueColumn = cube.values.find(({ field }) => field === 'value')?.column ?? 'value';
-  const tieOrder = [
-    cube.year,
-    ...(cube.yearFrom ? [cube.yearFrom] : []),
-    ...cube.series,
-    ...(cube.order ?? []),
-    ...cube.dimensions,
-  ].map(({ column }) => `o.${identifier(column)}`);
-  const sameCell = keyColumns.map(({ column }) => `n.${identifier(column)} = o.${identifier(column)}`);
-  const ranking = limit && byValue;
-  const cellsSql = ranking
-    ? `SELECT ${picked} ${from}
-        AND NOT EXISTS (
-          SELECT 1 FROM ${identifier(cube.table)} n JOIN "release" nr ON nr.id = n.release_id
-          WHERE ${sameCell.join(' AND ')} AND ${live('nr')}
-            AND (nr.published_at, nr.created_at, nr.id, o.id) > (r.published_at, r.created_at, r.id, n.id)
-        )
-      ORDER BY ${[`o.${identifier(valueColumn)} ${query.order === 'VALUE_DESC' ? 'DESC' : 'ASC'} NULLS LAST`, ...tieOrder].join(', ')} ${limit}`
-    : streamable
-      ? `SELECT cell.* FROM (
-        SELECT DISTINCT ${cellKey.join(', ')} ${from}
-        ORDER BY ${cellKey.join(', ')} ${limit}
-      ) c CROSS JOIN LATERAL (
-        SELECT ${picked} ${from}
-          AND ${keyColumns.map(({ column }) => `o.${identifier(column)} = c.${identifier(column)}`).join(' AND ')}
-        ORDER BY ${latestFirst} LIMIT 1
-      ) cell`
-      : `SELECT DISTINCT ON (${cellKey.join(', ')}) ${picked} ${from}
-        ORDER BY ${cellKey.join(', ')}, ${latestFirst}`;
-  // The data version in the same snapshot as the cells; one row (of nulls) when there are none.
-  const sql = `SELECT v.version::text AS "dataVersion", cell.*
-    FROM data_version v LEFT JOIN LATERAL (${cellsSql}) cell ON true
-    ORDER BY ${outerOrder.join(', ')} ${ranking || streamable ? '' : limit}`;
+  const ranking = Boolean(limit && byValue);
+  // The ranking's own visibility test adds parameters after the LIMIT's, as its text places them.
+  const liveNext = ranking ? live('nr') : '';
+  const asked = (field: string) => !query.fields || query.fields.has(field);
+  const leftOut = OPTIONAL_COLUMNS.filter(({ readBy }) => !asked(readBy)).map(({ field }) => field);
+  // The text depends only on the statement's shape: built once per shape, so a repeated question
+  // costs its parameters (and pg and the statement name find the very same string again).
+  const shape = `${conditions.join(' AND ')}\n${query.order ?? ''}\n${limit}\n${liveNext}\n${leftOut.join()}\n${cube.values
+    .filter(({ whenAsked, field }) => whenAsked && asked(field))
+    .map(({ field }) => field)
+    .join()}`;
+  let shapes = statementsByShape.get(cube);
+  if (!shapes) {
+    shapes = new Map();
+    statementsByShape.set(cube, shapes);
+  }
+  let sql = shapes.get(shape);
+  if (!sql) {
+    sql = cellsStatement(cube, query, { conditions, limit, liveNext, byValue, asked, leftOut: new Set(leftOut) });
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
+    shapes.set(shape, sql);
+  }
   // On a replica that has replayed what the hub heard, else on the primary; prepared once per
   // connection where names are safe (not on PGlite, not behind a transaction pooler).
   const rows = await db.readRows<Omit<Row, 'cube' | 'publishedAt'> & { publishedAt: string; dataVersion: string }>(
@@ -216,7 +272,10 @@ export async function selectCells<Row extends CubeRow>(
   // In place (the rows are fresh): one Date per release date, and the cube for revisions.
   const dates = new Map<string, Date>();
   const cells = rows as unknown as (Row & { publishedAt: Date | string })[];
+  const withDates = !leftOut.includes('publishedAt');
   for (const row of cells) {
+    row.cube = cube;
+    if (!withDates) continue;
     const text = row.publishedAt as string;
     let publishedAt = dates.get(text);
     if (!publishedAt) {
@@ -224,7 +283,6 @@ export async function selectCells<Row extends CubeRow>(
       dates.set(text, publishedAt);
     }
     row.publishedAt = publishedAt;
-    row.cube = cube;
   }
   view.served?.(cells.map((row) => row.releaseId));
   return cells as Row[];

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import type { VersionRecorder } from '../cube/read-view.ts';
 import type { DataSnapshot } from '../publishing/events.ts';
-import { countCache } from './metrics.ts';
+import { countHit, countMiss, countNotModified } from './metrics.ts';
 
 export interface HttpCacheOptions {
   /** The data as of now: its version is equal on every hub of one database at one time. */
@@ -47,9 +47,20 @@ export interface Pending {
 }
 
 interface Entry {
+  etag: string;
   body: Buffer;
   contentType: string;
   expires: number;
+  /** The headers of a hit, made once, with the Cache-Control they were made with. */
+  headers: Record<string, string>;
+  control: string;
+}
+
+/** What the cache answers itself: a kept answer or a 304. */
+interface Answered {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
 }
 
 /** The parts of a request the cache reads, from a fetch Request or a Node request alike. */
@@ -64,8 +75,13 @@ const PRIVATE = 'private, no-store';
 /** Public, but changing with releases under embargo, which the ETag does not name. */
 const UNCACHED = 'no-store';
 
+/** The common Cache-Control strings, made once (a hit should not build one). */
+const PUBLIC_CONTROLS = new Map([0, 60, 300, 3600].map((seconds) => [seconds, `public, max-age=${seconds}`]));
+
 /** `public, max-age=...`, never past the next end of an embargo (a CDN must not keep the old answer). */
 function publicControl(maxAgeSeconds: number, snapshot: DataSnapshot): string {
+  if (!snapshot.nextPublicFrom)
+    return PUBLIC_CONTROLS.get(maxAgeSeconds) ?? `public, max-age=${Math.max(0, maxAgeSeconds)}`;
   const left = snapshot.nextPublicFrom
     ? Math.floor((snapshot.nextPublicFrom.getTime() - snapshot.at.getTime()) / 1000)
     : maxAgeSeconds;
@@ -88,15 +104,17 @@ const MAX_CACHED_BODY_BYTES = 100_000;
  */
 export function withHttpCache(server: Handler, options: HttpCacheOptions & { onSaw?(version: string): void }) {
   const { snapshot, ttlMs, maxAgeSeconds, maxEntries = 1000, headers: ownHeaders = {} } = options;
+  /** Kept answers of the current data version, by the request as sent (method, accept, query or body). */
   const cache = new Map<string, Entry>();
   let cachedVersion = '';
 
+  /** The request as sent: what, with the data version, its ETag names. */
+  const requestKey = (head: RequestHead, body: string) =>
+    `${head.method}\n${head.header('accept') ?? ''}\n${head.method === 'GET' ? head.search : body}`;
+
   /** A cacheable request's way through: its ETag (data version and request as sent) and its body. */
-  function start(head: RequestHead, body: string): Pending {
-    const data = snapshot();
-    const sent = head.method === 'GET' ? head.search : body;
-    const accept = head.header('accept') ?? '';
-    const hash = createHash('sha256').update(`${data.version}\n${head.method}\n${accept}\n${sent}`).digest('base64url');
+  function start(head: RequestHead, body: string, key: string, data: DataSnapshot): Pending {
+    const hash = createHash('sha256').update(`${data.version}\n${key}`).digest('base64url');
     const pending: Pending = {
       etag: `"${hash}"`,
       snapshot: data,
@@ -119,35 +137,55 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
     return pending;
   }
 
-  /** A 304 or a kept answer for the request, as status, headers and body; undefined on a miss. */
-  function answer(head: RequestHead, pending: Pending) {
-    const control = publicControl(maxAgeSeconds, pending.snapshot);
-    const headers: Record<string, string> = {
-      ...ownHeaders,
-      etag: pending.etag,
-      'cache-control': control,
-      vary: 'accept',
-    };
-    const presented = head.header('if-none-match');
-    if (presented?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === pending.etag)) {
-      countCache('not_modified');
+  const presents = (head: RequestHead, etag: string) =>
+    head
+      .header('if-none-match')
+      ?.split(',')
+      .some((tag) => tag.trim().replace(/^W\//, '') === etag) ?? false;
+
+  /**
+   * A 304 or a kept answer for the request, as status, headers and body; otherwise the request's
+   * way through the server. A kept answer is found by the request as sent, before any hashing.
+   */
+  function answer(head: RequestHead, body: string): Answered | { pending: Pending; key: string } {
+    const data = snapshot();
+    if (cachedVersion !== data.version) {
+      cache.clear();
+      cachedVersion = data.version;
+    }
+    const key = requestKey(head, body);
+    const hit = cache.get(key);
+    if (hit && hit.expires > data.at.getTime()) {
+      const control = publicControl(maxAgeSeconds, data);
+      const headers = control === hit.control ? hit.headers : { ...hit.headers, 'cache-control': control };
+      if (presents(head, hit.etag)) {
+        countNotModified();
+        const { 'content-type': _type, ...notModified } = headers;
+        return { status: 304, headers: notModified, body: undefined };
+      }
+      countHit();
+      return { status: 200, headers, body: hit.body };
+    }
+    const pending = start(head, body, key, data);
+    if (presents(head, pending.etag)) {
+      countNotModified();
+      const headers = {
+        ...ownHeaders,
+        etag: pending.etag,
+        'cache-control': publicControl(maxAgeSeconds, data),
+        vary: 'accept',
+      };
       return { status: 304, headers, body: undefined };
     }
-    if (cachedVersion !== pending.snapshot.version) {
-      cache.clear();
-      cachedVersion = pending.snapshot.version;
-    }
-    const hit = cache.get(pending.etag);
-    countCache(hit && hit.expires > pending.snapshot.at.getTime() ? 'hit' : 'miss');
-    if (!hit || hit.expires <= pending.snapshot.at.getTime()) return undefined;
-    return { status: 200, headers: { ...headers, 'content-type': hit.contentType }, body: hit.body };
+    countMiss();
+    return { pending, key };
   }
 
   /**
    * Keeps a public answer (one the plugin marked) made while the data version stayed the same,
    * until its time is up or the next embargo ends, whichever comes first.
    */
-  function keep(pending: Pending, response: Response, body: Buffer): void {
+  function keep(pending: Pending, key: string, response: Response, body: Buffer): void {
     if (ttlMs <= 0 || response.headers.get('etag') !== pending.etag) return;
     const { version, at, nextPublicFrom } = pending.snapshot;
     if (version !== snapshot().version || cachedVersion !== version) return;
@@ -155,7 +193,15 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
     if (cache.size >= maxEntries && !oldest.done) cache.delete(oldest.value);
     const contentType = response.headers.get('content-type') ?? 'application/json';
     const expires = Math.min(at.getTime() + ttlMs, nextPublicFrom?.getTime() ?? Number.POSITIVE_INFINITY);
-    cache.set(pending.etag, { body, contentType, expires });
+    const control = publicControl(maxAgeSeconds, pending.snapshot);
+    const headers = {
+      ...ownHeaders,
+      etag: pending.etag,
+      'cache-control': control,
+      vary: 'accept',
+      'content-type': contentType,
+    };
+    cache.set(key, { etag: pending.etag, body, contentType, expires, headers, control });
   }
 
   async function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
@@ -169,16 +215,16 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
     };
     if (!isCacheable(head)) return server.fetch(request);
     const body = request.method === 'POST' ? await request.text() : '';
-    const pending = start(head, body);
-    const early = answer(head, pending);
-    if (early) return new Response(early.body && new Uint8Array(early.body), early);
+    const early = answer(head, body);
+    if (!('pending' in early)) return new Response(early.body && new Uint8Array(early.body), early);
+    const { pending, key } = early;
     const response = await server.fetch(
       url,
       { method: request.method, headers: request.headers },
       { httpCache: pending },
     );
     const bytes = Buffer.from(await response.arrayBuffer());
-    keep(pending, response, bytes);
+    keep(pending, key, response, bytes);
     return new Response(new Uint8Array(bytes), response);
   }
 
@@ -197,21 +243,23 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
       return;
     }
     const body = head.method === 'POST' ? await readBody(req) : '';
-    const pending = start(head, body);
-    const early = answer(head, pending);
-    if (early) {
+    const early = answer(head, body);
+    if (!('pending' in early)) {
       res.writeHead(early.status, early.headers).end(early.body);
       return;
     }
+    const { pending, key } = early;
     try {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      // A plain object: the server's Request reads it lazily (a Headers copy cost every miss).
+      const headers: Record<string, string> = {};
+      for (const name in req.headers) {
+        const value = req.headers[name];
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
       const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
       const response = await server.fetch(url, { method: head.method, headers }, { req, res, httpCache: pending });
       const bytes = Buffer.from(await response.arrayBuffer());
-      keep(pending, response, bytes);
+      keep(pending, key, response, bytes);
       res.writeHead(response.status, Object.fromEntries(response.headers)).end(bytes);
     } catch (error) {
       console.error('request failed:', error);
@@ -247,6 +295,35 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** A POST of JSON, as Yoga tells one (its JSON parser would read the body). */
+function isJsonPost(request: Request): boolean {
+  if (request.method !== 'POST') return false;
+  const type = request.headers.get('content-type');
+  return ['application/json', 'application/graphql+json'].some(
+    (expected) => type === expected || type?.startsWith(`${expected};`),
+  );
+}
+
+/** A JSON body as Yoga's parser reads it, with its errors (400, BAD_REQUEST). */
+function parseJsonBody(body: string): GraphQLParams {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    const { name, message } = error as Error;
+    throw createGraphQLError('POST body sent invalid JSON.', {
+      extensions: { http: { spec: true, status: 400 }, code: 'BAD_REQUEST', originalError: { name, message } },
+    });
+  }
+  if (parsed === null || typeof parsed !== 'object') {
+    throw createGraphQLError(
+      `POST body is expected to be object but received ${parsed === null ? parsed : typeof parsed}`,
+      { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } },
+    );
+  }
+  return parsed as GraphQLParams;
+}
+
 /** Errors another moment may answer differently: unexpected (masked) ones, and time limits. */
 const UNSTABLE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'REQUEST_TIMEOUT', 'STATEMENT_TIMEOUT']);
 
@@ -274,6 +351,11 @@ export function useHttpCache({
     onRequestParse({ request, serverContext, requestParser, setRequestParser, fetchAPI }) {
       const body = pendingOf(serverContext)?.body;
       if (body === undefined || !requestParser) return;
+      // JSON, the common case, is parsed here as Yoga parses it, without a second Request.
+      if (isJsonPost(request)) {
+        setRequestParser(() => parseJsonBody(body));
+        return;
+      }
       const { url, headers } = request;
       setRequestParser(() => requestParser(new fetchAPI.Request(url, { method: 'POST', headers, body })));
     },

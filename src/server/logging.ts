@@ -80,6 +80,9 @@ export function withRequestIds(
         );
       });
     }
-    requestIds.run(id, () => handler(req, res));
+    // Only JSON lines carry the id: without a logger, no async context is kept (keeping one slows
+    // every promise of the request).
+    if (logger) requestIds.run(id, () => handler(req, res));
+    else handler(req, res);
   };
 }
