@@ -306,11 +306,11 @@ try {
     'uncached hub / raw pg, p50 latency': { of: (r) => r.hub!.p50Ms / r.raw!.p50Ms, at: -3 },
     'cached hub POST / static, req/s': {
       of: (r) => r.cachedPost!.requestsPerSecond / r.fixed!.requestsPerSecond,
-      at: 0.5,
+      at: 0.7,
     },
     'cached hub GET / static, req/s': {
       of: (r) => r.cachedGet!.requestsPerSecond / r.fixed!.requestsPerSecond,
-      at: 0.5,
+      at: 0.8,
     },
   };
   console.table(
