@@ -1,7 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { useServedTestHub } from '../helpers/hub.ts';
 import { keyFor } from '../helpers/publishing.ts';
 
 // CORS for a public API: any origin may read, with `*` and no credentials; scripts may read the
@@ -10,24 +8,12 @@ import { keyFor } from '../helpers/publishing.ts';
 
 const ORIGIN = 'https://dashboard.example';
 
-let hub: TestHub;
-let server: Server;
-let base: string;
-beforeAll(async () => {
-  hub = await startTestHub();
-  server = createServer(hub.hub);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  await hub?.close();
-});
+const { hub, origin } = useServedTestHub();
 
 /** The hub called as a fetch handler (tests, downloads) or over HTTP (its Node listener). */
 const TRANSPORTS = [
   { name: 'fetch', send: (path: string, init: RequestInit) => hub.hub.fetch(`http://rusdata.test${path}`, init) },
-  { name: 'HTTP', send: (path: string, init: RequestInit) => fetch(`${base}${path}`, init) },
+  { name: 'HTTP', send: (path: string, init: RequestInit) => fetch(`${origin()}${path}`, init) },
 ];
 
 function expectPublicCors(response: Response) {

@@ -1,29 +1,15 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import { Package } from 'datapackage';
 import { getNamedType, isEnumType } from 'graphql';
 import { Table, validate } from 'tableschema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { useServedTestHub } from '../helpers/hub.ts';
 
 // Served over HTTP: the Frictionless libraries fetch the package and each resource's CSV by URL.
-let hub: TestHub;
-let server: Server;
-let base: string;
-beforeAll(async () => {
-  hub = await startTestHub();
-  server = createServer(hub.hub);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  await hub?.close();
-});
+const { origin } = useServedTestHub();
 
-const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers });
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${origin()}${path}`, { headers });
 
 interface Descriptor {
   licenses?: { path: string; title: string }[];
@@ -46,7 +32,7 @@ async function loadPackage(path: string) {
   const response = await get(path);
   expect(response.status, await response.clone().text()).toBe(200);
   const descriptor = (await response.json()) as Descriptor;
-  const dataPackage = await Package.load(`${base}${path}`);
+  const dataPackage = await Package.load(`${origin()}${path}`);
   return { dataPackage, descriptor };
 }
 
@@ -83,7 +69,7 @@ describe('Data Packages: /data/datapackage.json and ?format=datapackage', () => 
   it('/data/datapackage.json?lang=en points every resource at its CSV in English', async () => {
     const { dataPackage, descriptor } = await loadPackage('/data/datapackage.json?lang=en');
     expect(descriptor.resources.find((resource) => resource.name === 'drug-deaths')?.path).toBe(
-      `${base}/data/drugDeaths.csv?lang=en`,
+      `${origin()}/data/drugDeaths.csv?lang=en`,
     );
     const rows = await dataPackage.getResource('drug-deaths')!.read({ keyed: true });
     expect(rows[0]).toMatchObject({ region: '0', regionLabel: 'Norway' });
@@ -101,7 +87,7 @@ describe('Data Packages: /data/datapackage.json and ?format=datapackage', () => 
     const { descriptor } = await loadPackage(`${DRUG_DEATHS_BY_REGION}&format=datapackage`);
     expect(descriptor.resources).toHaveLength(1);
     const [resource] = descriptor.resources;
-    expect(resource!.path).toBe(`${base}${DRUG_DEATHS_BY_REGION}`);
+    expect(resource!.path).toBe(`${origin()}${DRUG_DEATHS_BY_REGION}`);
     const csv = await (await fetch(resource!.path)).text();
     expect(csv).toBe(await (await get(DRUG_DEATHS_BY_REGION)).text());
     expect(csv.split('\r\n')[0]!.split(',')).toEqual(resource!.schema.fields.map((field) => field.name));
@@ -109,7 +95,7 @@ describe('Data Packages: /data/datapackage.json and ?format=datapackage', () => 
 
   it('a resource path keeps the parameters as written, lists with their commas', async () => {
     const { descriptor } = await loadPackage('/data/drugDeaths.csv?format=datapackage&region=03,11&from=2024');
-    expect(descriptor.resources[0]!.path).toBe(`${base}/data/drugDeaths.csv?region=03,11&from=2024`);
+    expect(descriptor.resources[0]!.path).toBe(`${origin()}/data/drugDeaths.csv?region=03,11&from=2024`);
   });
 
   it('?format=datapackage on drugDeaths by region is valid, and its Table Schema reads region "03" as the string "03"', async () => {
@@ -134,7 +120,7 @@ describe('Data Packages: /data/datapackage.json and ?format=datapackage', () => 
     expect(dataPackage.errors).toEqual([]);
     expect(dataPackage.valid).toBe(true);
     const [resource] = descriptor.resources;
-    expect(resource!.path).toBe(`${base}/data/wastewater.csv?substance=COCAINE&from=2024&to=2024`);
+    expect(resource!.path).toBe(`${origin()}/data/wastewater.csv?substance=COCAINE&from=2024&to=2024`);
     const ccBy = { path: 'https://creativecommons.org/licenses/by/4.0/', title: 'CC BY 4.0' };
     expect(descriptor.licenses).toEqual([ccBy]);
     expect(resource!.licenses).toEqual([ccBy]);
@@ -246,9 +232,9 @@ describe('Data Packages: /data/datapackage.json and ?format=datapackage', () => 
       dataPackage: string;
       downloads: { field: string; dataPackage: string }[];
     };
-    expect(listed.dataPackage).toBe(`${base}/data/datapackage.json`);
+    expect(listed.dataPackage).toBe(`${origin()}/data/datapackage.json`);
     expect(listed.downloads.find((d) => d.field === 'drugDeaths')?.dataPackage).toBe(
-      `${base}/data/drugDeaths.csv?format=datapackage`,
+      `${origin()}/data/drugDeaths.csv?format=datapackage`,
     );
   });
 });

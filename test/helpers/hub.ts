@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -121,4 +123,22 @@ export function useTestHub(options: HubOptions = {}): TestHub {
       return Reflect.get(started, key);
     },
   });
+}
+
+/**
+ * useTestHub, also served over HTTP on a free loopback port, for clients that fetch by URL.
+ * `origin()` is its `http://127.0.0.1:<port>`, known once the hooks have run.
+ */
+export function useServedTestHub(options: HubOptions = {}): { hub: TestHub; origin: () => string } {
+  const hub = useTestHub(options);
+  let server: Server | undefined;
+  let origin = '';
+  beforeAll(async () => {
+    const listening = createServer(hub.hub);
+    server = listening;
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server?.close(resolve)));
+  return { hub, origin: () => origin };
 }
