@@ -2,7 +2,7 @@
 // process, with source maps for stack traces that name the TypeScript lines.
 import { build } from './build.mjs';
 
-const code = build();
+const code = await build();
 if (code !== 0) process.exit(code);
 process.setSourceMapsEnabled(true);
 await import('../dist/main.js');
