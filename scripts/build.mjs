@@ -69,6 +69,9 @@ async function bundlePackages() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    // ES module builds first (graphql's among them): bundled ESM is hoisted into one scope, where
+    // CommonJS stays wrapped and is reached through property lookups on every call.
+    mainFields: ['module', 'main'],
     // Composed with tsc's maps, so stack traces still name the TypeScript lines.
     sourcemap: 'linked',
     logLevel: 'warning',
