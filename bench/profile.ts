@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import pg from 'pg';
@@ -33,12 +34,30 @@ const SERVER_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const TOP = Number(process.env.PROFILE_TOP ?? 10);
 
+/** Source maps of dist/ files, by file URL (dist/packages/ bundles the packages: see scripts/build.mjs). */
+const sourceMaps = new Map<string, SourceMap | undefined>();
+
+/**
+ * A position in dist/ as the file it was compiled or bundled from (a package's own file, or the
+ * hub's TypeScript), through dist's source maps; other positions as they are.
+ */
+function originalPosition(url: string, lineNumber: number, columnNumber: number) {
+  if (!url.includes('/dist/')) return { url, lineNumber };
+  if (!sourceMaps.has(url)) {
+    const mapFile = `${url.replace(/^file:\/\//, '')}.map`;
+    sourceMaps.set(url, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : undefined);
+  }
+  const entry = sourceMaps.get(url)?.findEntry(lineNumber, columnNumber);
+  if (!entry || !('originalSource' in entry)) return { url, lineNumber };
+  return { url: new URL(entry.originalSource, url).href, lineNumber: entry.originalLine };
+}
+
 /** Where a function comes from: an npm package, the hub's own code, Node itself, or V8. */
 function origin(url: string): string {
   const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (inPackage) return inPackage[1]!;
   if (url.startsWith('node:')) return 'node';
-  if (url.includes('/dist/')) return 'hub (dist/)';
+  if (url.includes('/dist/') || url.includes('/src/')) return 'hub';
   return url ? url : '(V8 and native)';
 }
 
@@ -59,8 +78,9 @@ function summarise(file: string, sinceMicros = 0): void {
   const byOrigin = new Map<string, number>();
   let busy = 0;
   for (const [id, micros] of selfMicros) {
-    const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
+    const { functionName, ...position } = nodes.get(id)!.callFrame;
     if (functionName === '(idle)') continue;
+    const { url, lineNumber } = originalPosition(position.url, position.lineNumber, position.columnNumber);
     busy += micros;
     const where = url ? `${relative(ROOT, url.replace(/^file:\/\//, ''))}:${lineNumber + 1}` : '';
     const key = `${functionName}@${where}`;
