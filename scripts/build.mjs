@@ -7,7 +7,7 @@
 // runs it in the hub's own process (scripts/start.mjs), which saves starting Node twice.
 // The packages dist/ imports are then bundled into dist/packages/ (bundlePackages, below).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +16,8 @@ const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
 const stamp = join(dist, '.built');
 const image = join(dist, 'embedded-image.tar');
+/** Packages that stay in node_modules, each with the reason (test/deploy/build.test.ts reads it too). */
+const unbundledPackages = JSON.parse(readFileSync(join(import.meta.dirname, 'unbundled-packages.json'), 'utf8'));
 const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function newestChange(path) {
@@ -33,21 +35,6 @@ function javaScriptFiles(folder) {
     .filter((file) => file.endsWith('.js'))
     .map((file) => join(folder, file));
 }
-
-/**
- * Packages that stay in node_modules: those that find files of their own at run time (PGlite's
- * WebAssembly, Prisma's query compiler, pino's worker transports), GraphiQL's page (loaded when
- * first asked for), and `pg`, which @prisma/adapter-pg imports too (two copies of it would not mix).
- */
-const UNBUNDLED_PACKAGES = [
-  '@electric-sql/*',
-  '@prisma/*',
-  'prisma',
-  'pg',
-  'pg-*',
-  'pino',
-  '@graphql-yoga/render-graphiql',
-];
 
 /**
  * Bundles the packages dist/ imports into shared chunks under dist/packages/: Node then loads a
@@ -75,7 +62,7 @@ async function bundlePackages() {
     // Composed with tsc's maps, so stack traces still name the TypeScript lines.
     sourcemap: 'linked',
     logLevel: 'warning',
-    external: UNBUNDLED_PACKAGES,
+    external: Object.keys(unbundledPackages),
     // CommonJS packages in an ES module chunk still call require() (for Node's own modules).
     banner: {
       js: "import { createRequire as __packagesCreateRequire } from 'node:module'; const require = __packagesCreateRequire(import.meta.url);",
