@@ -262,27 +262,27 @@ export async function selectCells<Row extends CubeRow>(
   }
   // On a replica that has replayed what the hub heard, else on the primary; prepared once per
   // connection where names are safe (not on PGlite, not behind a transaction pooler).
-  const rows = await db.readRows<Omit<Row, 'cube' | 'publishedAt'> & { publishedAt: string; dataVersion: string }>(
+  const rows = await db.readRows<Omit<Row, 'publishedAt'> & { publishedAt: string; dataVersion: string }>(
     { text: sql, values: params.values },
     view.heard,
+    { cube },
   );
   const [first] = rows;
   if (first) view.saw(first.dataVersion);
   if (first?.releaseId == null) return [];
-  // In place (the rows are fresh): one Date per release date, and the cube for revisions.
+  // In place (the rows are fresh): one Date per release date.
   const dates = new Map<string, Date>();
   const cells = rows as unknown as (Row & { publishedAt: Date | string })[];
-  const withDates = !leftOut.includes('publishedAt');
-  for (const row of cells) {
-    row.cube = cube;
-    if (!withDates) continue;
-    const text = row.publishedAt as string;
-    let publishedAt = dates.get(text);
-    if (!publishedAt) {
-      publishedAt = utcDate(text);
-      dates.set(text, publishedAt);
+  if (!leftOut.includes('publishedAt')) {
+    for (const row of cells) {
+      const text = row.publishedAt as string;
+      let publishedAt = dates.get(text);
+      if (!publishedAt) {
+        publishedAt = utcDate(text);
+        dates.set(text, publishedAt);
+      }
+      row.publishedAt = publishedAt;
     }
-    row.publishedAt = publishedAt;
   }
   view.served?.(cells.map((row) => row.releaseId));
   return cells as Row[];

@@ -43,11 +43,13 @@ export interface Database {
   readOnly: boolean;
   /**
    * A read statement whose every row carries the data version it was read at (`dataVersion`), on a
-   * replica when one has replayed `heard`, else on the primary.
+   * replica when one has replayed `heard`, else on the primary. Each row starts as a copy of
+   * `start` (properties every row carries besides its columns, e.g. its cube).
    */
   readRows<Row extends { dataVersion: string }>(
     query: { text: string; values: unknown[] },
     heard: string,
+    start?: Record<string, unknown>,
   ): Promise<Row[]>;
   close(): Promise<void>;
 }
@@ -127,10 +129,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     statementName: name,
     replicas,
     readOnly,
-    async readRows<Row extends { dataVersion: string }>(query: { text: string; values: unknown[] }, heard: string) {
+    async readRows<Row extends { dataVersion: string }>(
+      query: { text: string; values: unknown[] },
+      heard: string,
+      start: Record<string, unknown> = {},
+    ) {
       const run = async (on: pg.Pool, named: string | undefined) => {
-        const { rows } = await on.query<Row>({ name: named, text: query.text, values: query.values });
-        return { value: rows, version: rows[0]?.dataVersion ?? '0' };
+        const { rows, fields } = await on.query<unknown[]>({
+          name: named,
+          text: query.text,
+          values: query.values,
+          rowMode: 'array',
+        });
+        const value = rowObjects<Row>(rows, fields, start);
+        return { value, version: value[0]?.dataVersion ?? '0' };
       };
       const read = await readVersioned(
         replicas,
@@ -167,6 +179,41 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await embedded?.stop();
     },
   };
+}
+
+/** Builds a row object from an array of values, with the properties of `start` first. */
+type RowBuilder = (values: readonly unknown[], start: Record<string, unknown>) => Record<string, unknown>;
+
+const rowBuilders = new Map<string, RowBuilder>();
+
+/**
+ * A row builder for one list of start properties and column names: an object literal, compiled
+ * once, so every row of every result of that shape shares one hidden class. pg's own row objects
+ * get a shape made anew for each result, and a property added to them afterwards (a cell's cube)
+ * cost more than parsing the rows; copying columns by name onto an object is no better.
+ */
+function rowBuilder(startKeys: readonly string[], names: readonly string[]): RowBuilder {
+  const key = JSON.stringify([startKeys, names]);
+  let build = rowBuilders.get(key);
+  if (!build) {
+    const properties = [
+      ...startKeys.map((name) => `${JSON.stringify(name)}: start[${JSON.stringify(name)}]`),
+      ...names.map((name, i) => `${JSON.stringify(name)}: values[${i}]`),
+    ];
+    build = new Function('values', 'start', `return { ${properties.join(', ')} };`) as RowBuilder;
+    if (rowBuilders.size >= 1000) rowBuilders.clear();
+    rowBuilders.set(key, build);
+  }
+  return build;
+}
+
+/** Rows read as arrays (pg's `rowMode: 'array'`), as objects that start with `start`'s properties. */
+function rowObjects<Row>(rows: unknown[][], fields: readonly pg.FieldDef[], start: Record<string, unknown>): Row[] {
+  const build = rowBuilder(
+    Object.keys(start),
+    fields.map((field) => field.name),
+  );
+  return rows.map((values) => build(values, start) as Row);
 }
 
 function recordStatements(pool: pg.Pool, listener: StatementListener): void {
