@@ -50,7 +50,7 @@ export async function verifyApiKey(prisma: PrismaClient, token: string | null): 
 }
 
 /** The token from `Authorization: Bearer <token>` or `X-Api-Key: <token>`; never logged. */
-export function tokenFrom(headers: Headers): string | null {
+export function tokenFrom(headers: Pick<Headers, 'get'>): string | null {
   const authorization = headers.get('authorization');
   if (authorization?.toLowerCase().startsWith('bearer ')) return authorization.slice(7).trim();
   return headers.get('x-api-key');

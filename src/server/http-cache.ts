@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { getOperationAST } from 'graphql';
+import { type DocumentNode, getOperationAST } from 'graphql';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import type { VersionRecorder } from '../cube/read-view.ts';
 import type { DataSnapshot } from '../publishing/events.ts';
-import { countHit, countMiss, countNotModified } from './metrics.ts';
+import { countDirect, countHit, countMiss, countNotModified } from './metrics.ts';
 
 export interface HttpCacheOptions {
   /** The data as of now: its version is equal on every hub of one database at one time. */
@@ -15,8 +15,18 @@ export interface HttpCacheOptions {
   maxAgeSeconds: number;
   /** Answers kept at most (the oldest go first). */
   maxEntries?: number;
-  /** Headers of every answer the cache gives itself (hits and 304s), e.g. CORS. */
+  /** Headers of every answer the cache gives itself (hits, 304s and direct answers), e.g. CORS. */
   headers?: Readonly<Record<string, string>>;
+  /** The data version in the database now (confirms an answer that read without a version of its own). */
+  currentVersion(): Promise<string>;
+}
+
+/** Answers a request the cache missed without the GraphQL server when it can (see direct-queries.ts). */
+export interface DirectRoute {
+  /** The answer's body and content type, or undefined: the server answers. */
+  answer(head: RequestHead, body: string, pending: Pending): Promise<{ body: string; contentType: string } | undefined>;
+  /** The server answered a request the route did not (status 200): the route may answer it next time. */
+  learn(head: RequestHead, body: string, pending: Pending, contentType: string): void;
 }
 
 /** A fetch handler and a Node request listener: what serves the hub (yoga, here). */
@@ -44,6 +54,10 @@ export interface Pending {
   query?: boolean;
   /** ... and its answer has no unexpected (masked) error. */
   stable?: boolean;
+  /** The query the server executed, when its answer had no error at all (the direct route learns it). */
+  executed?: { document: DocumentNode; operationName?: string | null };
+  /** When the request must be answered by (performance.now()), once the direct route has spent time on it. */
+  deadline?: number;
 }
 
 interface Entry {
@@ -64,7 +78,7 @@ interface Answered {
 }
 
 /** The parts of a request the cache reads, from a fetch Request or a Node request alike. */
-interface RequestHead {
+export interface RequestHead {
   method: string;
   pathname: string;
   search: string;
@@ -87,6 +101,31 @@ function publicControl(maxAgeSeconds: number, snapshot: DataSnapshot): string {
     : maxAgeSeconds;
   return `public, max-age=${Math.max(0, Math.min(maxAgeSeconds, left))}`;
 }
+/**
+ * The caching headers of an answer on /graphql. Public (ETag, Cache-Control) when the request came
+ * through the cache and was a query answered without unexpected errors, every read of which saw
+ * the data version it was asked on (reads without a version of their own are confirmed by reading
+ * the version after them: it cannot have moved in between if it has not moved since); `no-store`
+ * when it read the release calendar; otherwise `private, no-store`.
+ */
+async function cachingHeaders(
+  pending: Pending | undefined,
+  status: number,
+  { snapshot, maxAgeSeconds, currentVersion }: Pick<HttpCacheOptions, 'snapshot' | 'maxAgeSeconds' | 'currentVersion'>,
+): Promise<Record<string, string>> {
+  const asked = pending?.snapshot;
+  const isPublic =
+    pending?.query &&
+    pending.stable &&
+    pending.consistent &&
+    status === 200 &&
+    asked?.version === snapshot().version &&
+    (!pending.unversioned || (await currentVersion()) === asked.heard);
+  if (!pending || !asked || !isPublic) return { 'cache-control': PRIVATE };
+  if (pending.calendar) return { 'cache-control': UNCACHED };
+  return { etag: pending.etag, 'cache-control': publicControl(maxAgeSeconds, asked), vary: 'accept' };
+}
+
 /** Larger POST bodies (and bodies of unknown length) go to the server unread and are not cached. */
 const MAX_CACHED_BODY_BYTES = 100_000;
 
@@ -102,7 +141,10 @@ const MAX_CACHED_BODY_BYTES = 100_000;
  * it answers only after Yoga has read, parsed and validated the request, and its ETags differ
  * between replicas.
  */
-export function withHttpCache(server: Handler, options: HttpCacheOptions & { onSaw?(version: string): void }) {
+export function withHttpCache(
+  server: Handler,
+  options: HttpCacheOptions & { onSaw?(version: string): void; direct?: DirectRoute },
+) {
   const { snapshot, ttlMs, maxAgeSeconds, maxEntries = 1000, headers: ownHeaders = {} } = options;
   /** Kept answers of the current data version, by the request as sent (method, accept, query or body). */
   const cache = new Map<string, Entry>();
@@ -177,21 +219,20 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
       };
       return { status: 304, headers, body: undefined };
     }
-    countMiss();
     return { pending, key };
   }
 
   /**
-   * Keeps a public answer (one the plugin marked) made while the data version stayed the same,
-   * until its time is up or the next embargo ends, whichever comes first.
+   * Keeps a public answer (its headers, names in lower case, carry its ETag) made while the data
+   * version stayed the same, until its time is up or the next embargo ends, whichever comes first.
    */
-  function keep(pending: Pending, key: string, response: Response, body: Buffer): void {
-    if (ttlMs <= 0 || response.headers.get('etag') !== pending.etag) return;
+  function keep(pending: Pending, key: string, answered: Record<string, string>, body: Buffer): void {
+    if (ttlMs <= 0 || answered.etag !== pending.etag) return;
     const { version, at, nextPublicFrom } = pending.snapshot;
     if (version !== snapshot().version || cachedVersion !== version) return;
     const oldest = cache.keys().next();
     if (cache.size >= maxEntries && !oldest.done) cache.delete(oldest.value);
-    const contentType = response.headers.get('content-type') ?? 'application/json';
+    const contentType = answered['content-type'] ?? 'application/json';
     const expires = Math.min(at.getTime() + ttlMs, nextPublicFrom?.getTime() ?? Number.POSITIVE_INFINITY);
     const control = publicControl(maxAgeSeconds, pending.snapshot);
     const headers = {
@@ -202,6 +243,47 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
       'content-type': contentType,
     };
     cache.set(key, { etag: pending.etag, body, contentType, expires, headers, control });
+  }
+
+  /**
+   * A request the cache missed: the direct route answers it if it can, else the GraphQL server
+   * (`viaServer`, given the request's way through). Its answer is kept when public.
+   */
+  async function missed(
+    head: RequestHead,
+    body: string,
+    key: string,
+    first: Pending,
+    viaServer: (pending: Pending) => Promise<Response>,
+  ): Promise<Answered & { body: Buffer }> {
+    let pending = first;
+    const direct = await options.direct?.answer(head, body, pending);
+    if (direct) countDirect();
+    else countMiss();
+    if (direct) {
+      const bytes = Buffer.from(direct.body);
+      const headers = {
+        ...ownHeaders,
+        'content-type': direct.contentType,
+        'content-length': String(bytes.length),
+        ...(await cachingHeaders(pending, 200, options)),
+      };
+      keep(pending, key, headers, bytes);
+      return { status: 200, headers, body: bytes };
+    }
+    // The direct route may have read for this request: the server answers it afresh, in the time left.
+    if (pending.deadline !== undefined) {
+      pending = { ...start(head, body, key, pending.snapshot), deadline: pending.deadline };
+    }
+    const response = await viaServer(pending);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const headers: Record<string, string> = {};
+    for (const [name, value] of response.headers) headers[name.toLowerCase()] = value;
+    keep(pending, key, headers, bytes);
+    if (response.status === 200 && pending.executed) {
+      options.direct?.learn(head, body, pending, headers['content-type'] ?? 'application/json');
+    }
+    return { status: response.status, headers, body: bytes };
   }
 
   async function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
@@ -217,15 +299,16 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
     const body = request.method === 'POST' ? await request.text() : '';
     const early = answer(head, body);
     if (!('pending' in early)) return new Response(early.body && new Uint8Array(early.body), early);
-    const { pending, key } = early;
-    const response = await server.fetch(
-      url,
-      { method: request.method, headers: request.headers },
-      { httpCache: pending },
+    const answered = await missed(head, body, early.key, early.pending, (pending) =>
+      Promise.resolve(
+        server.fetch(
+          url,
+          { method: request.method, headers: request.headers },
+          { httpCache: pending, deadline: pending.deadline },
+        ),
+      ),
     );
-    const bytes = Buffer.from(await response.arrayBuffer());
-    keep(pending, key, response, bytes);
-    return new Response(new Uint8Array(bytes), response);
+    return new Response(new Uint8Array(answered.body), answered);
   }
 
   async function handleNode(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -248,19 +331,22 @@ export function withHttpCache(server: Handler, options: HttpCacheOptions & { onS
       res.writeHead(early.status, early.headers).end(early.body);
       return;
     }
-    const { pending, key } = early;
     try {
-      // A plain object: the server's Request reads it lazily (a Headers copy cost every miss).
-      const headers: Record<string, string> = {};
-      for (const name in req.headers) {
-        const value = req.headers[name];
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
-      const response = await server.fetch(url, { method: head.method, headers }, { req, res, httpCache: pending });
-      const bytes = Buffer.from(await response.arrayBuffer());
-      keep(pending, key, response, bytes);
-      res.writeHead(response.status, Object.fromEntries(response.headers)).end(bytes);
+      const answered = await missed(head, body, early.key, early.pending, async (pending) => {
+        // A plain object: the server's Request reads it lazily (a Headers copy cost every miss).
+        const headers: Record<string, string> = {};
+        for (const name in req.headers) {
+          const value = req.headers[name];
+          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+        return server.fetch(
+          url,
+          { method: head.method, headers },
+          { req, res, httpCache: pending, deadline: pending.deadline },
+        );
+      });
+      res.writeHead(answered.status, answered.headers).end(answered.body);
     } catch (error) {
       console.error('request failed:', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -335,17 +421,10 @@ function isStable(errors: readonly { extensions?: Record<string, unknown> }[] | 
 /**
  * The cache's part inside the GraphQL server. A request that came through the cache is sent
  * without its body, which the cache has read: the server's own JSON parser gets it from the
- * cache. An answer is marked public (ETag, Cache-Control) when the request came through the cache
- * and was a query answered without unexpected errors, every read of which saw the data version it
- * was asked on (reads without a version of their own are confirmed by reading the version after
- * them: it cannot have moved in between if it has not moved since); every other answer on
- * /graphql is `private, no-store`.
+ * cache. Its answers get their caching headers (see cachingHeaders), and a query answered
+ * without any error is noted for the direct route.
  */
-export function useHttpCache({
-  snapshot,
-  maxAgeSeconds,
-  currentVersion,
-}: Pick<HttpCacheOptions, 'snapshot' | 'maxAgeSeconds'> & { currentVersion(): Promise<string> }) {
+export function useHttpCache(options: Pick<HttpCacheOptions, 'snapshot' | 'maxAgeSeconds' | 'currentVersion'>) {
   const pendingOf = (context: unknown) => (context as { httpCache?: Pending } | undefined)?.httpCache;
   const plugin: Plugin = {
     onRequestParse({ request, serverContext, requestParser, setRequestParser, fetchAPI }) {
@@ -365,7 +444,11 @@ export function useHttpCache({
       pending.query = getOperationAST(args.document, args.operationName)?.operation === 'query';
       return {
         onExecuteDone({ result }) {
-          if (!(Symbol.asyncIterator in result)) pending.stable = isStable(result.errors);
+          if (Symbol.asyncIterator in result) return;
+          pending.stable = isStable(result.errors);
+          if (pending.query && !result.errors?.length) {
+            pending.executed = { document: args.document, operationName: args.operationName };
+          }
         },
       };
     },
@@ -373,26 +456,8 @@ export function useHttpCache({
       if (new URL(request.url).pathname !== '/graphql') return;
       const contentType = response.headers.get('content-type') ?? '';
       if (contentType.includes('text/event-stream') || contentType.includes('text/html')) return;
-      const pending = pendingOf(serverContext);
-      const asked = pending?.snapshot;
-      const isPublic =
-        pending?.query &&
-        pending.stable &&
-        pending.consistent &&
-        response.status === 200 &&
-        asked?.version === snapshot().version &&
-        (!pending.unversioned || (await currentVersion()) === asked.heard);
-      if (!pending || !asked || !isPublic) {
-        response.headers.set('cache-control', PRIVATE);
-        return;
-      }
-      if (pending.calendar) {
-        response.headers.set('cache-control', UNCACHED);
-        return;
-      }
-      response.headers.set('etag', pending.etag);
-      response.headers.set('cache-control', publicControl(maxAgeSeconds, asked));
-      response.headers.set('vary', 'accept');
+      const headers = await cachingHeaders(pendingOf(serverContext), response.status, options);
+      for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     },
   };
   return plugin;

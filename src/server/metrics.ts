@@ -8,7 +8,7 @@ type Outcome = 'ok' | 'user_error' | 'timeout' | 'internal_error';
 
 const requests = new Counter({
   name: 'rusdata_graphql_requests_total',
-  help: 'GraphQL requests the server executed (answers from the HTTP cache are counted in rusdata_http_cache_requests_total), by operation name, type and outcome.',
+  help: 'GraphQL requests executed, by the server or the direct route (answers from the HTTP cache are counted in rusdata_http_cache_requests_total), by operation name, type and outcome.',
   labelNames: ['operation', 'type', 'outcome'],
   registers: [metricsRegistry],
 });
@@ -22,11 +22,11 @@ const durations = new Histogram({
 });
 
 /** What the HTTP cache did, counted in plain numbers (a hit should cost next to nothing) and read at a scrape. */
-const cacheCounts = { hit: 0, miss: 0, not_modified: 0 };
+const cacheCounts = { hit: 0, miss: 0, not_modified: 0, direct: 0 };
 
 new Counter({
   name: 'rusdata_http_cache_requests_total',
-  help: 'Public GraphQL requests by what the HTTP cache did: hit (kept answer), not_modified (304 to If-None-Match), miss (sent to the server).',
+  help: 'Public GraphQL requests by what the HTTP cache did: hit (kept answer), not_modified (304 to If-None-Match), direct (a query the server answered before, run compiled without it), miss (sent to the server).',
   labelNames: ['result'],
   registers: [metricsRegistry],
   collect() {
@@ -35,9 +35,10 @@ new Counter({
   },
 });
 
-/** Counts what the HTTP cache did with one request: a kept answer, a miss, a 304. */
+/** Counts what the HTTP cache did with one request: a kept answer, a miss, a 304, a direct answer. */
 export const countHit = () => void cacheCounts.hit++;
 export const countMiss = () => void cacheCounts.miss++;
+export const countDirect = () => void cacheCounts.direct++;
 export const countNotModified = () => void cacheCounts.not_modified++;
 
 const subscriptions = new Gauge({
@@ -50,7 +51,7 @@ const subscriptions = new Gauge({
 const MAX_OPERATION_NAMES = 200;
 const operationNames = new Set<string>();
 
-function operationLabel(name: string | undefined): string {
+export function operationLabel(name: string | undefined): string {
   if (!name) return 'anonymous';
   const label = name.slice(0, 64);
   if (operationNames.has(label)) return label;
@@ -67,7 +68,7 @@ function outcomeOf(errors: readonly GraphQLError[] | undefined): Outcome {
   return 'user_error';
 }
 
-interface Measured {
+export interface Measured {
   started: number;
   operation: string;
   type: string;
@@ -124,11 +125,16 @@ export function useMetrics(): Plugin {
       const state = measured.get(request);
       if (!state) return;
       measured.delete(request);
-      const seconds = (performance.now() - state.started) / 1000;
-      requests.inc({ operation: state.operation, type: state.type, outcome: state.outcome });
-      durations.observe({ operation: state.operation, outcome: state.outcome }, seconds);
+      countRequest(state);
     },
   };
+}
+
+/** Counts one GraphQL request executed, with its duration since `started` (performance.now()). */
+export function countRequest(state: Measured): void {
+  const seconds = (performance.now() - state.started) / 1000;
+  requests.inc({ operation: state.operation, type: state.type, outcome: state.outcome });
+  durations.observe({ operation: state.operation, outcome: state.outcome }, seconds);
 }
 
 const severity = (outcome: Outcome) => ['ok', 'user_error', 'timeout', 'internal_error'].indexOf(outcome);

@@ -16,6 +16,7 @@ import { sourceModules } from '../sources/registry.ts';
 import { useArgumentNamesInErrors } from './argument-errors.ts';
 import { CORS_HEADERS, useCors } from './cors.ts';
 import { maskErrorsButTimeouts } from './database-errors.ts';
+import { createDirectQueries } from './direct-queries.ts';
 import { codelistCodes } from './downloads/codelist-codes.ts';
 import { useDownloads } from './downloads/routes.ts';
 import { EXAMPLE_OPERATIONS } from './examples.ts';
@@ -82,6 +83,28 @@ export function createHub(
     codelists.invalidate();
   });
   events.onChange(() => setDataVersion(events.snapshot().heard));
+  /** A request's context, from its headers and its way through the HTTP cache (Yoga's and the direct route's). */
+  const contextOf = (headers: Pick<Headers, 'get'>, httpCache: Pending | undefined): Context => {
+    let apiKey: ReturnType<typeof verifyApiKey> | undefined;
+    const token = tokenFrom(headers);
+    const verify = () => (apiKey ??= verifyApiKey(db.prisma, token));
+    return {
+      ...readContext({ pending: httpCache, events, readOnly: db.readOnly, hasToken: token !== null, apiKey: verify }),
+      prisma: db.prisma,
+      db,
+      cubes,
+      codelists,
+      events,
+      sources: sourceModules,
+      maxUploadBytes: limits.MAX_UPLOAD_BYTES,
+      apiKey: verify,
+      idempotencyKey: headers.get('idempotency-key'),
+    };
+  };
+  const currentVersion = async () => {
+    const { rows } = await db.pool.query<{ version: string }>('SELECT version::text FROM data_version');
+    return rows[0]?.version ?? '';
+  };
   // Downloads run their GraphQL document through this same server (set once it exists).
   let self: { fetch(input: URL, init: RequestInit): Promise<Response> | Response } | undefined;
   const yoga = createYoga<Record<string, unknown>, Context>({
@@ -90,23 +113,8 @@ export function createHub(
     healthCheckEndpoint: '/healthz',
     landingPage: false,
     logging: logger ?? true,
-    context: ({ request, httpCache }: { request: Request; httpCache?: Pending }) => {
-      let apiKey: ReturnType<typeof verifyApiKey> | undefined;
-      const token = tokenFrom(request.headers);
-      const verify = () => (apiKey ??= verifyApiKey(db.prisma, token));
-      return {
-        ...readContext({ pending: httpCache, events, readOnly: db.readOnly, hasToken: token !== null, apiKey: verify }),
-        prisma: db.prisma,
-        db,
-        cubes,
-        codelists,
-        events,
-        sources: sourceModules,
-        maxUploadBytes: limits.MAX_UPLOAD_BYTES,
-        apiKey: verify,
-        idempotencyKey: request.headers.get('idempotency-key'),
-      };
-    },
+    context: ({ request, httpCache }: { request: Request; httpCache?: Pending }) =>
+      contextOf(request.headers, httpCache),
     // CORS is the hub's own (cors.ts): Yoga's option cannot answer with `*`.
     cors: false,
     // Unexpected errors are masked ("Unexpected error."); user errors carry a `code`.
@@ -140,14 +148,7 @@ export function createHub(
         codelistCodes(codelists, () => ({ heard: events.snapshot().heard, saw: events.sawVersion })),
       ),
       useArgumentNamesInErrors(schema),
-      useHttpCache({
-        snapshot: events.snapshot,
-        maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
-        currentVersion: async () => {
-          const { rows } = await db.pool.query<{ version: string }>('SELECT version::text FROM data_version');
-          return rows[0]?.version ?? '';
-        },
-      }),
+      useHttpCache({ snapshot: events.snapshot, maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS, currentVersion }),
       useReadContext(),
       useGraphQlJit(),
       useRequestTimeLimit(limits.REQUEST_TIME_LIMIT_MS),
@@ -174,13 +175,16 @@ export function createHub(
       }),
     ],
   });
-  // A repeated public question is answered in front of Yoga, before anything is parsed.
+  // A repeated public question is answered in front of Yoga, before anything is parsed: from the
+  // cache, or else by running its compiled query directly.
   const served = withHttpCache(yoga, {
     snapshot: events.snapshot,
     onSaw: events.sawVersion,
     ttlMs: limits.RESPONSE_CACHE_TTL_MS,
     maxAgeSeconds: limits.CACHE_MAX_AGE_SECONDS,
     headers: CORS_HEADERS,
+    currentVersion,
+    direct: createDirectQueries({ schema, context: contextOf, timeLimitMs: limits.REQUEST_TIME_LIMIT_MS }),
   });
   self = served;
   return Object.assign(served, { cubes, codelists, events });

@@ -37,6 +37,24 @@ describe('the per-request time limit', () => {
   });
 });
 
+describe('the per-request time limit of a query the direct route runs', () => {
+  it('answers REQUEST_TIMEOUT at the limit, not at twice the limit', async () => {
+    const query = '{ regions { code drugDeaths(from: 2020) { value } } }';
+    // Answered once by the server, the query is run by the direct route from then on.
+    expect((await hub.query(query)).errors).toBeUndefined();
+    const pool = hub.db.pool;
+    const held = await Promise.all(Array.from({ length: pool.options.max }, () => pool.connect()));
+    try {
+      const started = performance.now();
+      const response = await hub.query(query);
+      expect(performance.now() - started).toBeLessThan(8_000);
+      expect(response.errors).toMatchObject([{ extensions: { code: 'REQUEST_TIMEOUT' } }]);
+    } finally {
+      for (const client of held) client.release();
+    }
+  });
+});
+
 describe.skipIf(!process.env.DATABASE_URL)('the statement timeout (PostgreSQL; PGlite has no timer for it)', () => {
   it('ends a statement that runs longer than DB_STATEMENT_TIMEOUT_MS with 57014', async () => {
     const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: '', poolMax: 1, statementTimeoutMs: 200 });
