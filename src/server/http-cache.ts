@@ -202,7 +202,7 @@ export function withHttpCache(
       const headers = control === hit.control ? hit.headers : { ...hit.headers, 'cache-control': control };
       if (presents(head, hit.etag)) {
         countNotModified();
-        const { 'content-type': _type, ...notModified } = headers;
+        const { 'content-type': _type, 'content-length': _length, ...notModified } = headers;
         return { status: 304, headers: notModified, body: undefined };
       }
       countHit();
@@ -241,6 +241,8 @@ export function withHttpCache(
       'cache-control': control,
       vary: 'accept',
       'content-type': contentType,
+      // A known length: without it Node would send the kept bytes chunked.
+      'content-length': String(body.length),
     };
     cache.set(key, { etag: pending.etag, body, contentType, expires, headers, control });
   }

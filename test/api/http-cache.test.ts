@@ -187,6 +187,9 @@ describe('the cache in front of the server, over HTTP', () => {
     const repeated = await send(body);
     expect(await repeated.text()).toBe(firstBody);
     expect(repeated.headers.get('etag')).toBe(first.headers.get('etag'));
+    // Sent with its length, as the first answer was, not chunked.
+    expect(repeated.headers.get('content-length')).toBe(String(Buffer.byteLength(firstBody)));
+    expect(repeated.headers.get('transfer-encoding')).toBeNull();
     expect(hub.statements).toEqual([]);
     const revalidated = await send(body, { 'if-none-match': first.headers.get('etag')! });
     expect(revalidated.status).toBe(304);
