@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { type DocumentNode, getOperationAST } from 'graphql';
-import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
+import type { DocumentNode } from 'graphql';
 import type { VersionRecorder } from '../cube/read-view.ts';
 import type { DataSnapshot } from '../publishing/events.ts';
+import { cachingHeaders, publicControl } from './cache-control.ts';
 import { countDirect, countHit, countMiss, countNotModified } from './metrics.ts';
 
 export interface HttpCacheOptions {
@@ -83,47 +83,6 @@ export interface RequestHead {
   pathname: string;
   search: string;
   header(name: string): string | undefined;
-}
-
-const PRIVATE = 'private, no-store';
-/** Public, but changing with releases under embargo, which the ETag does not name. */
-const UNCACHED = 'no-store';
-
-/** The common Cache-Control strings, made once (a hit should not build one). */
-const PUBLIC_CONTROLS = new Map([0, 60, 300, 3600].map((seconds) => [seconds, `public, max-age=${seconds}`]));
-
-/** `public, max-age=...`, never past the next end of an embargo (a CDN must not keep the old answer). */
-function publicControl(maxAgeSeconds: number, snapshot: DataSnapshot): string {
-  if (!snapshot.nextPublicFrom)
-    return PUBLIC_CONTROLS.get(maxAgeSeconds) ?? `public, max-age=${Math.max(0, maxAgeSeconds)}`;
-  const left = snapshot.nextPublicFrom
-    ? Math.floor((snapshot.nextPublicFrom.getTime() - snapshot.at.getTime()) / 1000)
-    : maxAgeSeconds;
-  return `public, max-age=${Math.max(0, Math.min(maxAgeSeconds, left))}`;
-}
-/**
- * The caching headers of an answer on /graphql. Public (ETag, Cache-Control) when the request came
- * through the cache and was a query answered without unexpected errors, every read of which saw
- * the data version it was asked on (reads without a version of their own are confirmed by reading
- * the version after them: it cannot have moved in between if it has not moved since); `no-store`
- * when it read the release calendar; otherwise `private, no-store`.
- */
-async function cachingHeaders(
-  pending: Pending | undefined,
-  status: number,
-  { snapshot, maxAgeSeconds, currentVersion }: Pick<HttpCacheOptions, 'snapshot' | 'maxAgeSeconds' | 'currentVersion'>,
-): Promise<Record<string, string>> {
-  const asked = pending?.snapshot;
-  const isPublic =
-    pending?.query &&
-    pending.stable &&
-    pending.consistent &&
-    status === 200 &&
-    asked?.version === snapshot().version &&
-    (!pending.unversioned || (await currentVersion()) === asked.heard);
-  if (!pending || !asked || !isPublic) return { 'cache-control': PRIVATE };
-  if (pending.calendar) return { 'cache-control': UNCACHED };
-  return { etag: pending.etag, 'cache-control': publicControl(maxAgeSeconds, asked), vary: 'accept' };
 }
 
 /** Larger POST bodies (and bodies of unknown length) go to the server unread and are not cached. */
@@ -381,86 +340,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-/** A POST of JSON, as Yoga tells one (its JSON parser would read the body). */
-function isJsonPost(request: Request): boolean {
-  if (request.method !== 'POST') return false;
-  const type = request.headers.get('content-type');
-  return ['application/json', 'application/graphql+json'].some(
-    (expected) => type === expected || type?.startsWith(`${expected};`),
-  );
-}
-
-/** A JSON body as Yoga's parser reads it, with its errors (400, BAD_REQUEST). */
-function parseJsonBody(body: string): GraphQLParams {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch (error) {
-    const { name, message } = error as Error;
-    throw createGraphQLError('POST body sent invalid JSON.', {
-      extensions: { http: { spec: true, status: 400 }, code: 'BAD_REQUEST', originalError: { name, message } },
-    });
-  }
-  if (parsed === null || typeof parsed !== 'object') {
-    throw createGraphQLError(
-      `POST body is expected to be object but received ${parsed === null ? parsed : typeof parsed}`,
-      { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } },
-    );
-  }
-  return parsed as GraphQLParams;
-}
-
-/** Errors another moment may answer differently: unexpected (masked) ones, and time limits. */
-const UNSTABLE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'REQUEST_TIMEOUT', 'STATEMENT_TIMEOUT']);
-
-/** True when an answer may be public: none of its errors is one another moment may answer differently. */
-function isStable(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): boolean {
-  return !errors?.some((error) => !error.extensions?.code || UNSTABLE_CODES.has(String(error.extensions.code)));
-}
-
-/**
- * The cache's part inside the GraphQL server. A request that came through the cache is sent
- * without its body, which the cache has read: the server's own JSON parser gets it from the
- * cache. Its answers get their caching headers (see cachingHeaders), and a query answered
- * without any error is noted for the direct route.
- */
-export function useHttpCache(options: Pick<HttpCacheOptions, 'snapshot' | 'maxAgeSeconds' | 'currentVersion'>) {
-  const pendingOf = (context: unknown) => (context as { httpCache?: Pending } | undefined)?.httpCache;
-  const plugin: Plugin = {
-    onRequestParse({ request, serverContext, requestParser, setRequestParser, fetchAPI }) {
-      const body = pendingOf(serverContext)?.body;
-      if (body === undefined || !requestParser) return;
-      // JSON, the common case, is parsed here as Yoga parses it, without a second Request.
-      if (isJsonPost(request)) {
-        setRequestParser(() => parseJsonBody(body));
-        return;
-      }
-      const { url, headers } = request;
-      setRequestParser(() => requestParser(new fetchAPI.Request(url, { method: 'POST', headers, body })));
-    },
-    onExecute({ args }) {
-      const pending = pendingOf(args.contextValue);
-      if (!pending) return;
-      pending.query = getOperationAST(args.document, args.operationName)?.operation === 'query';
-      return {
-        onExecuteDone({ result }) {
-          if (Symbol.asyncIterator in result) return;
-          pending.stable = isStable(result.errors);
-          if (pending.query && !result.errors?.length) {
-            pending.executed = { document: args.document, operationName: args.operationName };
-          }
-        },
-      };
-    },
-    async onResponse({ request, response, serverContext }) {
-      if (new URL(request.url).pathname !== '/graphql') return;
-      const contentType = response.headers.get('content-type') ?? '';
-      if (contentType.includes('text/event-stream') || contentType.includes('text/html')) return;
-      const headers = await cachingHeaders(pendingOf(serverContext), response.status, options);
-      for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
-    },
-  };
-  return plugin;
 }

@@ -63,10 +63,10 @@ export function readContext(options: {
 }
 
 /**
- * The request's reads, seen from inside the GraphQL server: ORM reads are marked (markOrmReads).
- * Pre-release access is audited, as statistics agencies' rules
- * require: after each request that read values of releases under embargo, one audit entry per
- * release names the key and what was asked.
+ * The request's reads, seen from inside the GraphQL server: ORM reads are marked (markOrmReads),
+ * and pre-release access is audited, as statistics agencies' rules require: after each request
+ * that read values of releases under embargo, one audit entry per release names the key and what
+ * was asked.
  */
 export function useReadContext(): Plugin<Context> {
   return {
