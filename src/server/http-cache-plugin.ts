@@ -1,15 +1,11 @@
 import { getOperationAST } from 'graphql';
 import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import { cachingHeaders } from './cache-control.ts';
-import type { HttpCacheOptions, Pending } from './http-cache.ts';
+import { type HttpCacheOptions, isJsonType, type Pending } from './http-cache.ts';
 
 /** A POST of JSON, as Yoga tells one (its JSON parser would read the body). */
 function isJsonPost(request: Request): boolean {
-  if (request.method !== 'POST') return false;
-  const type = request.headers.get('content-type');
-  return ['application/json', 'application/graphql+json'].some(
-    (expected) => type === expected || type?.startsWith(`${expected};`),
-  );
+  return request.method === 'POST' && isJsonType(request.headers.get('content-type'));
 }
 
 /** A JSON body as Yoga's parser reads it, with its errors (400, BAD_REQUEST). */

@@ -93,9 +93,11 @@ const MAX_CACHED_BODY_BYTES = 100_000;
  * costs what serving bytes costs. The ETag is a hash of the data version (with the database's
  * identity and the embargoes passed) and the request exactly as sent (method, accept, query string
  * or body), so replicas on one database agree and a release, or the end of an embargo, changes it.
- * An answer is public only if every read behind it saw that very version: an ETag names one body. A request whose ETag is in `If-None-Match` gets 304; one asked before gets the kept
- * bytes; both without Yoga seeing the request. Only answers to queries without unexpected errors
- * are public (the plugin below decides, inside the server); requests with an API key, uploads and
+ * An answer is public only if every read behind it saw that very version: an ETag names one body.
+ * A request whose ETag is in `If-None-Match` gets 304; one asked before gets the kept bytes; both
+ * without Yoga seeing the request. Other requests go to the direct route (direct-queries.ts) when
+ * it knows them, else to Yoga. Only answers to queries without unexpected errors are public (see
+ * cache-control.ts; inside Yoga, http-cache-plugin.ts); requests with an API key, uploads and
  * event streams pass through and are `private, no-store`. Not @graphql-yoga/plugin-response-cache:
  * it answers only after Yoga has read, parsed and validated the request, and its ETags differ
  * between replicas.
@@ -317,6 +319,13 @@ export function withHttpCache(
 
   const handler = (req: IncomingMessage, res: ServerResponse) => void handleNode(req, res);
   return Object.assign(handler, { fetch });
+}
+
+/** A JSON content type, as Yoga's parser tells one (with or without parameters such as a charset). */
+export function isJsonType(type: string | null | undefined): boolean {
+  return ['application/json', 'application/graphql+json'].some(
+    (expected) => type === expected || type?.startsWith(`${expected};`),
+  );
 }
 
 /** GET and POST of JSON to /graphql without credentials, not asking for a stream or a page. */
