@@ -121,9 +121,10 @@ function cellsStatement(
     byValue: boolean;
     asked(field: string): boolean;
     leftOut: ReadonlySet<string>;
+    fixed: ReadonlySet<string>;
   },
 ): string {
-  const { conditions, limit, liveNext, byValue, asked, leftOut } = shape;
+  const { conditions, limit, liveNext, byValue, asked, leftOut, fixed } = shape;
   // The cell key in the order the answer is sorted by (year first).
   const keyColumns = [cube.year, ...(cube.yearFrom ? [cube.yearFrom] : []), ...cube.series, ...cube.dimensions];
   const cellKey = keyColumns.map(({ column }) => `o.${identifier(column)}`);
@@ -133,16 +134,14 @@ function cellsStatement(
     cube.year,
     ...cube.dimensions,
     ...cube.values.filter(({ field, whenAsked }) => (!whenAsked || asked(field)) && !leftOut.has(field)),
-  ].map(({ column, field }) => `o.${identifier(column)} AS ${identifier(field)}`);
+  ]
+    .filter(({ field }) => !fixed.has(field))
+    .map(({ column, field }) => `o.${identifier(column)} AS ${identifier(field)}`);
   const outerOrder = [
     ...(byValue ? [`cell.value ${query.order === 'VALUE_DESC' ? 'DESC' : 'ASC'} NULLS LAST`] : []),
-    ...[
-      cube.year,
-      ...(cube.yearFrom ? [cube.yearFrom] : []),
-      ...cube.series,
-      ...(cube.order ?? []),
-      ...cube.dimensions,
-    ].map(({ field }) => `cell.${identifier(field)}`),
+    ...[cube.year, ...(cube.yearFrom ? [cube.yearFrom] : []), ...cube.series, ...(cube.order ?? []), ...cube.dimensions]
+      .filter(({ field }) => !fixed.has(field))
+      .map(({ field }) => `cell.${identifier(field)}`),
   ];
   const picked = [
     ...selected,
@@ -213,17 +212,27 @@ export async function selectCells<Row extends CubeRow>(
   const by = new Set(query.by ?? []);
   const params = new Parameters();
   const conditions: string[] = [];
-  for (const { column } of cube.series) {
-    conditions.push(`o.${identifier(column)} = ${params.add(query.series[column])}`);
+  // Columns the conditions fix to one code: every row has that code, so the statement does not
+  // send it back; the rows get it from here (a dashboard's cells carry half as many columns).
+  const fixed: Record<string, string> = {};
+  for (const { column, field } of cube.series) {
+    const code = query.series[column] as string;
+    conditions.push(`o.${identifier(column)} = ${params.add(code)}`);
+    fixed[field] = code;
   }
   for (const dimension of cube.dimensions) {
     const column = `o.${identifier(dimension.column)}`;
     const codes = query.filters[dimension.argument];
-    if (codes?.length) conditions.push(params.oneOf(column, codes));
-    else if (dimension.total === undefined) continue;
+    if (codes?.length) {
+      conditions.push(params.oneOf(column, codes));
+      if (codes.length === 1) fixed[dimension.field] = codes[0] as string;
+    } else if (dimension.total === undefined) continue;
     else if (by.has(dimension.name)) {
       if (!dimension.totalIsReference) conditions.push(`${column} <> ${params.add(dimension.total)}`);
-    } else conditions.push(`${column} = ${params.add(dimension.total)}`);
+    } else {
+      conditions.push(`${column} = ${params.add(dimension.total)}`);
+      fixed[dimension.field] = dimension.total;
+    }
   }
   const year = `o.${identifier(cube.year.column)}`;
   if (query.from != null) conditions.push(`${year} >= ${params.add(query.from)}`);
@@ -256,7 +265,15 @@ export async function selectCells<Row extends CubeRow>(
   }
   let sql = shapes.get(shape);
   if (!sql) {
-    sql = cellsStatement(cube, query, { conditions, limit, liveNext, byValue, asked, leftOut: new Set(leftOut) });
+    sql = cellsStatement(cube, query, {
+      conditions,
+      limit,
+      liveNext,
+      byValue,
+      asked,
+      leftOut: new Set(leftOut),
+      fixed: new Set(Object.keys(fixed)),
+    });
     if (shapes.size >= MAX_SHAPES) shapes.clear();
     shapes.set(shape, sql);
   }
@@ -265,7 +282,7 @@ export async function selectCells<Row extends CubeRow>(
   const rows = await db.readRows<Omit<Row, 'publishedAt'> & { publishedAt: string; dataVersion: string }>(
     { text: sql, values: params.values },
     view.heard,
-    { cube },
+    { cube, ...fixed },
   );
   const [first] = rows;
   if (first) view.saw(first.dataVersion);

@@ -116,4 +116,20 @@ describe('columns read', () => {
     expect(root).toContain('"note"');
     expect(root).not.toContain('"reference"');
   });
+
+  it('leave out the codes the filters fix, and the cells still answer them', async () => {
+    // sex fixed by its filter; measure by the field; region, age group, cause and intent by their totals.
+    const query =
+      '{ drugDeaths(from: 2020, to: 2024, sex: MALE) { year measure sex ageGroup { code } region { code } } }';
+    const sql = await statementOf(query);
+    for (const fixed of ['measure', 'sex', 'regionCode', 'ageGroupCode', 'causeCode', 'intentCode']) {
+      expect(sql).not.toContain(`AS "${fixed}"`);
+    }
+    expect(sql).toContain('AS "year"');
+    const { data } = await hub.query<{ drugDeaths: { year: number }[] }>(query);
+    expect(data?.drugDeaths.length).toBeGreaterThan(0);
+    for (const cell of data?.drugDeaths ?? []) {
+      expect(cell).toMatchObject({ measure: 'DEATHS', sex: 'MALE', ageGroup: { code: 'ALL' }, region: { code: '0' } });
+    }
+  });
 });
