@@ -40,8 +40,8 @@ export const RegionType = builder.prismaNode('Region', {
 });
 
 builder.queryFields((t) => ({
-  regions: t.prismaField({
-    type: ['Region'],
+  regions: t.field({
+    type: [RegionType],
     description:
       'Norway and its counties in the structure of a year: by default the current one (the 15 counties of 2024).',
     args: {
@@ -49,9 +49,10 @@ builder.queryFields((t) => ({
         description: 'A year: the counties in use that year (e.g. 2020 gives the 11 of 2020-2023).',
       }),
     },
-    // From the codelists in memory: a relation selected below (wastewaterSites) is loaded by
-    // Pothos' Prisma plugin in one batched statement.
-    resolve: async (_query, _root, args, ctx) => {
+    // From the codelists in memory. A plain field, not a prismaField: the Prisma query a
+    // prismaField builds from the selection on every request would go unused; a relation selected
+    // below (wastewaterSites) is loaded by Pothos' Prisma plugin in one batched statement either way.
+    resolve: async (_root, args, ctx) => {
       const year = args.validIn ?? ctx.now().getUTCFullYear();
       const { rows } = await ctx.codelists.regions(ctx.reads);
       return rows
@@ -59,12 +60,12 @@ builder.queryFields((t) => ({
         .map((region) => ({ ...region }));
     },
   }),
-  region: t.prismaField({
-    type: 'Region',
+  region: t.field({
+    type: RegionType,
     nullable: true,
     description: 'One region by its code ("0" for Norway, "03" for Oslo); null when no region has that code.',
     args: { code: t.arg.id({ required: true, description: 'SSB county number or "0".' }) },
-    resolve: async (_query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const region = (await ctx.codelists.regions(ctx.reads)).byCode.get(String(args.code));
       return region ? { ...region } : null;
     },

@@ -80,6 +80,13 @@ describe('SQL statements for wastewater', () => {
     expect(all).toBe(one);
   });
 
+  it('are the same for one region as for all, with their sites', async () => {
+    const fields = 'code wastewaterSites { code city region { code } }';
+    const one = await statementsFor(`{ region(code: "03") { ${fields} } }`);
+    const all = await statementsFor(`{ regions { ${fields} } }`);
+    expect(all).toBe(one);
+  });
+
   it('are one for loads with their sites, metabolites and substances (codelists come from memory)', async () => {
     expect(
       await statementsFor(
