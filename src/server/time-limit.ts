@@ -47,10 +47,31 @@ export function withinTimeLimit<T>(
   const abort = () => controller.abort(outer?.reason);
   if (outer?.aborted) abort();
   else outer?.addEventListener('abort', abort, { once: true });
+  return timeLimited(
+    ms,
+    left,
+    () => execute(controller.signal),
+    () => controller.abort(),
+    () => outer?.removeEventListener('abort', abort),
+  );
+}
+
+/**
+ * `work`'s result, or a REQUEST_TIMEOUT error (naming the limit `ms`) when it is not done after
+ * `left` ms; `onTimeout` runs then, `onSettled` once either has happened. For work that cannot be
+ * aborted (a compiled query takes no signal), without the cost of a signal.
+ */
+export function timeLimited<T>(
+  ms: number,
+  left: number,
+  work: () => T | Promise<T>,
+  onTimeout?: () => void,
+  onSettled?: () => void,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => {
-        controller.abort();
+        onTimeout?.();
         reject(
           createGraphQLError(`The request took longer than its time limit of ${ms} ms (REQUEST_TIME_LIMIT_MS).`, {
             extensions: { code: 'REQUEST_TIMEOUT', limitMs: ms },
@@ -61,10 +82,10 @@ export function withinTimeLimit<T>(
     );
     const done = () => {
       clearTimeout(timer);
-      outer?.removeEventListener('abort', abort);
+      onSettled?.();
     };
     Promise.resolve()
-      .then(() => execute(controller.signal))
+      .then(work)
       .then(
         (result) => {
           done();

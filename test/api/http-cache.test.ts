@@ -165,6 +165,29 @@ describe('RESPONSE_CACHE_TTL_MS=0', () => {
   });
 });
 
+describe('answers that read through Prisma', () => {
+  const CONFIRM = 'SELECT version::text FROM data_version';
+
+  it('confirm the data version before they are public; answers from cube reads need not', async () => {
+    const uncached = createHub(hub.db, { limits: { ...DEFAULT_LIMITS, RESPONSE_CACHE_TTL_MS: 0 } });
+    await uncached.events.ready;
+    try {
+      for (const [query, confirms] of [
+        ['{ sources { id } }', true],
+        [QUERY, false],
+      ] as const) {
+        await get(query, {}, uncached);
+        hub.statements.length = 0;
+        const response = await get(query, {}, uncached);
+        expect(response.headers.get('cache-control')).toMatch(/^public/);
+        expect(hub.statements.includes(CONFIRM), query).toBe(confirms);
+      }
+    } finally {
+      await uncached.events.close();
+    }
+  });
+});
+
 describe('the cache in front of the server, over HTTP', () => {
   let server: Server;
   let url = '';
