@@ -3,6 +3,7 @@ import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Context } from '../graphql/context.ts';
 import { type DirectRoute, isJsonType, type Pending, type RequestHead } from './http-cache.ts';
 import { countRequest, operationLabel } from './metrics.ts';
+import { markOrmReads } from './read-context.ts';
 import { timeLimited } from './time-limit.ts';
 
 /** A query the server has answered, ready to run again: compiled, with its answer's content type. */
@@ -63,6 +64,7 @@ export function createDirectQueries({
       const started = performance.now();
       pending.deadline = started + (timeLimitMs > 0 ? timeLimitMs : Number.POSITIVE_INFINITY);
       const ctx = context({ get: (name) => head.header(name) ?? null }, pending);
+      markOrmReads(ctx);
       let result: Awaited<ReturnType<CompiledQuery['query']>>;
       try {
         const run = () => entry.compiled.query(undefined, ctx, params.variables ?? {});

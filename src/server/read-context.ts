@@ -63,13 +63,15 @@ export function readContext(options: {
 }
 
 /**
- * Pre-release access is audited, as statistics agencies' rules require: after each request that
- * read values of releases under embargo, one audit entry per release names the key and what was
- * asked.
+ * The request's reads, seen from inside the GraphQL server: ORM reads are marked (markOrmReads),
+ * and pre-release access is audited, as statistics agencies' rules require: after each request
+ * that read values of releases under embargo, one audit entry per release names the key and what
+ * was asked.
  */
 export function useReadContext(): Plugin<Context> {
   return {
     onExecute({ args }) {
+      markOrmReads(args.contextValue);
       return {
         async onExecuteDone() {
           const ctx = args.contextValue;
@@ -92,4 +94,19 @@ export function useReadContext(): Plugin<Context> {
       };
     },
   };
+}
+
+/**
+ * An ORM query reports no data version: asking the context for the Prisma client marks the
+ * request, so its version is confirmed after the answer (see useHttpCache).
+ */
+export function markOrmReads(ctx: Context): void {
+  const prisma = ctx.prisma;
+  Object.defineProperty(ctx, 'prisma', {
+    configurable: true,
+    get() {
+      ctx.reads.unversionedRead?.();
+      return prisma;
+    },
+  });
 }

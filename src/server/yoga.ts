@@ -89,25 +89,9 @@ export function createHub(
     let apiKey: ReturnType<typeof verifyApiKey> | undefined;
     const token = tokenFrom(headers);
     const verify = () => (apiKey ??= verifyApiKey(db.prisma, token));
-    const reading = readContext({
-      pending: httpCache,
-      events,
-      readOnly: db.readOnly,
-      hasToken: token !== null,
-      apiKey: verify,
-    });
-    // One object literal, so every request's context has one shape (resolvers read it often).
     return {
-      readView: reading.readView,
-      reads: reading.reads,
-      preReleaseReads: reading.preReleaseReads,
-      now: reading.now,
-      // An ORM query reports no data version: asking for the Prisma client marks the request, so
-      // its version is confirmed after the answer (see useHttpCache).
-      get prisma() {
-        reading.reads.unversionedRead?.();
-        return db.prisma;
-      },
+      ...readContext({ pending: httpCache, events, readOnly: db.readOnly, hasToken: token !== null, apiKey: verify }),
+      prisma: db.prisma,
       db,
       cubes,
       codelists,

@@ -172,15 +172,18 @@ describe('answers that read through Prisma', () => {
     const uncached = createHub(hub.db, { limits: { ...DEFAULT_LIMITS, RESPONSE_CACHE_TTL_MS: 0 } });
     await uncached.events.ready;
     try {
+      await get('{ drugDeaths(from: 2023, to: 2024) { value } }', {}, uncached); // loads the cube's metadata
       for (const [query, confirms] of [
         ['{ sources { id } }', true],
         [QUERY, false],
       ] as const) {
-        await get(query, {}, uncached);
-        hub.statements.length = 0;
-        const response = await get(query, {}, uncached);
-        expect(response.headers.get('cache-control')).toMatch(/^public/);
-        expect(hub.statements.includes(CONFIRM), query).toBe(confirms);
+        // The first time through the GraphQL server, then through the direct route.
+        for (const _time of [1, 2]) {
+          hub.statements.length = 0;
+          const response = await get(query, {}, uncached);
+          expect(response.headers.get('cache-control')).toMatch(/^public/);
+          expect(hub.statements.includes(CONFIRM), query).toBe(confirms);
+        }
       }
     } finally {
       await uncached.events.close();
