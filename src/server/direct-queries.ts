@@ -3,7 +3,6 @@ import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Context } from '../graphql/context.ts';
 import { type DirectRoute, isJsonType, type Pending, type RequestHead } from './http-cache.ts';
 import { countRequest, operationLabel } from './metrics.ts';
-import { markOrmReads } from './read-context.ts';
 import { timeLimited } from './time-limit.ts';
 
 /** A query the server has answered, ready to run again: compiled, with its answer's content type. */
@@ -26,7 +25,7 @@ const PARAMETER_NAMES = new Set(['query', 'variables', 'operationName']);
 export interface DirectQueryOptions {
   schema: GraphQLSchema;
   /** The context the server gives a request (the same factory as Yoga's). */
-  context(headers: Pick<Headers, 'get'>, pending: Pending): Context;
+  context(headers: Pick<Headers, 'get'>, pending: Pending, marksOrmReads: boolean): Context;
   /** REQUEST_TIME_LIMIT_MS (0: none). */
   timeLimitMs: number;
   /** Queries kept at most (the oldest go first). */
@@ -63,8 +62,7 @@ export function createDirectQueries({
       if (!params || !entry) return undefined;
       const started = performance.now();
       pending.deadline = started + (timeLimitMs > 0 ? timeLimitMs : Number.POSITIVE_INFINITY);
-      const ctx = context({ get: (name) => head.header(name) ?? null }, pending);
-      markOrmReads(ctx);
+      const ctx = context({ get: (name) => head.header(name) ?? null }, pending, true);
       let result: Awaited<ReturnType<CompiledQuery['query']>>;
       try {
         const run = () => entry.compiled.query(undefined, ctx, params.variables ?? {});

@@ -84,14 +84,33 @@ export function createHub(
     codelists.invalidate();
   });
   events.onChange(() => setDataVersion(events.snapshot().heard));
-  /** A request's context, from its headers and its way through the HTTP cache (Yoga's and the direct route's). */
-  const contextOf = (headers: Pick<Headers, 'get'>, httpCache: Pending | undefined): Context => {
+  /**
+   * A request's context, from its headers and its way through the HTTP cache. An ORM query reports
+   * no data version, so asking a context that `marksOrmReads` for the Prisma client marks the
+   * request: its version is confirmed after the answer (see useHttpCache). The direct route's
+   * contexts mark so; Yoga's are marked at execute (markOrmReads), as Yoga copies a context into
+   * its own with Object.assign, which would read the getter at once. One literal: one shape.
+   */
+  const contextOf = (headers: Pick<Headers, 'get'>, httpCache: Pending | undefined, marksOrmReads = false): Context => {
     let apiKey: ReturnType<typeof verifyApiKey> | undefined;
     const token = tokenFrom(headers);
     const verify = () => (apiKey ??= verifyApiKey(db.prisma, token));
+    const reading = readContext({
+      pending: httpCache,
+      events,
+      readOnly: db.readOnly,
+      hasToken: token !== null,
+      apiKey: verify,
+    });
     return {
-      ...readContext({ pending: httpCache, events, readOnly: db.readOnly, hasToken: token !== null, apiKey: verify }),
-      prisma: db.prisma,
+      readView: reading.readView,
+      reads: reading.reads,
+      preReleaseReads: reading.preReleaseReads,
+      now: reading.now,
+      get prisma() {
+        if (marksOrmReads) reading.reads.unversionedRead?.();
+        return db.prisma;
+      },
       db,
       cubes,
       codelists,
