@@ -2,8 +2,8 @@ import type { Database } from '../db/database.ts';
 import { type CubeDefinition, type CubeRow, cellColumns } from './definition.ts';
 import type { CubeMetadata } from './metadata.ts';
 import { seriesKey } from './metadata.ts';
-import { utcDate } from './query.ts';
 import { type ReadView, visibleSql } from './read-view.ts';
+import { utcDate } from './release-catalogue.ts';
 
 /** One row of a cube named by its release and its cell: the cell columns' values as text, in `cellColumns` order. */
 export interface CellKey {

@@ -2,7 +2,7 @@ import type { Database } from '../db/database.ts';
 import type { CubeDefinition, CubeDimension, CubeQuery, CubeRow } from './definition.ts';
 import { CubeQueryError, listForMessage } from './errors.ts';
 import { breakdownKey, type CubeMetadata, seriesKey } from './metadata.ts';
-import { type ReadView, visibleSql } from './read-view.ts';
+import type { ReadView } from './read-view.ts';
 
 const identifier = (name: string) => `"${name}"`;
 
@@ -92,12 +92,10 @@ class Parameters {
   }
 }
 
-/** A date column as the UTC midnight it means (pg would read it in the server's time zone). */
-export const utcDate = (text: string) => new Date(`${text}T00:00:00Z`);
-
 /**
  * Row properties only one GraphQL field reads: a statement whose question selects none of them
- * leaves them out (fewer columns to send and parse on every row of a dashboard's answer).
+ * leaves them out (fewer columns to send and parse on every row of a dashboard's answer). A row's
+ * source and publication date come from the release catalogue, only when asked for.
  */
 const OPTIONAL_COLUMNS = [
   { field: 'status', readBy: 'status' },
@@ -117,14 +115,15 @@ function cellsStatement(
   shape: {
     conditions: readonly string[];
     limit: string;
-    liveNext: string;
+    /** The placeholder of the visible releases, latest first (a text array). */
+    releases: string;
     byValue: boolean;
     asked(field: string): boolean;
     leftOut: ReadonlySet<string>;
     fixed: ReadonlySet<string>;
   },
 ): string {
-  const { conditions, limit, liveNext, byValue, asked, leftOut, fixed } = shape;
+  const { conditions, limit, releases, byValue, asked, leftOut, fixed } = shape;
   // The cell key in the order the answer is sorted by (year first).
   const keyColumns = [cube.year, ...(cube.yearFrom ? [cube.yearFrom] : []), ...cube.series, ...cube.dimensions];
   const cellKey = keyColumns.map(({ column }) => `o.${identifier(column)}`);
@@ -143,15 +142,11 @@ function cellsStatement(
       .filter(({ field }) => !fixed.has(field))
       .map(({ field }) => `cell.${identifier(field)}`),
   ];
-  const picked = [
-    ...selected,
-    'o.release_id AS "releaseId"',
-    ...(leftOut.has('sourceId') ? [] : ['r.source_id AS "sourceId"']),
-    ...(leftOut.has('publishedAt') ? [] : [`to_char(r.published_at, 'YYYY-MM-DD') AS "publishedAt"`]),
-  ].join(', ');
-  const from = `FROM ${identifier(cube.table)} o JOIN "release" r ON r.id = o.release_id
-      WHERE ${conditions.join(' AND ')}`;
-  const latestFirst = 'r.published_at DESC, r.created_at DESC, r.id DESC, o.id';
+  const picked = [...selected, 'o.release_id AS "releaseId"'].join(', ');
+  const from = `FROM ${identifier(cube.table)} o WHERE ${conditions.join(' AND ')}`;
+  // A release's place in the visible ones is its rank: the first one answers its cells.
+  const rank = (row: string) => `array_position(${releases}::text[], ${row}.release_id)`;
+  const latestFirst = `${rank('o')}, o.id`;
 
   // With a LIMIT on cells in key order, the first N distinct cells are the answer: read them in
   // index order and stop, then pick each one's latest row (one index lookup per cell). Sorting
@@ -173,9 +168,9 @@ function cellsStatement(
   const cellsSql = ranking
     ? `SELECT ${picked} ${from}
         AND NOT EXISTS (
-          SELECT 1 FROM ${identifier(cube.table)} n JOIN "release" nr ON nr.id = n.release_id
-          WHERE ${sameCell.join(' AND ')} AND ${liveNext}
-            AND (nr.published_at, nr.created_at, nr.id, o.id) > (r.published_at, r.created_at, r.id, n.id)
+          SELECT 1 FROM ${identifier(cube.table)} n
+          WHERE ${sameCell.join(' AND ')} AND n.release_id = ANY(${releases}::text[])
+            AND (${rank('n')}, n.id) < (${rank('o')}, o.id)
         )
       ORDER BY ${[`o.${identifier(valueColumn)} ${query.order === 'VALUE_DESC' ? 'DESC' : 'ASC'} NULLS LAST`, ...tieOrder].join(', ')} ${limit}`
     : streamable
@@ -237,24 +232,18 @@ export async function selectCells<Row extends CubeRow>(
   const year = `o.${identifier(cube.year.column)}`;
   if (query.from != null) conditions.push(`${year} >= ${params.add(query.from)}`);
   if (query.to != null) conditions.push(`${year} <= ${params.add(query.to)}`);
-  // A release answers when visible, published by asOf (default: now) and not withdrawn by then.
-  const asOf = query.asOf ? params.add(query.asOf.toISOString().slice(0, 10)) : undefined;
-  const visible = (release: string) => visibleSql(release, view, (value) => params.add(value));
-  const live = (release: string) =>
-    asOf
-      ? `${visible(release)} AND ${release}.published_at <= ${asOf}::date AND (${release}.withdrawn_at IS NULL OR ${release}.withdrawn_at::date > ${asOf}::date)`
-      : `${visible(release)} AND ${release}.withdrawn_at IS NULL`;
-  conditions.push(live('r'));
+  // A release answers when visible, published by asOf (default: now) and not withdrawn by then:
+  // the catalogue lists those, latest first, as one parameter (no join to `release`).
+  const releasesAt = params.values.length;
+  const releases = params.add(view.releases.visibleIds(view, query.asOf));
+  conditions.push(`o.release_id = ANY(${releases}::text[])`);
   const byValue = query.order === 'VALUE_DESC' || query.order === 'VALUE_ASC';
   const limit = query.limit != null ? `LIMIT ${params.add(Math.max(0, query.limit))}` : '';
-  const ranking = Boolean(limit && byValue);
-  // The ranking's own visibility test adds parameters after the LIMIT's, as its text places them.
-  const liveNext = ranking ? live('nr') : '';
   const asked = (field: string) => !query.fields || query.fields.has(field);
   const leftOut = OPTIONAL_COLUMNS.filter(({ readBy }) => !asked(readBy)).map(({ field }) => field);
   // The text depends only on the statement's shape: built once per shape, so a repeated question
   // costs its parameters (and pg and the statement name find the very same string again).
-  const shape = `${conditions.join(' AND ')}\n${query.order ?? ''}\n${limit}\n${liveNext}\n${leftOut.join()}\n${cube.values
+  const shape = `${conditions.join(' AND ')}\n${query.order ?? ''}\n${limit}\n${leftOut.join()}\n${cube.values
     .filter(({ whenAsked, field }) => whenAsked && asked(field))
     .map(({ field }) => field)
     .join()}`;
@@ -268,7 +257,7 @@ export async function selectCells<Row extends CubeRow>(
     sql = cellsStatement(cube, query, {
       conditions,
       limit,
-      liveNext,
+      releases,
       byValue,
       asked,
       leftOut: new Set(leftOut),
@@ -279,28 +268,28 @@ export async function selectCells<Row extends CubeRow>(
   }
   // On a replica that has replayed what the hub heard, else on the primary; prepared once per
   // connection where names are safe (not on PGlite, not behind a transaction pooler).
-  const rows = await db.readRows<Omit<Row, 'publishedAt'> & { publishedAt: string; dataVersion: string }>(
-    { text: sql, values: params.values },
-    view.heard,
-    { cube, ...fixed },
-  );
+  const read = () =>
+    db.readRows<Row & { dataVersion: string }>({ text: sql, values: params.values }, view.heard, { cube, ...fixed });
+  let rows = await read();
+  let catalogue = view.releases;
+  // Data newer than the hub had heard of may hold releases its catalogue lacks: read it again.
+  if (rows[0] && rows[0].dataVersion !== view.heard && view.catchUp) {
+    catalogue = await view.catchUp();
+    params.values[releasesAt] = catalogue.visibleIds(view, query.asOf);
+    rows = await read();
+  }
   const [first] = rows;
   if (first) view.saw(first.dataVersion);
   if (first?.releaseId == null) return [];
-  // In place (the rows are fresh): one Date per release date.
-  const dates = new Map<string, Date>();
-  const cells = rows as unknown as (Row & { publishedAt: Date | string })[];
-  if (!leftOut.includes('publishedAt')) {
-    for (const row of cells) {
-      const text = row.publishedAt as string;
-      let publishedAt = dates.get(text);
-      if (!publishedAt) {
-        publishedAt = utcDate(text);
-        dates.set(text, publishedAt);
-      }
-      row.publishedAt = publishedAt;
+  // In place (the rows are fresh), only where asked for.
+  if (!leftOut.includes('sourceId') || !leftOut.includes('publishedAt')) {
+    for (const row of rows) {
+      const release = catalogue.release(row.releaseId);
+      if (!release) continue;
+      row.sourceId = release.sourceId;
+      row.publishedAt = release.publishedAt;
     }
   }
-  view.served?.(cells.map((row) => row.releaseId));
-  return cells as Row[];
+  view.served?.(rows.map((row) => row.releaseId));
+  return rows;
 }

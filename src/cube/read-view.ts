@@ -1,3 +1,5 @@
+import type { ReleaseCatalogue } from './release-catalogue.ts';
+
 /**
  * What one request may see, and what it saw. Releases become public at an instant (`public_from`);
  * a request sees those public by its instant `at`, plus, for a key scoped to a source, that
@@ -11,6 +13,13 @@ export interface ReadView extends VersionRecorder {
   preRelease: readonly string[] | '*';
   /** Called with the releases whose values an answer carries (pre-release reads are audited). */
   served?(releaseIds: Iterable<string>): void;
+  /** The releases as of the data version heard: cube statements take the visible ones from it. */
+  releases: ReleaseCatalogue;
+  /**
+   * Reads the data version and the releases again: called by a statement that saw a newer data
+   * version than the one heard, whose releases the catalogue may not hold yet.
+   */
+  catchUp?(): Promise<ReleaseCatalogue>;
 }
 
 /** Where a request's reads report the data version they saw. */
@@ -47,9 +56,4 @@ export function visibleReleases(view: ReadView) {
   if (view.preRelease === '*') return {};
   const isPublic = { publicFrom: { lte: view.at } };
   return view.preRelease.length ? { OR: [isPublic, { sourceId: { in: [...view.preRelease] } }] } : isPublic;
-}
-
-/** A view for work outside requests (scripts, tests): everything public now, nothing recorded. */
-export function publicViewAt(at: Date, heard = ''): ReadView {
-  return { at, preRelease: [], heard, saw: () => {} };
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.ts';
 import { type CubeDefinition, type CubeRow, cellColumns } from './definition.ts';
-import { utcDate } from './query.ts';
 import { type ReadView, visibleSql } from './read-view.ts';
+import { utcDate } from './release-catalogue.ts';
 
 /** A value the same cell had in another release. */
 export interface Revision {

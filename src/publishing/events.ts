@@ -1,4 +1,5 @@
 import { createPubSub, type PubSub } from 'graphql-yoga';
+import { type CatalogueRelease, ReleaseCatalogue } from '../cube/release-catalogue.ts';
 import { RELEASE_CHANNEL } from '../db/data-version.ts';
 import type { Database } from '../db/database.ts';
 
@@ -33,6 +34,8 @@ export interface DataSnapshot {
   version: string;
   /** When the next release under embargo becomes public: no public answer may be kept past it. */
   nextPublicFrom: Date | undefined;
+  /** Every release, read with `heard` in one snapshot. */
+  releases: ReleaseCatalogue;
 }
 
 type Topics = { 'release:changed': [ReleaseChanged] };
@@ -80,8 +83,8 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
  * Release events and the release calendar, through PostgreSQL itself. A trigger on the release
  * table bumps the data version and sends NOTIFY when a release is written, withdrawn or
  * rescheduled, whoever wrote it (a hub, the CLI, a SQL script). On every notice, and after every
- * (re)connection, the hub reads the data version and the calendar of releases not withdrawn; what
- * changed since its last reading is what it announces. A release under embargo is announced, and
+ * (re)connection, the hub reads the data version and every release (the calendar: those not
+ * withdrawn); what changed since its last reading is what it announces. A release under embargo is announced, and
  * the version moves, at its `publicFrom` (a timer, and every snapshot, checks the clock), so every
  * hub serves it within a moment of the instant with no write and no restart.
  */
@@ -97,6 +100,7 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
   /** Releases under embargo, soonest first. */
   let upcoming: ScheduledRelease[] = [];
   let scheduled = new Map<string, ScheduledRelease>();
+  let releases = new ReleaseCatalogue([]);
   /** The public releases the hub knows of, with their source (undefined before the first reading). */
   let announced: Map<string, string> | undefined;
   let version = '';
@@ -152,7 +156,7 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
       for (const release of ended) publish(release.id, release.sourceId);
       arm();
     }
-    return { at, heard, version, nextPublicFrom: upcoming[0]?.publicFrom };
+    return { at, heard, version, nextPublicFrom: upcoming[0]?.publicFrom, releases };
   };
 
   const read = async () => {
@@ -160,31 +164,35 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
       version: string;
       publicVersion: string;
       databaseId: string;
-      releases: { id: string; sourceId: string; publicFrom: string }[];
+      releases: (Omit<CatalogueRelease, 'publicFrom'> & { publicFrom: string })[];
     }>(
       `SELECT v.version::text AS version, v.public_version::text AS "publicVersion", v.database_id::text AS "databaseId",
-              coalesce(json_agg(json_build_object('id', r.id, 'sourceId', r.source_id, 'publicFrom', r.public_from)
-                ORDER BY r.public_from, r.id) FILTER (WHERE r.id IS NOT NULL), '[]') AS releases
-       FROM data_version v LEFT JOIN "release" r ON r.withdrawn_at IS NULL
+              coalesce(json_agg(json_build_object('id', r.id, 'sourceId', r.source_id, 'publicFrom', r.public_from,
+                  'publishedAt', to_char(r.published_at, 'YYYY-MM-DD'), 'withdrawnOn', to_char(r.withdrawn_at::date, 'YYYY-MM-DD'))
+                ORDER BY r.published_at DESC, r.created_at DESC, r.id DESC) FILTER (WHERE r.id IS NOT NULL), '[]') AS releases
+       FROM data_version v LEFT JOIN "release" r ON true
        GROUP BY v.version, v.public_version, v.database_id`,
     );
     const [row] = rows;
     if (!row) throw new Error('data_version has no row: is the database migrated?');
     const at = clock();
-    const releases = new Map(
-      row.releases.map(({ id, sourceId, publicFrom }) => [id, { sourceId, publicFrom: new Date(publicFrom) }]),
-    );
+    const latestFirst = row.releases.map((release) => ({ ...release, publicFrom: new Date(release.publicFrom) }));
     heard = row.version;
     publicHeard = row.publicVersion;
     databaseId = row.databaseId;
+    releases = new ReleaseCatalogue(latestFirst);
     upcoming = [];
     passed = 0;
     const isPublic = new Map<string, string>();
-    for (const [id, release] of releases) {
-      if (release.publicFrom > at) upcoming.push({ id, ...release });
+    // The calendar: releases not withdrawn, in the order they become public.
+    const standing = latestFirst
+      .filter((release) => release.withdrawnOn === null)
+      .sort((a, b) => a.publicFrom.getTime() - b.publicFrom.getTime() || (a.id < b.id ? -1 : 1));
+    for (const { id, sourceId, publicFrom } of standing) {
+      if (publicFrom > at) upcoming.push({ id, sourceId, publicFrom });
       else {
-        passed = Math.max(passed, release.publicFrom.getTime());
-        isPublic.set(id, release.sourceId);
+        passed = Math.max(passed, publicFrom.getTime());
+        isPublic.set(id, sourceId);
       }
     }
     scheduled = new Map(upcoming.map((release) => [release.id, release]));
@@ -196,10 +204,11 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
       return;
     }
     for (const [id, sourceId] of isPublic) publish(id, sourceId);
+    const stands = new Set(standing.map((release) => release.id));
     for (const [id, sourceId] of announced) {
       if (isPublic.has(id)) continue;
       announced.delete(id);
-      if (!releases.has(id)) announce('WITHDRAWN', id, sourceId);
+      if (!stands.has(id)) announce('WITHDRAWN', id, sourceId);
     }
   };
 

@@ -39,18 +39,26 @@ export function readContext(options: {
     saw: (version) => events.sawVersion(version),
   };
   const preReleaseReads = new Map<string, string>();
+  const { releases } = snapshot;
+  const catchUp = async () => {
+    await events.refresh();
+    return events.snapshot().releases;
+  };
   let view: Promise<ReadView> | undefined;
   const makeView = async (): Promise<ReadView> => {
     const key = options.hasToken && !options.readOnly ? await options.apiKey() : undefined;
     const scopes = key && typeof key !== 'string' ? key.scopes : [];
     const preRelease = scopes.includes(ADMIN_SCOPE) ? '*' : scopes;
-    if (!preRelease.length) return { at: snapshot.at, preRelease, heard: reads.heard, saw: reads.saw };
+    if (!preRelease.length)
+      return { at: snapshot.at, preRelease, heard: reads.heard, saw: reads.saw, releases, catchUp };
     const scheduled = events.scheduled();
     return {
       at: snapshot.at,
       preRelease,
       heard: reads.heard,
       saw: reads.saw,
+      releases,
+      catchUp,
       served(releaseIds) {
         for (const id of releaseIds) {
           const release = scheduled.get(id);
