@@ -84,9 +84,10 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
  * table bumps the data version and sends NOTIFY when a release is written, withdrawn or
  * rescheduled, whoever wrote it (a hub, the CLI, a SQL script). On every notice, and after every
  * (re)connection, the hub reads the data version and every release (the calendar: those not
- * withdrawn); what changed since its last reading is what it announces. A release under embargo is announced, and
- * the version moves, at its `publicFrom` (a timer, and every snapshot, checks the clock), so every
- * hub serves it within a moment of the instant with no write and no restart.
+ * withdrawn; the catalogue cube statements take their releases from: all of them); what changed
+ * since its last reading is what it announces. A release under embargo is announced, and the
+ * version moves, at its `publicFrom` (a timer, and every snapshot, checks the clock), so every hub
+ * serves it within a moment of the instant with no write and no restart.
  */
 export function createReleaseEvents(db: Database, clock: () => Date = () => new Date()): ReleaseEvents {
   const pubSub = createPubSub<Topics>();
