@@ -7,7 +7,7 @@
 export interface PeerConfiguration {
   name: string;
   /** The schema of views.sql PostGraphile serves. */
-  schema: 'bench_peer_views' | 'bench_peer_function';
+  schema: 'bench_peer_views' | 'bench_peer_function' | 'bench_peer_matview';
   /** PostGraphile's `simpleCollections`: connections (`omit`) or plain lists (`only`). */
   simpleCollections: 'omit' | 'only';
   query: string;
@@ -26,6 +26,12 @@ export const PEER_CONFIGURATIONS: PeerConfiguration[] = [
   {
     name: 'views + smart comments, lists',
     schema: 'bench_peer_views',
+    simpleCollections: 'only',
+    query: `{ regions: allRegionsList(orderBy: [KIND_ASC, CODE_ASC]) { code name drugDeaths(${YEARS}) { year value } } }`,
+  },
+  {
+    name: 'materialized view, lists',
+    schema: 'bench_peer_matview',
     simpleCollections: 'only',
     query: `{ regions: allRegionsList(orderBy: [KIND_ASC, CODE_ASC]) { code name drugDeaths(${YEARS}) { year value } } }`,
   },

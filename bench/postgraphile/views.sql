@@ -7,14 +7,18 @@
 --                        postgraphile-plugin-connection-filter.
 --   bench_peer_function  the current regions and a computed column `drugDeaths(from, to)`: a SQL
 --                        function PostgreSQL inlines into PostGraphile's one statement.
+--   bench_peer_matview   the views' latest cells kept as a materialized view (refreshed by triggers
+--                        when a release or a death is written), with the same smart comments.
 -- The rows are the ones the bench's RAW_SQL and the hub's `regions { drugDeaths(from, to) }`
 -- return: for each year, the value of the latest non-withdrawn release; totals for sex, age,
 -- cause and intent; measure DEATHS.
 
 DROP SCHEMA IF EXISTS bench_peer_views CASCADE;
 DROP SCHEMA IF EXISTS bench_peer_function CASCADE;
+DROP SCHEMA IF EXISTS bench_peer_matview CASCADE;
 CREATE SCHEMA bench_peer_views;
 CREATE SCHEMA bench_peer_function;
+CREATE SCHEMA bench_peer_matview;
 
 -- The regions valid in the current (UTC) year, as the hub lists them. Views have no primary key:
 -- the smart comment gives one, so the connection can be ordered by columns
@@ -59,3 +63,26 @@ AS $$
   WHERE d.region_code = region.code AND d.year BETWEEN $2 AND $3
   ORDER BY d.year, d.year_from
 $$;
+
+-- The latest cells, computed once per change instead of per request: a materialized view of the
+-- latest-cell view, with a unique index on its key (the smart comment's primary key). Triggers
+-- refresh it in the transaction that publishes or withdraws a release, so its answer is the
+-- views' answer at every commit.
+CREATE VIEW bench_peer_matview.region AS SELECT * FROM bench_peer_views.region;
+COMMENT ON VIEW bench_peer_matview.region IS E'@primaryKey code';
+CREATE MATERIALIZED VIEW bench_peer_matview.drug_death AS SELECT * FROM bench_peer_views.drug_death;
+CREATE UNIQUE INDEX ON bench_peer_matview.drug_death (region_code, year_from, year);
+COMMENT ON MATERIALIZED VIEW bench_peer_matview.drug_death IS
+  E'@primaryKey region_code,year_from,year\n'
+  '@foreignKey (region_code) references bench_peer_matview.region (code)|@foreignFieldName drugDeaths';
+
+CREATE FUNCTION bench_peer_matview.refresh_drug_death() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  REFRESH MATERIALIZED VIEW bench_peer_matview.drug_death;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER bench_peer_matview_release AFTER INSERT OR UPDATE ON public."release"
+  FOR EACH STATEMENT EXECUTE FUNCTION bench_peer_matview.refresh_drug_death();
+CREATE TRIGGER bench_peer_matview_death AFTER INSERT ON public.death_observation
+  FOR EACH STATEMENT EXECUTE FUNCTION bench_peer_matview.refresh_drug_death();
