@@ -28,19 +28,20 @@ const textArray = (values: readonly string[]) =>
  */
 export class ReleaseCatalogue {
   readonly #latestFirst: readonly CatalogueRelease[];
-  readonly #byId = new Map<string, { sourceId: string; publishedAt: Date }>();
+  readonly #byId = new Map<string, { sourceId: string; publishedAt: Date; publicFrom: Date }>();
   /** The public answer as of the last instant asked, and the instants it holds for. */
   #public?: { from: number; until: number; ids: string };
 
   constructor(latestFirst: readonly CatalogueRelease[]) {
     this.#latestFirst = latestFirst;
     for (const release of latestFirst) {
-      this.#byId.set(release.id, { sourceId: release.sourceId, publishedAt: utcDate(release.publishedAt) });
+      const { sourceId, publicFrom } = release;
+      this.#byId.set(release.id, { sourceId, publishedAt: utcDate(release.publishedAt), publicFrom });
     }
   }
 
-  /** A release's source and publication date (UTC midnight; one Date per release). */
-  release(id: string): { sourceId: string; publishedAt: Date } | undefined {
+  /** A release's source, publication date (UTC midnight; one Date per release) and public instant. */
+  release(id: string): { sourceId: string; publishedAt: Date; publicFrom: Date } | undefined {
     return this.#byId.get(id);
   }
 

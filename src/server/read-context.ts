@@ -51,7 +51,6 @@ export function readContext(options: {
     const preRelease = scopes.includes(ADMIN_SCOPE) ? '*' : scopes;
     if (!preRelease.length)
       return { at: snapshot.at, preRelease, heard: reads.heard, saw: reads.saw, releases, catchUp };
-    const scheduled = events.scheduled();
     return {
       at: snapshot.at,
       preRelease,
@@ -60,8 +59,10 @@ export function readContext(options: {
       releases,
       catchUp,
       served(releaseIds) {
+        // The latest catalogue: a read that caught up may carry a release stored since the view.
+        const known = events.snapshot().releases;
         for (const id of releaseIds) {
-          const release = scheduled.get(id);
+          const release = known.release(id);
           if (release && release.publicFrom > snapshot.at) preReleaseReads.set(id, release.sourceId);
         }
       },

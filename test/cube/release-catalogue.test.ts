@@ -7,6 +7,7 @@ import type { Database } from '../../src/db/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { loadBundledData } from '../../src/publishing/bundled.ts';
 import { createReleaseEvents, type ReleaseEvents } from '../../src/publishing/events.ts';
+import { readContext } from '../../src/server/read-context.ts';
 import { deathsCube } from '../../src/sources/mortality/cubes.ts';
 import { openTestDatabase, TEST_DATE } from '../helpers/hub.ts';
 
@@ -188,5 +189,45 @@ describe('a cube statement with the catalogue', () => {
     });
     expect(caughtUp).toBe(1);
     expect(cellsOf(answer)).toEqual(cellsOf(current));
+  });
+
+  it("audits a key's read of a release under embargo stored after the request's view was made", async () => {
+    const context = readContext({
+      pending: undefined,
+      events,
+      readOnly: false,
+      hasToken: true,
+      apiKey: async () => ({
+        id: 'key-mortality',
+        name: 'mortality',
+        secretHash: '',
+        scopes: ['mortality'],
+        createdAt: TEST_DATE,
+        revokedAt: null,
+      }),
+    });
+    const view = await context.readView();
+    const late = 'test-mortality-embargoed-late';
+    await db.pool.query(
+      `INSERT INTO "release" (id, source_id, label, status, published_at, published_at_precision, publisher, public_from)
+       VALUES ($1, 'mortality', 'late', 'FINAL', '2026-12-11', 'DAY', 'test', '2026-12-11T07:00:00Z')`,
+      [late],
+    );
+    await db.pool.query(
+      `INSERT INTO death_observation (release_id, measure, year_from, year, region_code, sex, age_group_code, cause_code,
+         intent_code, value, status, qualifier, reference, note)
+       SELECT $1, measure, year_from, year, region_code, sex, age_group_code, cause_code, intent_code, value + 2000,
+         status, qualifier, reference, note
+       FROM death_observation WHERE release_id = $2`,
+      [late, EMBARGOED],
+    );
+    const rows = await selectCells<DeathRow>(
+      db,
+      deathsCube,
+      { series: { measure: 'DEATHS' }, filters: {}, by: ['REGION'] },
+      view,
+    );
+    expect(rows.some((row) => row.releaseId === late)).toBe(true);
+    expect(context.preReleaseReads.get(late)).toBe('mortality');
   });
 });
