@@ -45,8 +45,6 @@ export interface ReleaseEvents extends PubSub<Topics> {
   snapshot(): DataSnapshot;
   /** The version of the public data now (`snapshot().version`). */
   version(): string;
-  /** The releases under embargo, by id. */
-  scheduled(): ReadonlyMap<string, ScheduledRelease>;
   /**
    * Called (synchronously, before subscribers hear of it) whenever the data changes: the public
    * version, or the data version alone (a release stored under embargo, which pre-release reads see).
@@ -100,7 +98,6 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
   let passed = 0;
   /** Releases under embargo, soonest first. */
   let upcoming: ScheduledRelease[] = [];
-  let scheduled = new Map<string, ScheduledRelease>();
   let releases = new ReleaseCatalogue([]);
   /** The public releases the hub knows of, with their source (undefined before the first reading). */
   let announced: Map<string, string> | undefined;
@@ -133,7 +130,6 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
     const ended: ScheduledRelease[] = [];
     while (upcoming[0] && upcoming[0].publicFrom <= at) {
       const release = upcoming.shift() as ScheduledRelease;
-      scheduled.delete(release.id);
       passed = Math.max(passed, release.publicFrom.getTime());
       ended.push(release);
     }
@@ -196,7 +192,6 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
         isPublic.set(id, sourceId);
       }
     }
-    scheduled = new Map(upcoming.map((release) => [release.id, release]));
     setVersion();
     arm();
     // The first reading knows what is public; later ones announce what changed since.
@@ -245,10 +240,6 @@ export function createReleaseEvents(db: Database, clock: () => Date = () => new 
   return Object.assign(pubSub, {
     snapshot,
     version: () => snapshot().version,
-    scheduled: () => {
-      snapshot();
-      return scheduled;
-    },
     onChange: (callback: () => void) => void listeners.push(callback),
     sawVersion(seen: string) {
       if (heard !== 'unknown' && BigInt(seen) > BigInt(heard)) void refresh().catch(() => {});
