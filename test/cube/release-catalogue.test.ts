@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CubeRow } from '../../src/cube/definition.ts';
+import type { CubeQuery, CubeRow } from '../../src/cube/definition.ts';
 import { selectCells } from '../../src/cube/query.ts';
 import { type ReadView, visibleSql } from '../../src/cube/read-view.ts';
 import { ReleaseCatalogue } from '../../src/cube/release-catalogue.ts';
@@ -24,6 +24,26 @@ let events: ReleaseEvents;
 let catalogue: ReleaseCatalogue;
 let withdrawn: string;
 
+/**
+ * Stores a mortality release public from `publicFrom` (dated that day) that prints every death
+ * cell of release `of`, each value raised by `raise`.
+ */
+async function storeRevision(id: string, publicFrom: string, of: string, raise: number): Promise<void> {
+  await db.pool.query(
+    `INSERT INTO "release" (id, source_id, label, status, published_at, published_at_precision, publisher, public_from)
+     VALUES ($1, 'mortality', $1, 'FINAL', $2::timestamptz::date, 'DAY', 'test', $2)`,
+    [id, publicFrom],
+  );
+  await db.pool.query(
+    `INSERT INTO death_observation (release_id, measure, year_from, year, region_code, sex, age_group_code, cause_code,
+       intent_code, value, status, qualifier, reference, note)
+     SELECT $1, measure, year_from, year, region_code, sex, age_group_code, cause_code, intent_code, value + $3,
+       status, qualifier, reference, note
+     FROM death_observation WHERE release_id = $2`,
+    [id, of, raise],
+  );
+}
+
 beforeAll(async () => {
   ({ db, drop } = await openTestDatabase());
   await applyMigrations(db.pool);
@@ -34,19 +54,7 @@ beforeAll(async () => {
   withdrawn = rows[0]!.id;
   await db.pool.query(`UPDATE "release" SET withdrawn_at = $1 WHERE id = $2`, [WITHDRAWN_AT, withdrawn]);
   // A release under embargo until 10 December that revises every cell the withdrawn one printed.
-  await db.pool.query(
-    `INSERT INTO "release" (id, source_id, label, status, published_at, published_at_precision, publisher, public_from)
-     VALUES ($1, 'mortality', 'embargoed', 'FINAL', '2026-12-10', 'DAY', 'test', '2026-12-10T07:00:00Z')`,
-    [EMBARGOED],
-  );
-  await db.pool.query(
-    `INSERT INTO death_observation (release_id, measure, year_from, year, region_code, sex, age_group_code, cause_code,
-       intent_code, value, status, qualifier, reference, note)
-     SELECT $1, measure, year_from, year, region_code, sex, age_group_code, cause_code, intent_code, value + 1000,
-       status, qualifier, reference, note
-     FROM death_observation WHERE release_id = $2`,
-    [EMBARGOED, withdrawn],
-  );
+  await storeRevision(EMBARGOED, '2026-12-10T07:00:00Z', withdrawn, 1000);
   events = createReleaseEvents(db, () => TEST_DATE);
   await events.ready;
   catalogue = events.snapshot().releases;
@@ -66,8 +74,11 @@ const views: [string, Pick<ReadView, 'at' | 'preRelease'>][] = [
 ];
 const days = [undefined, '2026-06-14', '2026-06-15', '2026-12-10', '2020-01-01'];
 
-/** The releases the rule selects, latest first, by SQL over the release table. */
-async function visibleBySql(view: Pick<ReadView, 'at' | 'preRelease'>, day: string | undefined): Promise<string[]> {
+/**
+ * The rule as SQL on the release aliased `r`: visible in the view, published by `day` and not
+ * withdrawn by then (default: not withdrawn). Its parameters are numbered from $1.
+ */
+function releaseRule(view: Pick<ReadView, 'at' | 'preRelease'>, day: string | undefined) {
   const values: unknown[] = [];
   const add = (value: unknown) => {
     values.push(value);
@@ -77,9 +88,18 @@ async function visibleBySql(view: Pick<ReadView, 'at' | 'preRelease'>, day: stri
   const live = day
     ? `r.published_at <= ${add(day)}::date AND (r.withdrawn_at IS NULL OR r.withdrawn_at::date > ${add(day)}::date)`
     : 'r.withdrawn_at IS NULL';
+  return { sql: `${visible} AND ${live}`, values };
+}
+
+/** `asOf` for a day. */
+const asOfDay = (day: string | undefined) => (day ? new Date(`${day}T00:00:00Z`) : undefined);
+
+/** The releases the rule selects, latest first, by SQL over the release table. */
+async function visibleBySql(view: Pick<ReadView, 'at' | 'preRelease'>, day: string | undefined): Promise<string[]> {
+  const rule = releaseRule(view, day);
   const { rows } = await db.pool.query<{ id: string }>(
-    `SELECT r.id FROM "release" r WHERE ${visible} AND ${live} ORDER BY r.published_at DESC, r.created_at DESC, r.id DESC`,
-    values,
+    `SELECT r.id FROM "release" r WHERE ${rule.sql} ORDER BY r.published_at DESC, r.created_at DESC, r.id DESC`,
+    rule.values,
   );
   return rows.map((row) => row.id);
 }
@@ -89,7 +109,7 @@ async function visibleByCatalogue(
   view: Pick<ReadView, 'at' | 'preRelease'>,
   day: string | undefined,
 ): Promise<string[]> {
-  const literal = catalogue.visibleIds(view, day ? new Date(`${day}T00:00:00Z`) : undefined);
+  const literal = catalogue.visibleIds(view, asOfDay(day));
   const { rows } = await db.pool.query<{ id: string }>('SELECT unnest($1::text[]) AS id', [literal]);
   return rows.map((row) => row.id);
 }
@@ -117,6 +137,9 @@ describe('the release catalogue', () => {
   });
 });
 
+/** Each county's deaths (totals of sex, age, cause and intent), as selectCells is asked. */
+const COUNTY_DEATHS: CubeQuery = { series: { measure: 'DEATHS' }, filters: {}, by: ['REGION'] };
+
 type DeathRow = CubeRow & { yearFrom: number; regionCode: string; value: number | null };
 const cellsOf = (
   rows: { year: number; yearFrom: number; regionCode: string; value: number | null; releaseId: string }[],
@@ -133,33 +156,20 @@ describe('a cube statement with the catalogue', () => {
   for (const [name, view] of views) {
     it(`answers each county's deaths as DISTINCT ON over the release table does, for ${name}`, async () => {
       for (const day of days) {
-        const values: unknown[] = [];
-        const add = (value: unknown) => {
-          values.push(value);
-          return `$${values.length}`;
-        };
-        const visible = visibleSql('r', { ...view } as ReadView, add);
-        const live = day
-          ? `r.published_at <= ${add(day)}::date AND (r.withdrawn_at IS NULL OR r.withdrawn_at::date > ${add(day)}::date)`
-          : 'r.withdrawn_at IS NULL';
+        const rule = releaseRule(view, day);
         const { rows: expected } = await db.pool.query(
           `SELECT DISTINCT ON (o.year, o.year_from, o.region_code) o.year, o.year_from AS "yearFrom",
                   o.region_code AS "regionCode", o.value, o.release_id AS "releaseId"
            FROM death_observation o JOIN "release" r ON r.id = o.release_id
            WHERE o.measure = 'DEATHS' AND o.sex = 'ALL' AND o.age_group_code = 'ALL' AND o.cause_code = 'ALL'
-             AND o.intent_code = 'ALL' AND o.region_code <> '0' AND ${visible} AND ${live}
+             AND o.intent_code = 'ALL' AND o.region_code <> '0' AND ${rule.sql}
            ORDER BY o.year, o.year_from, o.region_code, r.published_at DESC, r.created_at DESC, r.id DESC, o.id`,
-          values,
+          rule.values,
         );
         const rows = await selectCells<DeathRow>(
           db,
           deathsCube,
-          {
-            series: { measure: 'DEATHS' },
-            filters: {},
-            by: ['REGION'],
-            asOf: day ? new Date(`${day}T00:00:00Z`) : undefined,
-          },
+          { ...COUNTY_DEATHS, asOf: asOfDay(day) },
           viewOf(view, catalogue, events.snapshot().heard),
         );
         expect(cellsOf(rows), `asOf ${day ?? '(none)'}`).toEqual(expected);
@@ -168,7 +178,7 @@ describe('a cube statement with the catalogue', () => {
   }
 
   it('reads again with the releases caught up when the data is newer than its catalogue', async () => {
-    const query = { series: { measure: 'DEATHS' }, filters: {}, by: ['REGION'] };
+    const query = COUNTY_DEATHS;
     const current = await selectCells<DeathRow>(
       db,
       deathsCube,
@@ -208,25 +218,8 @@ describe('a cube statement with the catalogue', () => {
     });
     const view = await context.readView();
     const late = 'test-mortality-embargoed-late';
-    await db.pool.query(
-      `INSERT INTO "release" (id, source_id, label, status, published_at, published_at_precision, publisher, public_from)
-       VALUES ($1, 'mortality', 'late', 'FINAL', '2026-12-11', 'DAY', 'test', '2026-12-11T07:00:00Z')`,
-      [late],
-    );
-    await db.pool.query(
-      `INSERT INTO death_observation (release_id, measure, year_from, year, region_code, sex, age_group_code, cause_code,
-         intent_code, value, status, qualifier, reference, note)
-       SELECT $1, measure, year_from, year, region_code, sex, age_group_code, cause_code, intent_code, value + 2000,
-         status, qualifier, reference, note
-       FROM death_observation WHERE release_id = $2`,
-      [late, EMBARGOED],
-    );
-    const rows = await selectCells<DeathRow>(
-      db,
-      deathsCube,
-      { series: { measure: 'DEATHS' }, filters: {}, by: ['REGION'] },
-      view,
-    );
+    await storeRevision(late, '2026-12-11T07:00:00Z', EMBARGOED, 2000);
+    const rows = await selectCells<DeathRow>(db, deathsCube, COUNTY_DEATHS, view);
     expect(rows.some((row) => row.releaseId === late)).toBe(true);
     expect(context.preReleaseReads.get(late)).toBe('mortality');
   });
