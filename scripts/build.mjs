@@ -2,7 +2,7 @@
 // time). Type checking is `npm run typecheck`'s job; this only emits, so it takes seconds. Skips
 // the work when dist/ is newer than every file and folder under src/ (so `npm start` after a
 // `git pull` rebuilds, and a restart does not); `--force` always rebuilds. With `--force` (npm
-// install, npm run build), or when it is missing, it also prepares dist/embedded-image.tar: the
+// install, npm run build), or when it is missing, it also prepares dist/embedded-image/: the
 // migrated database with the bundled data that a new embedded DATA_DIR starts from. `npm start`
 // runs it in the hub's own process (scripts/start.mjs), which saves starting Node twice.
 // The packages dist/ imports are then bundled into dist/packages/ (bundlePackages, below).
@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
 const stamp = join(dist, '.built');
-const image = join(dist, 'embedded-image.tar');
+const image = join(dist, 'embedded-image');
 /** Packages that stay in node_modules, each with the reason (test/deploy/build.test.ts reads it too). */
 const unbundledPackages = JSON.parse(readFileSync(join(import.meta.dirname, 'unbundled-packages.json'), 'utf8'));
 const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];

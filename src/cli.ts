@@ -29,7 +29,7 @@ const USAGE = `Usage: npm run cli -- <command>
   keys create <name> --scope <source|admin> [--scope ...]
   keys revoke <key id>
   keys list
-  prepare-embedded   build dist/embedded-image.tar, the database a new DATA_DIR starts from
+  prepare-embedded   build dist/embedded-image/, the database a new DATA_DIR starts from
                      (npm install does this)
 
 Uses DATABASE_URL (or the embedded database in DATA_DIR), like the hub; every running hub
@@ -169,9 +169,9 @@ async function main(): Promise<void> {
   }
   if (positionals.join(' ') === 'prepare-embedded') {
     const started = performance.now();
-    const bytes = await prepareEmbeddedImage(undefined, (line) => console.log(`prepare-embedded: ${line}`));
+    const image = await prepareEmbeddedImage(undefined, (line) => console.log(`prepare-embedded: ${line}`));
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`prepare-embedded: wrote the embedded database image (${Math.round(bytes / 1e6)} MB) in ${seconds} s`);
+    console.log(`prepare-embedded: wrote the embedded database image to ${image}/ in ${seconds} s`);
     return;
   }
   const command = parseCommand(positionals);

@@ -26,8 +26,6 @@ export interface Database {
   folderLock?: FolderLock;
   /** The embedded database started from the prepared image (its folder was new). */
   fromImage?: boolean;
-  /** The embedded database's files as a tarball (what EMBEDDED_IMAGE holds); PostgreSQL has none. */
-  dumpEmbedded?(): Promise<Blob>;
   prisma: PrismaClient;
   /** The one pool every part of the hub uses: Prisma, migrations and bulk loads. */
   pool: pg.Pool;
@@ -122,7 +120,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     kind: embedded ? 'embedded' : 'postgres',
     folderLock: embedded?.lock,
     fromImage: embedded?.fromImage,
-    dumpEmbedded: embedded && (() => embedded.session.dumpDataDir('none')),
     prisma,
     pool,
     poolMode,

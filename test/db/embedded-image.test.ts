@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { prepareEmbeddedImage } from '../../src/publishing/embedded-image.ts';
 // The embedded pass runs it (the PostgreSQL pass has nothing of its own to add).
 const embedded = !process.env.DATABASE_URL;
 const folder = mkdtempSync(join(tmpdir(), 'rusdata-image-test-'));
-const image = join(folder, 'image.tar');
+const image = join(folder, 'image');
 beforeAll(async () => {
   if (embedded) await prepareEmbeddedImage(image);
 }, 180_000);
@@ -70,10 +70,29 @@ describe.runIf(embedded)('the embedded database image', () => {
     }
   });
 
-  it('is not needed: without the file a new folder gets a new, empty cluster', async () => {
+  it('is copied again into a folder with files but no cluster, as a copy cut short leaves it', async () => {
+    const dataDir = join(folder, 'cut-short');
+    mkdirSync(join(dataDir, 'base'), { recursive: true });
+    writeFileSync(join(dataDir, 'base', 'half-written'), 'x');
+    const db = await open(dataDir);
+    try {
+      expect(db.fromImage).toBe(true);
+      expect((await db.pool.query('SELECT count(*)::int AS n FROM release')).rows[0].n).toBeGreaterThan(0);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('is a folder renamed into place, with no scratch copy or lock left beside or in it', () => {
+    expect(readdirSync(folder).filter((entry) => entry.startsWith('image'))).toEqual(['image']);
+    expect(existsSync(join(image, 'PG_VERSION'))).toBe(true);
+    expect(existsSync(lockFileOf(image))).toBe(false);
+  });
+
+  it('is not needed: without the image a new folder gets a new, empty cluster', async () => {
     const dataDir = join(folder, 'without');
     mkdirSync(dataDir);
-    const db = await openDatabase({ dataDir, poolMax: 1, embeddedImage: join(folder, 'missing.tar') });
+    const db = await openDatabase({ dataDir, poolMax: 1, embeddedImage: join(folder, 'missing') });
     try {
       expect(db.fromImage).toBe(false);
       expect((await db.pool.query("SELECT to_regclass('release') AS t")).rows[0].t).toBeNull();

@@ -140,10 +140,10 @@ describe(`docs/adding-a-source.md, followed with the id "${id}" in a copy of the
     for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
       if (!TOOL_CACHES.has(entry)) symlinkSync(join(ROOT, 'node_modules', entry), join(copy, 'node_modules', entry));
     }
-    const image = join(ROOT, 'dist/embedded-image.tar');
+    const image = join(ROOT, 'dist/embedded-image');
     if (existsSync(image)) {
       mkdirSync(join(copy, 'dist'));
-      symlinkSync(image, join(copy, 'dist/embedded-image.tar'));
+      symlinkSync(image, join(copy, 'dist/embedded-image'));
     }
 
     for (const block of GUIDE.files) {
