@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { EmbeddedSession } from './embedded.ts';
 
 /** PostgreSQL accepts at most 65 535 parameters per statement. */
 const MAX_PARAMETERS = 65_535;
@@ -42,9 +42,9 @@ export async function insertRows(
  * session, so a COPY sent to it directly runs inside the transaction the connection has open;
  * it reads its rows from a blob (`/dev/blob`) because PGlite has no COPY FROM STDIN.
  */
-const embeddedSessions = new WeakMap<pg.ClientBase, PGlite>();
+const embeddedSessions = new WeakMap<pg.ClientBase, EmbeddedSession>();
 
-export function attachEmbeddedSession(client: pg.ClientBase, session: PGlite): void {
+export function attachEmbeddedSession(client: pg.ClientBase, session: EmbeddedSession): void {
   embeddedSessions.set(client, session);
 }
 
@@ -81,9 +81,10 @@ export async function copyRows(
   for (let start = 0; start < rows.length; start += COPY_BATCH_ROWS) {
     const chunk = rows.slice(start, start + COPY_BATCH_ROWS);
     if (session) {
-      await session.query(`COPY "${table}" (${columnList}) FROM '/dev/blob' (FORMAT csv)`, [], {
-        blob: new Blob([...csvLines(chunk)]),
-      });
+      await session.copyFromBlob(
+        `COPY "${table}" (${columnList}) FROM '/dev/blob' (FORMAT csv)`,
+        [...csvLines(chunk)].join(''),
+      );
     } else {
       await pipeline(
         Readable.from(csvLines(chunk)),

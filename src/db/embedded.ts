@@ -1,7 +1,13 @@
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
+import type {
+  EmbeddedError,
+  EmbeddedQuestion,
+  EmbeddedReply,
+  EmbeddedRequest,
+  EmbeddedWorkerData,
+} from './embedded-worker.ts';
 import { type FolderLock, type LockHolder, lockDataFolder } from './folder-lock.ts';
 
 /**
@@ -12,30 +18,16 @@ import { type FolderLock, type LockHolder, lockDataFolder } from './folder-lock.
  */
 export const EMBEDDED_IMAGE = join(import.meta.dirname, '../../dist/embedded-image');
 
-/**
- * PGlite's own start parameters, with a smaller buffer pool. At PGlite's 128 MB, setting up the
- * pool was a quarter of a restart (about 0.3 s more than at 32 MB); the bundled database is about
- * 33 MB, and the operating system caches its files as well, so reads measured no slower.
- */
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
-
-/** Marks a folder as holding a cluster; copied last, so a copy cut short is started over. */
-const CLUSTER_MARK = 'PG_VERSION';
-
-/**
- * Copies the image's files into a new folder. A plain file copy is several times faster than
- * handing PGlite a tarball, which it unpacks through its own file system one file at a time.
- */
-function copyImage(image: string, dataDir: string) {
-  const mark = join(image, CLUSTER_MARK);
-  cpSync(image, dataDir, { recursive: true, dereference: true, filter: (source) => source !== mark });
-  cpSync(mark, join(dataDir, CLUSTER_MARK));
+/** PGlite's one session, reached from the hub's thread for what the wire protocol cannot carry. */
+export interface EmbeddedSession {
+  /** Runs `COPY … FROM '/dev/blob'` with `csv` as the blob, inside the session's open transaction. */
+  copyFromBlob(sql: string, csv: string): Promise<void>;
 }
 
 export interface EmbeddedPostgres {
   connectionString: string;
-  /** The PGlite instance itself: the one session every connection reaches (bulk loads use it). */
-  session: PGlite;
+  /** The one session every connection reaches (bulk loads use it). */
+  session: EmbeddedSession;
   /** This process's lock on the folder. */
   lock: FolderLock;
   /** True when the folder was empty and started from the prepared image. */
@@ -43,13 +35,35 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
+/** An error of the embedded database, with PostgreSQL's code and detail as `pg` gives them. */
+class EmbeddedDatabaseError extends Error {
+  readonly code?: string;
+  readonly detail?: string;
+  constructor({ message, code, detail }: EmbeddedError) {
+    super(message);
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
 /**
- * Starts PGlite persisted under `dataDir` and serves it on a free loopback port, so the hub talks
- * to it through `pg` exactly as it talks to PostgreSQL. The hub's pool holds one connection:
- * PGlite is a single session, and multiplexed connections returned wrong rows under load
- * (PGlite #1046). The server admits a second only so that a replacement can connect while a
- * connection that pg discarded after an error is still closing. The folder is locked first: one
- * process owns it (a second gets FolderInUseError naming the holder).
+ * The worker thread, from dist/ as compiled JavaScript; from src/ (tests, `npm run dev`) through
+ * tsx, which a worker does not inherit from the thread that starts it.
+ */
+function startWorker(data: EmbeddedWorkerData): Worker {
+  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  const file = new URL(`./embedded-worker.${extension}`, import.meta.url);
+  if (extension === 'js') return new Worker(file, { workerData: data });
+  const load = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); })`;
+  return new Worker(load, { eval: true, workerData: data });
+}
+
+/**
+ * Starts PGlite persisted under `dataDir`, on a thread of its own, and serves it on a free loopback
+ * port, so the hub talks to it through `pg` exactly as it talks to PostgreSQL. The hub's pool
+ * holds one connection: PGlite is a single session, and multiplexed connections returned wrong
+ * rows under load (PGlite #1046). The folder is locked first: one process owns it (a second gets
+ * FolderInUseError naming the holder). A new folder starts from a copy of `image`, if given.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
@@ -58,27 +72,56 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
   const lock = lockDataFolder(dataDir, role);
+  const worker = startWorker({ dataDir, image });
+  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let ended: Error | undefined;
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  const serving = new Promise<Extract<EmbeddedReply, { kind: 'serving' }>>((resolve, reject) => {
+    worker.on('message', (reply: EmbeddedReply) => {
+      if (reply.kind === 'serving') {
+        resolve(reply);
+      } else if (reply.id === undefined) {
+        if (reply.kind === 'failed') reject(new EmbeddedDatabaseError(reply.error)); // it did not start
+      } else {
+        const request = pending.get(reply.id);
+        pending.delete(reply.id);
+        if (reply.kind === 'failed') request?.reject(new EmbeddedDatabaseError(reply.error));
+        else request?.resolve();
+      }
+    });
+    // A thread that dies takes the database with it: what waits on it fails, and so does what follows.
+    const end = (error: Error) => {
+      ended ??= error;
+      reject(error);
+      for (const request of pending.values()) request.reject(error);
+      pending.clear();
+    };
+    worker.on('error', end);
+    worker.on('exit', (code) => end(new Error(`the embedded database's thread ended (exit code ${code})`)));
+  });
+  const ask = (question: EmbeddedQuestion) =>
+    new Promise<void>((resolve, reject) => {
+      if (ended) return reject(ended);
+      const request: EmbeddedRequest = { ...question, id: nextId++ };
+      pending.set(request.id, { resolve, reject });
+      worker.postMessage(request);
+    });
   try {
-    // A folder without a cluster is new: it gets a copy of the image, if there is one.
-    const fromImage = Boolean(
-      image && !existsSync(join(dataDir, CLUSTER_MARK)) && existsSync(join(image, CLUSTER_MARK)),
-    );
-    if (fromImage && image) copyImage(image, dataDir);
-    const db = await PGlite.create(dataDir, { startParams: START_PARAMS });
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
-    await server.start();
+    const { connectionString, fromImage } = await serving;
     return {
-      connectionString: `postgresql://postgres@${server.getServerConn()}/postgres`,
-      session: db,
+      connectionString,
+      session: { copyFromBlob: (sql, csv) => ask({ kind: 'copy', sql, csv }) },
       lock,
       fromImage,
       async stop() {
-        await server.stop();
-        await db.close();
+        await ask({ kind: 'stop' });
+        await exited; // its files are closed before another process may take the folder
         lock.release();
       },
     };
   } catch (error) {
+    await worker.terminate();
     lock.release();
     throw error;
   }
