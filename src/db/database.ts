@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { attachEmbeddedSession } from './bulk.ts';
-import { startEmbeddedPostgres } from './embedded.ts';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
 import type { FolderLock, LockHolder } from './folder-lock.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import {
@@ -68,6 +68,8 @@ export interface DatabaseOptions {
   onStatement?: StatementListener;
   /** A new embedded folder starts from this image (see EMBEDDED_IMAGE) when the file exists. */
   embeddedImage?: string;
+  /** The embedded database, already starting (main.ts starts it before loading this module). */
+  embedded?: Promise<EmbeddedPostgres>;
   /** Read replicas: hot standbys of `url`'s primary (DATABASE_READ_URL). */
   readUrls?: readonly string[];
   /** A replica further behind (ms of replay) is skipped until it catches up (DB_REPLICA_MAX_LAG_MS). */
@@ -77,7 +79,7 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const embedded = options.url
     ? undefined
-    : await startEmbeddedPostgres(options.dataDir, options.role ?? 'hub', options.embeddedImage);
+    : await (options.embedded ?? startEmbeddedPostgres(options.dataDir, options.role ?? 'hub', options.embeddedImage));
   const connectionString = options.url ?? embedded?.connectionString;
   if (!connectionString) throw new Error('no database: neither DATABASE_URL nor the embedded database');
   // The embedded database is one session: its notifications arrive on the pool's own connection.
