@@ -76,6 +76,7 @@ export async function startEmbeddedPostgres(
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let ended: Error | undefined;
+  let stopping = false;
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   const serving = new Promise<Extract<EmbeddedReply, { kind: 'serving' }>>((resolve, reject) => {
     worker.on('message', (reply: EmbeddedReply) => {
@@ -98,7 +99,11 @@ export async function startEmbeddedPostgres(
       pending.clear();
     };
     worker.on('error', end);
-    worker.on('exit', (code) => end(new Error(`the embedded database's thread ended (exit code ${code})`)));
+    worker.on('exit', (code) => {
+      const error = new Error(`the embedded database's thread ended (exit code ${code})`);
+      if (!stopping) console.error(`[rusdata] ${error.message}: the hub can no longer read or write`);
+      end(error);
+    });
   });
   const ask = (question: EmbeddedQuestion) =>
     new Promise<void>((resolve, reject) => {
@@ -115,12 +120,14 @@ export async function startEmbeddedPostgres(
       lock,
       fromImage,
       async stop() {
+        stopping = true;
         await ask({ kind: 'stop' });
         await exited; // its files are closed before another process may take the folder
         lock.release();
       },
     };
   } catch (error) {
+    stopping = true;
     await worker.terminate();
     lock.release();
     throw error;

@@ -43,7 +43,7 @@ describe('copyRows', () => {
     expect(rows).toEqual([]);
   });
 
-  it('reports a duplicate key and stores nothing of the batch', async () => {
+  it("reports a duplicate key with PostgreSQL's code and stores nothing of the batch", async () => {
     await expect(
       inTransaction(db.pool, (client) =>
         copyRows(
@@ -56,7 +56,7 @@ describe('copyRows', () => {
           ],
         ),
       ),
-    ).rejects.toThrow(/duplicate key/);
+    ).rejects.toMatchObject({ message: expect.stringMatching(/duplicate key/), code: '23505' });
     const { rows } = await db.pool.query('SELECT id FROM copied WHERE id = 20');
     expect(rows).toEqual([]);
   });
