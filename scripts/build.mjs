@@ -59,8 +59,10 @@ async function bundlePackages() {
     // ES module builds first (graphql's among them): bundled ESM is hoisted into one scope, where
     // CommonJS stays wrapped and is reached through property lookups on every call.
     mainFields: ['module', 'main'],
-    // Composed with tsc's maps, so stack traces still name the TypeScript lines.
+    // Composed with tsc's maps, so stack traces still name the TypeScript lines. Without the
+    // sources' text: Node reads every map when a module loads, and the text was two thirds of it.
     sourcemap: 'linked',
+    sourcesContent: false,
     logLevel: 'warning',
     external: Object.keys(unbundledPackages),
     // CommonJS packages in an ES module chunk still call require() (for Node's own modules).
@@ -68,6 +70,22 @@ async function bundlePackages() {
       js: "import { createRequire as __packagesCreateRequire } from 'node:module'; const require = __packagesCreateRequire(import.meta.url);",
     },
     plugins: [
+      {
+        // graphql ships ES modules (.mjs) beside CommonJS (.js): a package that require()s it
+        // (graphql-jit) would otherwise bring a second graphql into the bundle, with classes of
+        // its own, loaded at every start. Its require()s get the ES modules every import gets.
+        name: 'one-graphql',
+        setup(build) {
+          build.onResolve({ filter: /^graphql(\/.*)?$/ }, ({ kind, path, resolveDir }) =>
+            kind === 'require-call'
+              ? build.resolve(path === 'graphql' ? 'graphql/index.mjs' : path.replace(/\.js$/, '.mjs'), {
+                  kind: 'import-statement',
+                  resolveDir,
+                })
+              : undefined,
+          );
+        },
+      },
       {
         name: 'own-modules-stay-files',
         setup(build) {
@@ -80,6 +98,16 @@ async function bundlePackages() {
       },
     ],
   });
+  // The packages' chunks keep no source map: Node would read their 6 MB at every start for frames
+  // inside graphql or Pothos, which the chunk's own lines and the function names identify.
+  const chunks = join(dist, 'packages');
+  for (const file of readdirSync(chunks)) {
+    const path = join(chunks, file);
+    if (file.endsWith('.js.map')) rmSync(path);
+    else if (file.endsWith('.js')) {
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+    }
+  }
 }
 
 /** Builds dist/ when it is older than its inputs (or always, with `force`); returns an exit code. */

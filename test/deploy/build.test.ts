@@ -81,6 +81,24 @@ describe('the build (dist/)', () => {
     expect(readFileSync(join(DIST, 'server', chunk ?? ''), 'utf8')).toContain('// node_modules/graphql');
   });
 
+  it('bundles graphql once, as ES modules, though graphql-jit require()s it', () => {
+    const bundled = javaScriptFiles(join(DIST, 'packages')).map((file) => readFileSync(file, 'utf8'));
+    const copies = (extension: string) =>
+      bundled.filter((text) =>
+        new RegExp(`^// node_modules/graphql/execution/execute\\.${extension}$`, 'm').test(text),
+      );
+    expect(copies('mjs')).toHaveLength(1);
+    expect(copies('js')).toEqual([]);
+  });
+
+  it("gives the packages' chunks no source maps, which Node would read at every start", () => {
+    const chunks = readdirSync(join(DIST, 'packages'));
+    expect(chunks.filter((file) => file.endsWith('.map'))).toEqual([]);
+    for (const file of javaScriptFiles(join(DIST, 'packages'))) {
+      expect(readFileSync(file, 'utf8')).not.toContain('sourceMappingURL');
+    }
+  });
+
   it("maps the hub's code back to its TypeScript, for stack traces", () => {
     const map = JSON.parse(readFileSync(join(DIST, 'server/yoga.js.map'), 'utf8')) as { sources: string[] };
     expect(map.sources).toContain('../../src/server/yoga.ts');
