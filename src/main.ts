@@ -39,7 +39,7 @@ opening.catch(() => {}); // awaited below, after the imports: a failure is throw
 const [
   { applyMigrations, isMigrated, readMigrations },
   { renewDatabaseIdentity },
-  { loadBundledData },
+  { fingerprintBundledData, loadBundledData },
   { createReleaseEvents },
   { startControlServer },
   { createHub },
@@ -53,6 +53,8 @@ const [
   import('./server/yoga.ts'),
   import('./sources/registry.ts'),
 ]);
+// Hashing the bundled files needs no database: it is done while the database is still opening.
+const bundledFingerprints = fingerprintBundledData();
 const db = await opening;
 if (db.kind === 'postgres') log('PostgreSQL at DATABASE_URL');
 else if (db.fromImage) log(`embedded PostgreSQL (PGlite) in ${config.DATA_DIR}/, new: started from ${EMBEDDED_IMAGE}`);
@@ -70,7 +72,7 @@ if (db.readOnly) {
   log(applied.length ? `applied ${applied.length} migrations` : 'database schema is up to date');
   // A folder made from the shared image would otherwise share its identity (and ETags) with every other.
   if (db.fromImage) await renewDatabaseIdentity(db.pool);
-  await loadBundledData(db, log);
+  await loadBundledData(db, log, bundledFingerprints);
 }
 
 const events = createReleaseEvents(db);

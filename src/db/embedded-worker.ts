@@ -35,9 +35,13 @@ export interface EmbeddedWorkerData {
 // tiering budget, 1.8 M by default). PostgreSQL's start ran enough to recompile much of PGlite on
 // the way: 0.75 s of CPU in a 1 s start, on 2 cores shared with the rest of the hub. Ten times the
 // budget leaves the start to the baseline compiler; queries that run long or often are still
-// optimised (a grouped scan of the wastewater table ran as fast after its first runs). The flag is
-// read when a module is compiled, so it is set before PGlite is loaded.
+// optimised (a grouped scan of the wastewater table ran as fast after its first runs).
+// Compiled asynchronously (V8's default for WebAssembly.instantiate), the module later held this
+// thread on a lock for about 0.2 s, which the hub's first connection waited out; compiled where it
+// is instantiated (lazily, function by function, as before), it does not.
+// The flags are read when a module is compiled, so they are set before PGlite is loaded.
 setFlagsFromString('--wasm-tiering-budget=20000000');
+setFlagsFromString('--no-wasm-async-compilation');
 const { PGlite } = await import('@electric-sql/pglite');
 const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
 
