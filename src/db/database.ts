@@ -66,7 +66,7 @@ export interface DatabaseOptions {
   /** Longest a statement may run on PostgreSQL (ms; 0 or unset: no limit). PGlite has no timer to enforce it. */
   statementTimeoutMs?: number;
   onStatement?: StatementListener;
-  /** A new embedded folder starts from this image (see EMBEDDED_IMAGE) when the file exists. */
+  /** A new embedded folder starts from a copy of this image folder (see EMBEDDED_IMAGE) when it holds a cluster. */
   embeddedImage?: string;
   /** The embedded database, already starting (main.ts starts it before loading this module). */
   embedded?: Promise<EmbeddedPostgres>;
