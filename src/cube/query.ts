@@ -115,8 +115,11 @@ function cellsStatement(
   shape: {
     conditions: readonly string[];
     limit: string;
-    /** The placeholder of the visible releases, latest first (a text array). */
-    releases: string;
+    /**
+     * The placeholder of the visible releases, latest first (a text array); undefined where the
+     * rows marked current answer (see currentRowsAnswer): the conditions then select those.
+     */
+    releases: string | undefined;
     byValue: boolean;
     asked(field: string): boolean;
     leftOut: ReadonlySet<string>;
@@ -165,6 +168,18 @@ function cellsStatement(
   ].map(({ column }) => `o.${identifier(column)}`);
   const sameCell = keyColumns.map(({ column }) => `n.${identifier(column)} = o.${identifier(column)}`);
   const ranking = limit && byValue;
+  const valueOrder = `o.${identifier(valueColumn)} ${query.order === 'VALUE_DESC' ? 'DESC' : 'ASC'} NULLS LAST`;
+  if (!releases) {
+    // One marked row per cell: the rows are the cells. With a LIMIT, in the order it applies to.
+    const limited = ranking
+      ? `ORDER BY ${[valueOrder, ...tieOrder].join(', ')} ${limit}`
+      : streamable
+        ? `ORDER BY ${cellKey.join(', ')} ${limit}`
+        : '';
+    return `SELECT v.version::text AS "dataVersion", cell.*
+    FROM data_version v LEFT JOIN LATERAL (SELECT ${picked} ${from} ${limited}) cell ON true
+    ORDER BY ${outerOrder.join(', ')} ${ranking || streamable ? '' : limit}`;
+  }
   const cellsSql = ranking
     ? `SELECT ${picked} ${from}
         AND NOT EXISTS (
@@ -172,7 +187,7 @@ function cellsStatement(
           WHERE ${sameCell.join(' AND ')} AND n.release_id = ANY(${releases}::text[])
             AND (${rank('n')}, n.id) < (${rank('o')}, o.id)
         )
-      ORDER BY ${[`o.${identifier(valueColumn)} ${query.order === 'VALUE_DESC' ? 'DESC' : 'ASC'} NULLS LAST`, ...tieOrder].join(', ')} ${limit}`
+      ORDER BY ${[valueOrder, ...tieOrder].join(', ')} ${limit}`
     : streamable
       ? `SELECT cell.* FROM (
         SELECT DISTINCT ${cellKey.join(', ')} ${from}
@@ -232,51 +247,61 @@ export async function selectCells<Row extends CubeRow>(
   const year = `o.${identifier(cube.year.column)}`;
   if (query.from != null) conditions.push(`${year} >= ${params.add(query.from)}`);
   if (query.to != null) conditions.push(`${year} <= ${params.add(query.to)}`);
-  // A release answers when visible, published by asOf (default: now) and not withdrawn by then:
-  // the catalogue lists those, latest first, as one parameter (no join to `release`).
-  const releasesAt = params.values.length;
-  const releases = params.add(view.releases.visibleIds(view, query.asOf));
-  conditions.push(`o.release_id = ANY(${releases}::text[])`);
   const byValue = query.order === 'VALUE_DESC' || query.order === 'VALUE_ASC';
   const limit = query.limit != null ? `LIMIT ${params.add(Math.max(0, query.limit))}` : '';
   const asked = (field: string) => !query.fields || query.fields.has(field);
   const leftOut = OPTIONAL_COLUMNS.filter(({ readBy }) => !asked(readBy)).map(({ field }) => field);
-  // The text depends only on the statement's shape: built once per shape, so a repeated question
-  // costs its parameters (and pg and the statement name find the very same string again).
-  const shape = `${conditions.join(' AND ')}\n${query.order ?? ''}\n${limit}\n${leftOut.join()}\n${cube.values
-    .filter(({ whenAsked, field }) => whenAsked && asked(field))
-    .map(({ field }) => field)
-    .join()}`;
-  let shapes = statementsByShape.get(cube);
-  if (!shapes) {
-    shapes = new Map();
-    statementsByShape.set(cube, shapes);
-  }
-  let sql = shapes.get(shape);
-  if (!sql) {
-    sql = cellsStatement(cube, query, {
-      conditions,
-      limit,
-      releases,
-      byValue,
-      asked,
-      leftOut: new Set(leftOut),
-      fixed: new Set(Object.keys(fixed)),
-    });
-    if (shapes.size >= MAX_SHAPES) shapes.clear();
-    shapes.set(shape, sql);
-  }
+
+  /**
+   * The statement. A release answers when visible, published by asOf (default: now) and not
+   * withdrawn by then: the catalogue lists those, latest first, as the last parameter (no join to
+   * `release`). Where they are every standing release, none: each cell's row is the one the
+   * database marks current.
+   */
+  const statement = (releaseIds: string | undefined) => {
+    const values = releaseIds === undefined ? params.values : [...params.values, releaseIds];
+    const releases = releaseIds === undefined ? undefined : `$${values.length}`;
+    const where = [...conditions, releases ? `o.release_id = ANY(${releases}::text[])` : 'o.is_current'];
+    // The text depends only on the statement's shape: built once per shape, so a repeated question
+    // costs its parameters (and pg and the statement name find the very same string again).
+    const shape = `${where.join(' AND ')}\n${query.order ?? ''}\n${limit}\n${leftOut.join()}\n${cube.values
+      .filter(({ whenAsked, field }) => whenAsked && asked(field))
+      .map(({ field }) => field)
+      .join()}`;
+    let shapes = statementsByShape.get(cube);
+    if (!shapes) {
+      shapes = new Map();
+      statementsByShape.set(cube, shapes);
+    }
+    let text = shapes.get(shape);
+    if (!text) {
+      text = cellsStatement(cube, query, {
+        conditions: where,
+        limit,
+        releases,
+        byValue,
+        asked,
+        leftOut: new Set(leftOut),
+        fixed: new Set(Object.keys(fixed)),
+      });
+      if (shapes.size >= MAX_SHAPES) shapes.clear();
+      shapes.set(shape, text);
+    }
+    return { text, values };
+  };
   // On a replica that has replayed what the hub heard, else on the primary; prepared once per
   // connection where names are safe (not on PGlite, not behind a transaction pooler).
-  const read = () =>
-    db.readRows<Row & { dataVersion: string }>({ text: sql, values: params.values }, view.heard, { cube, ...fixed });
-  let rows = await read();
+  const read = (releaseIds: string | undefined) =>
+    db.readRows<Row & { dataVersion: string }>(statement(releaseIds), view.heard, { cube, ...fixed });
   let catalogue = view.releases;
-  // Data newer than the hub had heard of may hold releases its catalogue lacks: read it again.
-  if (rows[0] && rows[0].dataVersion !== view.heard && view.catchUp) {
-    catalogue = await view.catchUp();
-    params.values[releasesAt] = catalogue.visibleIds(view, query.asOf);
-    rows = await read();
+  const marked = catalogue.currentRowsAnswer(view, query.asOf);
+  let rows = await read(marked ? undefined : catalogue.visibleIds(view, query.asOf));
+  // Data newer than the hub had heard of may hold releases its catalogue lacks, and marks made
+  // for releases it does not know (under embargo, say): read again by the catalogue's releases,
+  // caught up where the view can.
+  if (rows[0] && rows[0].dataVersion !== view.heard && (view.catchUp || marked)) {
+    if (view.catchUp) catalogue = await view.catchUp();
+    rows = await read(catalogue.visibleIds(view, query.asOf));
   }
   const [first] = rows;
   if (first) view.saw(first.dataVersion);

@@ -29,6 +29,8 @@ const textArray = (values: readonly string[]) =>
 export class ReleaseCatalogue {
   readonly #latestFirst: readonly CatalogueRelease[];
   readonly #byId = new Map<string, { sourceId: string; publishedAt: Date; publicFrom: Date }>();
+  /** The instant the last standing (not withdrawn) release becomes public (ms). */
+  readonly #everyStandingPublicFrom: number = Number.NEGATIVE_INFINITY;
   /** The public answer as of the last instant asked, and the instants it holds for. */
   #public?: { from: number; until: number; ids: string };
 
@@ -37,12 +39,25 @@ export class ReleaseCatalogue {
     for (const release of latestFirst) {
       const { sourceId, publicFrom } = release;
       this.#byId.set(release.id, { sourceId, publishedAt: utcDate(release.publishedAt), publicFrom });
+      if (release.withdrawnOn === null) {
+        this.#everyStandingPublicFrom = Math.max(this.#everyStandingPublicFrom, publicFrom.getTime());
+      }
     }
   }
 
   /** A release's source, publication date (UTC midnight; one Date per release) and public instant. */
   release(id: string): { sourceId: string; publishedAt: Date; publicFrom: Date } | undefined {
     return this.#byId.get(id);
+  }
+
+  /**
+   * Whether the rows the database marks current (`is_current`: each cell's row from the latest
+   * standing release, prisma/migrations/*_current_cells) answer in `view`: without `asOf`, when
+   * every standing release is visible in it (no embargo pending, or a key that sees them all).
+   */
+  currentRowsAnswer(view: Pick<ReadView, 'at' | 'preRelease'>, asOf?: Date | null): boolean {
+    if (asOf) return false;
+    return view.preRelease === '*' || this.#everyStandingPublicFrom <= view.at.getTime();
   }
 
   /**
