@@ -208,7 +208,9 @@ function cellsStatement(
 /**
  * The cells a query asks for, each from the latest release visible in `view` (public by its
  * instant, or under embargo for a key scoped to the source), published by `asOf` (default: now)
- * and not withdrawn by then. "Latest" and `asOf` are one code path: DISTINCT ON the cell key.
+ * and not withdrawn by then. "Latest" and `asOf` are one rule: DISTINCT ON the cell key, ranked
+ * by the catalogue's releases; while every standing release is visible (and no `asOf`), its
+ * answer is the row of each cell the database marks current, which the statement selects instead.
  * Where one release prints a cell in several tables, the first one stored answers. One statement,
  * sent with `pg` (the hot path of every cube field: no ORM in between); it reads the data version
  * in the same snapshot as the cells and reports it to the view.

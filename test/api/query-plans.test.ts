@@ -93,6 +93,15 @@ describe('the common cube queries read an index', () => {
       '{ wastewater(substance: ["COCAINE"], from: 2024, to: 2024, orderBy: VALUE_DESC, first: 10) { value } }',
       'wastewater_observation',
     );
+    // Values in ranking order, of the rows marked current.
+    expectIndexOnly(plans, 'wastewater_observation_substance_code_statistic_value_idx');
+  });
+
+  it('a wastewater ranking as of a date: by value, top 10', async () => {
+    const plans = await scansOf(
+      '{ wastewater(substance: ["COCAINE"], from: 2024, to: 2024, orderBy: VALUE_DESC, first: 10, asOf: "2026-01-01") { value } }',
+      'wastewater_observation',
+    );
     // Values in ranking order; each candidate's cell is checked for a newer release by the cell index.
     expectIndexOnly(plans, 'wastewater_observation_substance_code_statistic_value_idx');
     expectIndexOnly(plans, 'wastewater_observation_substance_code_statistic_year_site__idx');
