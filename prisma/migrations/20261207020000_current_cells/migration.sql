@@ -13,22 +13,24 @@ CREATE TABLE "cube_cell_key" (
     CONSTRAINT "cube_cell_key_pkey" PRIMARY KEY ("table_name")
 );
 
--- The statement that marks, in `cube_table`, the current row of every cell that the query `cells`
--- (of the table's key columns) names, and unmarks the others; the caller runs it (a trigger's
--- transition table is visible to the trigger function's own statements only). Writers take
--- turns: a second one waits here for the first to commit, and its statement then reads the first
--- one's rows too (a statement of a function reads anew, in READ COMMITTED).
-CREATE FUNCTION "current_cells_marking"("cube_table" TEXT, "cells" TEXT) RETURNS TEXT LANGUAGE plpgsql AS $$
+-- The statement that marks, in `cube_table`, the current row of every cell that the rows of
+-- `changed` (a FROM item: a trigger's transition table, or the table with a condition) have, and
+-- unmarks the others; the caller runs it (a trigger's transition table is visible to the trigger
+-- function's own statements only). Writers take turns: a second one waits here for the first to
+-- commit, and its statement then reads the first one's rows too (a statement of a function reads
+-- anew, in READ COMMITTED).
+CREATE FUNCTION "current_cells_marking"("cube_table" TEXT, "changed" TEXT) RETURNS TEXT LANGUAGE plpgsql AS $$
 DECLARE
-    key TEXT := (SELECT string_agg(format('o.%I', c), ', ')
-                 FROM unnest((SELECT "columns" FROM "cube_cell_key" WHERE "table_name" = cube_table)) c);
+    key TEXT[] := (SELECT "columns" FROM "cube_cell_key" WHERE "table_name" = cube_table);
+    cell TEXT := (SELECT string_agg(format('%I', c), ', ') FROM unnest(key) c);
+    row_cell TEXT := (SELECT string_agg(format('o.%I', c), ', ') FROM unnest(key) c);
 BEGIN
     IF key IS NULL THEN
         RAISE EXCEPTION 'cube_cell_key has no cell key for the table %', cube_table;
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('current_cells_marking'));
     RETURN format(
-        'WITH cells AS MATERIALIZED (%s),
+        'WITH cells AS MATERIALIZED (SELECT DISTINCT %s FROM %s),
               ranked AS (
                 SELECT o.id, r.withdrawn_at IS NULL AND o.id = first_value(o.id) OVER (
                     PARTITION BY %s
@@ -38,14 +40,8 @@ BEGIN
                 WHERE (%s) IN (SELECT * FROM cells))
          UPDATE %I t SET is_current = ranked.current FROM ranked
          WHERE t.id = ranked.id AND t.is_current <> ranked.current',
-        cells, key, cube_table, key, cube_table);
+        cell, changed, row_cell, cube_table, row_cell, cube_table);
 END
-$$;
-
--- The key columns of a cube table, as a select list.
-CREATE FUNCTION "cell_key_list"("cube_table" TEXT) RETURNS TEXT LANGUAGE sql STABLE AS $$
-    SELECT string_agg(format('%I', c), ', ')
-    FROM unnest((SELECT "columns" FROM "cube_cell_key" WHERE "table_name" = cube_table)) c
 $$;
 
 -- The functions that mark run with hash joins, so a marking costs one pass over the table: with
@@ -55,8 +51,7 @@ $$;
 -- After rows are added or removed: their cells.
 CREATE FUNCTION "cube_rows_changed"() RETURNS trigger LANGUAGE plpgsql SET enable_nestloop = off AS $$
 BEGIN
-    EXECUTE "current_cells_marking"(TG_TABLE_NAME,
-        format('SELECT DISTINCT %s FROM changed', "cell_key_list"(TG_TABLE_NAME)));
+    EXECUTE "current_cells_marking"(TG_TABLE_NAME, 'changed');
     RETURN NULL;
 END
 $$;
@@ -67,8 +62,7 @@ DECLARE
     cube_table TEXT;
 BEGIN
     FOR cube_table IN SELECT "table_name" FROM "cube_cell_key" ORDER BY "table_name" LOOP
-        EXECUTE "current_cells_marking"(cube_table,
-            format('SELECT DISTINCT %s FROM %I WHERE release_id = %L', "cell_key_list"(cube_table), cube_table, NEW."id"));
+        EXECUTE "current_cells_marking"(cube_table, format('%I WHERE release_id = %L', cube_table, NEW."id"));
     END LOOP;
     RETURN NULL;
 END
@@ -90,8 +84,7 @@ BEGIN
         FOR EACH STATEMENT EXECUTE FUNCTION "cube_rows_changed"()', cube_table);
     EXECUTE format('CREATE TRIGGER "cube_rows_removed" AFTER DELETE ON %I REFERENCING OLD TABLE AS changed
         FOR EACH STATEMENT EXECUTE FUNCTION "cube_rows_changed"()', cube_table);
-    EXECUTE "current_cells_marking"(cube_table,
-        format('SELECT DISTINCT %s FROM %I', "cell_key_list"(cube_table), cube_table));
+    EXECUTE "current_cells_marking"(cube_table, format('%I', cube_table));
 END
 $$;
 
