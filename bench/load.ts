@@ -9,7 +9,8 @@ import autocannon from 'autocannon';
 //
 // Latency: autocannon's histogram keeps whole milliseconds, so its p50 of a sub-millisecond or
 // 1 ms answer is 0 or 1. The latencies here are autocannon's own per-response times (hrtime, in
-// fractional ms), kept in full and summarised exactly: mean, p50, p99.
+// fractional ms), kept in full and summarised exactly: mean, p50, p99. A line `measuring` on stdout
+// marks the start of the counted window.
 
 export interface LoadTarget {
   url: string;
@@ -54,6 +55,8 @@ function quantile(sorted: Float64Array, q: number): number {
 
 const target = JSON.parse(process.argv[2] ?? '') as LoadTarget;
 if (WARMUP_SECONDS > 0) await run(target, WARMUP_SECONDS);
+// Tells the runner the counted window starts (it reads the servers' CPU time then).
+process.stdout.write('measuring\n');
 const latencies: number[] = [];
 const result = await run(target, SECONDS, latencies);
 const sorted = Float64Array.from(latencies).sort();

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,8 @@ export const DASHBOARD_QUERY = `{ regions { code name drugDeaths(from: 2012, to:
 
 export interface Measured extends LoadResult {
   name: string;
+  /** CPU time per request in the counted window, µs (Linux): the server's process, PostgreSQL's. */
+  cpu?: { serverUs: number; postgresUs: number };
 }
 
 export function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
@@ -31,11 +34,55 @@ export async function freePort(): Promise<number> {
   return Number(new URL(url).port);
 }
 
-/** Runs bench/load.ts in its own process against one target; parses the JSON line it prints. */
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** User and system CPU time of a process, in ticks, from /proc/PID/stat; undefined where there is none. */
+function cpuTicks(pid: number): number | undefined {
+  try {
+    // Fields after the command name (in parentheses, which may hold spaces): utime is the 12th, stime the 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ticks of each PostgreSQL server process on this machine (postmaster, backends, workers), by pid. */
+function postgresTicks(): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8') !== 'postgres\n') continue;
+      const used = cpuTicks(Number(entry));
+      if (used !== undefined) ticks.set(Number(entry), used);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks;
+}
+
+/** PostgreSQL's CPU ticks between two samples: of the processes alive at the second (one that ended in between is not counted). */
+function postgresTicksBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, used] of after) total += used - (before.get(pid) ?? 0);
+  return total;
+}
+
+/**
+ * Runs bench/load.ts in its own process against one target; parses the JSON line it prints. Given
+ * the server's process id (Linux), also the CPU time it and PostgreSQL spent per counted request.
+ */
 export function measure(
   name: string,
   target: LoadTarget,
-  { connections = Number(process.env.BENCH_CONNECTIONS ?? 4), seconds = Number(process.env.BENCH_SECONDS ?? 10) } = {},
+  {
+    connections = Number(process.env.BENCH_CONNECTIONS ?? 4),
+    seconds = Number(process.env.BENCH_SECONDS ?? 10),
+    serverPid,
+  }: { connections?: number; seconds?: number; serverPid?: number } = {},
 ): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(target)], {
@@ -44,19 +91,34 @@ export function measure(
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';
+    let started: { server: number; postgres: Map<number, number> } | undefined;
+    const sample = () => {
+      const server = serverPid === undefined ? undefined : cpuTicks(serverPid);
+      return server === undefined ? undefined : { server, postgres: postgresTicks() };
+    };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
+      if (!started && stdout.startsWith('measuring\n')) started = sample();
     });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`${name}: the load generator exited with ${code}`));
+      const ended = sample();
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
       if (result.non2xx || result.errors || result.timeouts || result.requests === 0) {
         return reject(
           new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`),
         );
       }
-      resolve({ name, ...result });
+      const perRequestUs = (ticks: number) => (ticks * 1e6) / TICKS_PER_SECOND / result.requests;
+      const cpu =
+        started && ended
+          ? {
+              serverUs: perRequestUs(ended.server - started.server),
+              postgresUs: perRequestUs(postgresTicksBetween(started.postgres, ended.postgres)),
+            }
+          : undefined;
+      resolve({ name, ...result, cpu });
     });
   });
 }

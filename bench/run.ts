@@ -225,18 +225,23 @@ try {
   // static bytes between the two cached runs), so a machine that slows down for a while moves
   // both sides of a ratio alike.
   const peerKeys = peers.map((_, i) => `peer${i}`);
-  const targets: Record<string, [string, LoadTarget]> = {
+  // Each with the process that serves it (raw pg and static bytes are served by this one).
+  const targets: Record<string, [string, LoadTarget, number]> = {
     ...Object.fromEntries(
       peers.map((peer, i) => [
         `peer${i}`,
-        [`PostGraphile 4: ${peer.name}`, postTarget(peer.url, JSON.stringify({ query: peer.query }))],
+        [`PostGraphile 4: ${peer.name}`, postTarget(peer.url, JSON.stringify({ query: peer.query })), peer.pid],
       ]),
     ),
-    hub: ['hub, no cache (POST)', postTarget(graphql.url)],
-    raw: ['raw pg + JSON', postTarget(raw.url)],
-    cachedPost: ['hub, response cache (POST)', postTarget(cached.url)],
-    fixed: ['static bytes', postTarget(staticServer.url)],
-    cachedGet: ['hub, response cache (GET)', { url: getUrl, method: 'GET', headers: { accept: 'application/json' } }],
+    hub: ['hub, no cache (POST)', postTarget(graphql.url), graphql.child.pid!],
+    raw: ['raw pg + JSON', postTarget(raw.url), process.pid],
+    cachedPost: ['hub, response cache (POST)', postTarget(cached.url), cached.child.pid!],
+    fixed: ['static bytes', postTarget(staticServer.url), process.pid],
+    cachedGet: [
+      'hub, response cache (GET)',
+      { url: getUrl, method: 'GET', headers: { accept: 'application/json' } },
+      cached.child.pid!,
+    ],
   };
   type Round = Record<string, Measured>;
   const rounds: Round[] = [];
@@ -245,7 +250,7 @@ try {
     const measured: Round = {};
     // Every other round in the opposite order: neither side of a ratio always goes first.
     const order = round % 2 ? Object.entries(targets) : Object.entries(targets).reverse();
-    for (const [key, [name, target]] of order) measured[key] = await measure(name, target);
+    for (const [key, [name, target, serverPid]] of order) measured[key] = await measure(name, target, { serverPid });
     rounds.push(measured);
   }
   const memory = [
@@ -286,6 +291,9 @@ try {
         'mean ms': of((m) => m.meanMs),
         'p50 ms': of((m) => m.p50Ms),
         'p99 ms': of((m) => m.p99Ms),
+        // Where a request's CPU goes: the serving process, PostgreSQL (NaN where /proc is missing).
+        'server µs/req': Math.round(of((m) => m.cpu?.serverUs ?? Number.NaN)),
+        'PostgreSQL µs/req': Math.round(of((m) => m.cpu?.postgresUs ?? Number.NaN)),
       };
     }),
   );
