@@ -5,7 +5,7 @@ import type { Database, PrismaClient } from '../db/database.ts';
 
 /**
  * What every resolver gets: the shared database and the cubes' metadata; per-request loaders are
- * kept on it by Pothos' dataloader plugin. Layers above add the fields they need by declaration
+ * kept on it (`loaders`, see loaders.ts; codelist lookups by Pothos' dataloader plugin). Layers above add the fields they need by declaration
  * merging (`publishing/graphql.ts` adds the API key, events and sources); `server/` builds it.
  */
 export interface Context {
@@ -23,4 +23,6 @@ export interface Context {
   readView(): Promise<ReadView>;
   /** Where reads report the data version they saw (the same recorder as the view's). */
   reads: VersionRecorder;
+  /** This request's DataLoaders, by the path of the field they load (see `loaderAtPath`). */
+  loaders: Map<string, unknown>;
 }

@@ -105,6 +105,7 @@ export function createHub(
     return {
       readView: reading.readView,
       reads: reading.reads,
+      loaders: new Map(),
       preReleaseReads: reading.preReleaseReads,
       now: reading.now,
       get prisma() {

@@ -2,7 +2,7 @@ import type { InputFieldMap, InputShapeFromFields, ObjectRef, SchemaTypes } from
 import type { CubeDefinition, CubeQuery, CubeRow } from '../../cube/definition.ts';
 import { RegionType } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
-import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { byParent, loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : SchemaTypes;
 
@@ -33,14 +33,11 @@ export function cubeFieldWithRegions<Row extends CubeRow, Out, Args extends Inpu
   // The region's field has no `region` argument: its cube query is the root field's without one.
   const regionQuery = toCubeQuery as unknown as (values: InputShapeFromFields<Omit<Args, 'region'>>) => CubeQuery;
   builder.objectField(RegionType, name, (t) =>
-    t.loadableList({
-      type,
+    t.field({
+      type: [type],
       description: options.regionDescription,
       args: regionArgs,
-      byPath: true,
-      load: loadByParent(cube, 'region', regionQuery, present),
-      loaderOptions: parentCodesKey,
-      resolve: (region) => [region.code],
+      resolve: byParent(loadByParent(cube, 'region', regionQuery, present), (region) => [region.code], parentCodesKey),
     }),
   );
 }

@@ -11,7 +11,7 @@ import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { SubstanceType } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
-import { loadByParent } from '../../graphql/cube-fields.ts';
+import { byParent, loadByParent } from '../../graphql/cube-fields.ts';
 import {
   Observation,
   type ObservationShape,
@@ -196,21 +196,22 @@ cubeFieldWithRegions({
 const deathsByCause = loadByParent(deathsCube, 'cause', toCubeQuery, (rows: DeathRow[]) => rows);
 
 builder.prismaObjectField(SubstanceType, 'drugDeaths', (t) =>
-  t.loadableList({
-    type: DrugDeathObservation,
+  t.field({
+    type: [DrugDeathObservation],
     description:
       'Drug-induced deaths registered with this substance type ("stofftype"); empty for substances the registry does not group deaths by (e.g. CANNABIS).',
     args: (({ cause: _cause, ...rest }) => rest)(deathsArgs),
-    byPath: true,
-    load: async (substances: string[], ctx, args, info) => {
-      const causes = await ctx.codelists.deathCausesBySubstance(ctx.reads);
-      return deathsByCause(
-        substances.map((substance) => causes.get(substance) ?? []),
-        ctx,
-        args,
-        info,
-      );
-    },
-    resolve: (substance) => substance.code,
+    resolve: byParent(
+      async (substances: readonly string[], ctx, args: DeathsArgs, info) => {
+        const causes = await ctx.codelists.deathCausesBySubstance(ctx.reads);
+        return deathsByCause(
+          substances.map((substance) => causes.get(substance) ?? []),
+          ctx,
+          args,
+          info,
+        );
+      },
+      (substance) => substance.code,
+    ),
   }),
 );

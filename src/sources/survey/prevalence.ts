@@ -4,7 +4,7 @@ import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
-import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { byParent, loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape, observationNode, unitField } from '../../graphql/observation.ts';
 import { prevalenceCube } from './cubes.ts';
 import { SurveyWaveType, wavesByYear } from './waves.ts';
@@ -142,13 +142,14 @@ builder.queryFields((t) => ({
 }));
 
 builder.objectField(SubstanceType, 'prevalence', (t) =>
-  t.loadableList({
-    type: PrevalenceObservation,
+  t.field({
+    type: [PrevalenceObservation],
     description: 'Survey prevalence of this substance (same arguments as Query.prevalence).',
     args: (({ substance: _substance, ...rest }) => rest)(prevalenceArgs),
-    byPath: true,
-    load: loadByParent(prevalenceCube, 'substance', toCubeQuery, (rows: PrevalenceRow[]) => rows),
-    loaderOptions: parentCodesKey,
-    resolve: (substance) => [substance.code],
+    resolve: byParent(
+      loadByParent(prevalenceCube, 'substance', toCubeQuery, (rows: PrevalenceRow[]) => rows),
+      (substance) => [substance.code],
+      parentCodesKey,
+    ),
   }),
 );

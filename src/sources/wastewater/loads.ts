@@ -4,7 +4,7 @@ import { RegionType } from '../../dimensions/region.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
-import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { byParent, loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
 import { Observation, type ObservationShape, observationNode, unitField } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
 import {
@@ -205,37 +205,36 @@ const withoutFilter = <Key extends string>(key: Key) => {
 const loadsBySite = loadByParent(wastewaterCube, 'site', toCubeQuery, present);
 
 builder.prismaObjectField(WastewaterSiteType, 'wastewater', (t) =>
-  t.loadableList({
-    type: WastewaterObservation,
+  t.field({
+    type: [WastewaterObservation],
     description: 'Loads measured at this site (same arguments as Query.wastewater).',
     args: withoutFilter('site'),
-    byPath: true,
-    load: loadsBySite,
-    loaderOptions: parentCodesKey,
-    resolve: (site) => [site.code],
+    resolve: byParent(loadsBySite, (site) => [site.code], parentCodesKey),
   }),
 );
 
 builder.prismaObjectField(RegionType, 'wastewater', (t) =>
-  t.loadableList({
-    type: WastewaterObservation,
+  t.field({
+    type: [WastewaterObservation],
     description: 'Loads measured at the sites in this region (same arguments as Query.wastewater).',
     args: withoutFilter('site'),
-    byPath: true,
-    load: async (regions: string[], ctx, args, info) =>
-      loadsBySite(await siteCodesOfRegions(ctx, regions), ctx, args, info),
-    resolve: (region) => region.code,
+    resolve: byParent(
+      async (regions: readonly string[], ctx, args: LoadArgs, info) =>
+        loadsBySite(await siteCodesOfRegions(ctx, regions), ctx, args, info),
+      (region) => region.code,
+    ),
   }),
 );
 
 builder.prismaObjectField(SubstanceType, 'wastewater', (t) =>
-  t.loadableList({
-    type: WastewaterObservation,
+  t.field({
+    type: [WastewaterObservation],
     description: "Loads of this substance's metabolite in wastewater (same arguments as Query.wastewater).",
     args: withoutFilter('substance'),
-    byPath: true,
-    load: loadByParent(wastewaterCube, 'substance', toCubeQuery, present),
-    loaderOptions: parentCodesKey,
-    resolve: (substance) => [substance.code],
+    resolve: byParent(
+      loadByParent(wastewaterCube, 'substance', toCubeQuery, present),
+      (substance) => [substance.code],
+      parentCodesKey,
+    ),
   }),
 );
