@@ -1,5 +1,4 @@
 import SchemaBuilder from '@pothos/core';
-import DataloaderPlugin from '@pothos/plugin-dataloader';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../db/generated/pothos-types.ts';
@@ -22,7 +21,7 @@ interface Types {
 // Typed ahead: the node fields below refer to the builder itself.
 export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDefaultTypes<Types>> =
   new SchemaBuilder<Types>({
-    plugins: [PrismaPlugin, RelayPlugin, DataloaderPlugin],
+    plugins: [PrismaPlugin, RelayPlugin],
     defaultFieldNullability: false,
     prisma: {
       client: (ctx) => ctx.prisma,

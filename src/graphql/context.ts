@@ -4,8 +4,8 @@ import type { ReadView, VersionRecorder } from '../cube/read-view.ts';
 import type { Database, PrismaClient } from '../db/database.ts';
 
 /**
- * What every resolver gets: the shared database and the cubes' metadata; per-request loaders are
- * kept on it (`loaders`, see loaders.ts; codelist lookups by Pothos' dataloader plugin). Layers above add the fields they need by declaration
+ * What every resolver gets: the shared database and the cubes' metadata; the request's DataLoaders
+ * are kept on it (`loaders`, see loaders.ts). Layers above add the fields they need by declaration
  * merging (`publishing/graphql.ts` adds the API key, events and sources); `server/` builds it.
  */
 export interface Context {

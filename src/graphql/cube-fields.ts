@@ -1,10 +1,8 @@
-import type DataLoader from 'dataloader';
 import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import type { CubeDefinition, CubeQuery, CubeRow } from '../cube/definition.ts';
 import { selectCells, validateCubeQuery } from '../cube/query.ts';
 import type { Context } from './context.ts';
 import { asUserError } from './errors.ts';
-import { loaderAtPath } from './loaders.ts';
 
 /** The names of the fields selected on a field's result, through fragments too. */
 export function selectedFields(info: GraphQLResolveInfo): Set<string> {
@@ -44,20 +42,6 @@ export type ParentCodes = readonly string[];
 
 /** Loader options of a field keyed by ParentCodes. */
 export const parentCodesKey = { cacheKeyFn: (codes: ParentCodes) => codes.join('|') };
-
-/**
- * The `resolve` of a field on a parent type whose values one batch loads for every parent at the
- * field's path (the request's loader there, see loaderAtPath): `load` gets the parents' keys, with
- * the arguments they share, and answers each key with its list or an error of its own.
- */
-export function byParent<Parent, Args, Out, Key = ParentCodes>(
-  load: (keys: readonly Key[], ctx: Context, args: Args, info: GraphQLResolveInfo) => Promise<(Out[] | Error)[]>,
-  keyOf: (parent: Parent) => Key,
-  options?: DataLoader.Options<Key, Out[], string>,
-) {
-  return (parent: Parent, args: Args, ctx: Context, info: GraphQLResolveInfo): Promise<Out[]> =>
-    loaderAtPath(ctx, info, (keys: readonly Key[]) => load(keys, ctx, args, info), options).load(keyOf(parent));
-}
 
 /**
  * The `load` of a cube field on a parent type (`Region.drugDeaths`, `Substance.drugDeaths`), for

@@ -5,6 +5,7 @@ import type * as enums from '../db/generated/prisma/enums.ts';
 import { builder } from './builder.ts';
 import { Qualifier, Unit, ValueStatus } from './common.ts';
 import type { Context } from './context.ts';
+import { byParent, lookup } from './loaders.ts';
 import { compositeKey, parseCompositeKey } from './node.ts';
 import { ReleaseType, releasesById, SourceType, sourcesById } from './provenance.ts';
 import type { UnitValue } from './units.ts';
@@ -98,11 +99,10 @@ const RevisionType = builder.node(builder.objectRef<Revision>('Revision'), {
       resolve: (r) => r.qualifier as ObservationShape['qualifier'],
     }),
     reference: t.exposeString('reference', { nullable: true, description: 'Where it was printed.' }),
-    release: t.loadable({
+    release: t.field({
       type: ReleaseType,
       description: 'The release.',
-      ...releasesById,
-      resolve: (r) => r.releaseId,
+      resolve: lookup(releasesById, (r) => r.releaseId),
     }),
   }),
 });
@@ -170,25 +170,25 @@ export const Observation = builder.interfaceRef<ObservationShape>('Observation')
       description: 'The table, figure or passage the value was printed in.',
     }),
     note: t.exposeString('note', { nullable: true, description: 'A remark on this value, where one is needed.' }),
-    release: t.loadable({
+    release: t.field({
       type: ReleaseType,
       description: 'The release this value comes from.',
-      ...releasesById,
-      resolve: (o) => o.releaseId,
+      resolve: lookup(releasesById, (o) => o.releaseId),
     }),
-    revisions: t.loadableList({
-      type: RevisionType,
+    revisions: t.field({
+      type: [RevisionType],
       description: 'Earlier values of this cell: the same cell in releases published before this one, newest first.',
-      // One statement per cube per request, whatever the number of cells.
-      load: async (rows: ObservationShape[], ctx) => findRevisions(ctx.db, rows, await ctx.readView()),
-      loaderOptions: { cacheKeyFn: revisionKey },
-      resolve: (o) => o,
+      // One statement per cube at a path, whatever the number of cells.
+      resolve: byParent(
+        async (rows: readonly ObservationShape[], ctx) => findRevisions(ctx.db, rows, await ctx.readView()),
+        (o: ObservationShape) => o,
+        { cacheKeyFn: revisionKey },
+      ),
     }),
-    source: t.loadable({
+    source: t.field({
       type: SourceType,
       description: 'The source this value comes from.',
-      ...sourcesById,
-      resolve: (o) => o.sourceId,
+      resolve: lookup(sourcesById, (o) => o.sourceId),
     }),
   }),
 });

@@ -4,18 +4,25 @@ import { builder } from './builder.ts';
 import { describedEnum, label, langArgs } from './common.ts';
 import type { Context } from './context.ts';
 import { userError } from './errors.ts';
+import { type BatchLoad, inKeyOrder } from './loaders.ts';
 
-/** Sources by id, for `t.loadable` fields. */
-export const sourcesById = {
-  load: (ids: string[], ctx: Context) => ctx.prisma.source.findMany({ where: { id: { in: ids } } }),
-  sort: (source: Source) => source.id,
-};
+/** Sources by id, for `lookup` fields: one statement for every source at a path. */
+export const sourcesById: BatchLoad<string, Source> = async (ids, ctx) =>
+  inKeyOrder(
+    ids,
+    await ctx.prisma.source.findMany({ where: { id: { in: [...ids] } } }),
+    (source) => source.id,
+    'source',
+  );
 
-/** Releases by id, for `t.loadable` fields. */
-export const releasesById = {
-  load: (ids: string[], ctx: Context) => ctx.prisma.release.findMany({ where: { id: { in: ids } } }),
-  sort: (release: Release) => release.id,
-};
+/** Releases by id, for `lookup` fields: one statement for every release at a path. */
+export const releasesById: BatchLoad<string, Release> = async (ids, ctx) =>
+  inKeyOrder(
+    ids,
+    await ctx.prisma.release.findMany({ where: { id: { in: [...ids] } } }),
+    (release) => release.id,
+    'release',
+  );
 
 export const ReleaseStatus = describedEnum(
   enums.ReleaseStatus,

@@ -1,6 +1,7 @@
 import { builder } from '../graphql/builder.ts';
 import { Qualifier, ValueStatus } from '../graphql/common.ts';
 import { userError } from '../graphql/errors.ts';
+import { lookup } from '../graphql/loaders.ts';
 import { ReleaseStatus, ReleaseType, releasesById } from '../graphql/provenance.ts';
 import { requireScope } from './graphql.ts';
 import { type CellChange, previewRelease, type ReleasePreview } from './preview.ts';
@@ -73,12 +74,11 @@ const CellChangeType = builder.objectRef<CellChange>('CellChange').implement({
       description: 'The qualifier the file gives.',
       resolve: (change) => change.qualifier,
     }),
-    previousRelease: t.loadable({
+    previousRelease: t.field({
       type: ReleaseType,
       nullable: true,
       description: 'The release the value now comes from (null when added).',
-      ...releasesById,
-      resolve: (change) => change.previousReleaseId,
+      resolve: lookup(releasesById, (change) => change.previousReleaseId),
     }),
   }),
 });

@@ -2,7 +2,8 @@ import type { InputFieldMap, InputShapeFromFields, ObjectRef, SchemaTypes } from
 import type { CubeDefinition, CubeQuery, CubeRow } from '../../cube/definition.ts';
 import { RegionType } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
-import { byParent, loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { byParent } from '../../graphql/loaders.ts';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : SchemaTypes;
 

@@ -11,7 +11,8 @@ import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { SubstanceType } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
-import { byParent, loadByParent } from '../../graphql/cube-fields.ts';
+import { loadByParent } from '../../graphql/cube-fields.ts';
+import { byParent, lookup } from '../../graphql/loaders.ts';
 import {
   Observation,
   type ObservationShape,
@@ -103,30 +104,26 @@ export const DrugDeathObservation = builder.node(builder.objectRef<DeathRow>('Dr
     yearFrom: t.exposeInt('yearFrom', {
       description: 'First year of the period the figure covers (equals year for one year).',
     }),
-    region: t.loadable({
+    region: t.field({
       type: RegionType,
       description: 'Region (Norway "0" is the total).',
-      ...regionsByCode,
-      resolve: (row) => row.regionCode,
+      resolve: lookup(regionsByCode, (row) => row.regionCode),
     }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    ageGroup: t.loadable({
+    ageGroup: t.field({
       type: AgeGroupType,
       description: 'Age group (ALL is the total).',
-      ...ageGroupsByCode,
-      resolve: (row) => row.ageGroupCode,
+      resolve: lookup(ageGroupsByCode, (row) => row.ageGroupCode),
     }),
-    cause: t.loadable({
+    cause: t.field({
       type: DeathCauseType,
       description: 'Substance type, "stofftype" (ALL is the total).',
-      ...deathCausesByCode,
-      resolve: (row) => row.causeCode,
+      resolve: lookup(deathCausesByCode, (row) => row.causeCode),
     }),
-    intent: t.loadable({
+    intent: t.field({
       type: DeathIntentType,
       description: 'Intent group (ALL is the total).',
-      ...deathIntentsByCode,
-      resolve: (row) => row.intentCode,
+      resolve: lookup(deathIntentsByCode, (row) => row.intentCode),
     }),
   }),
 });

@@ -4,6 +4,7 @@ import { StandardPopulationType, standardPopulationsByCode } from '../../dimensi
 import { RegionType, regionsByCode } from '../../dimensions/region.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, AttributeOrigin, Sex } from '../../graphql/common.ts';
+import { lookup } from '../../graphql/loaders.ts';
 import { Observation, type ObservationShape, observationNode, unitField } from '../../graphql/observation.ts';
 import { cubeFieldWithRegions } from './cube-field.ts';
 import { ratesCube } from './cubes.ts';
@@ -37,18 +38,16 @@ export const DrugDeathRateObservation = builder.node(builder.objectRef<RateRow>(
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'standardCode' in row,
   fields: (t) => ({
     unit: unitField(t, 'PER_100K'),
-    region: t.loadable({
+    region: t.field({
       type: RegionType,
       description: 'Region (Norway "0" is the total).',
-      ...regionsByCode,
-      resolve: (row) => row.regionCode,
+      resolve: lookup(regionsByCode, (row) => row.regionCode),
     }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    standardPopulation: t.loadable({
+    standardPopulation: t.field({
       type: StandardPopulationType,
       description: 'The population the rate is standardised to.',
-      ...standardPopulationsByCode,
-      resolve: (row) => row.standardCode,
+      resolve: lookup(standardPopulationsByCode, (row) => row.standardCode),
     }),
     standardPopulationOrigin: t.field({
       type: AttributeOrigin,

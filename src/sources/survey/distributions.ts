@@ -4,6 +4,7 @@ import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
 import { queryCube } from '../../graphql/cube-fields.ts';
+import { lookup } from '../../graphql/loaders.ts';
 import {
   Observation,
   type ObservationShape,
@@ -98,11 +99,10 @@ export const UseDistributionObservation = builder.node(
       }),
       unit: unitField(t, unitOf),
       sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-      ageGroup: t.loadable({
+      ageGroup: t.field({
         type: AgeGroupType,
         description: 'Age group of the users.',
-        ...ageGroupsByCode,
-        resolve: (row) => row.ageGroupCode,
+        resolve: lookup(ageGroupsByCode, (row) => row.ageGroupCode),
       }),
     }),
   },

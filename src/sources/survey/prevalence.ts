@@ -4,7 +4,8 @@ import { AgeGroupType, ageGroupsByCode } from '../../dimensions/age-group.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled, Sex } from '../../graphql/common.ts';
-import { byParent, loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { byParent, lookup } from '../../graphql/loaders.ts';
 import { Observation, type ObservationShape, observationNode, unitField } from '../../graphql/observation.ts';
 import { prevalenceCube } from './cubes.ts';
 import { SurveyWaveType, wavesByYear } from './waves.ts';
@@ -48,19 +49,17 @@ export const PrevalenceObservation = builder.node(builder.objectRef<PrevalenceRo
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'recall' in row && 'substanceCode' in row,
   fields: (t) => ({
     unit: unitField(t, 'PERCENT'),
-    substance: t.loadable({
+    substance: t.field({
       type: SubstanceType,
       description: 'The substance asked about.',
-      ...substancesByCode,
-      resolve: (row) => row.substanceCode,
+      resolve: lookup(substancesByCode, (row) => row.substanceCode),
     }),
     recall: t.field({ type: Recall, description: 'The period asked about.', resolve: (row) => row.recall }),
     sex: t.field({ type: Sex, description: 'Sex (ALL is the total).', resolve: (row) => row.sex }),
-    ageGroup: t.loadable({
+    ageGroup: t.field({
       type: AgeGroupType,
       description: 'Age group of the respondents.',
-      ...ageGroupsByCode,
-      resolve: (row) => row.ageGroupCode,
+      resolve: lookup(ageGroupsByCode, (row) => row.ageGroupCode),
     }),
     ciLow: t.exposeFloat('ciLow', {
       nullable: true,
@@ -78,12 +77,11 @@ export const PrevalenceObservation = builder.node(builder.objectRef<PrevalenceRo
       nullable: true,
       description: 'Unweighted number of respondents who reported use, where published.',
     }),
-    wave: t.loadable({
+    wave: t.field({
       type: SurveyWaveType,
       nullable: true,
       description: 'Method facts and comparability notes of this survey year, where the sources give them.',
-      ...wavesByYear,
-      resolve: (row) => row.year,
+      resolve: lookup(wavesByYear, (row) => row.year),
     }),
   }),
 });

@@ -5,6 +5,7 @@ import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, Qualifier } from '../../graphql/common.ts';
 import type { Context } from '../../graphql/context.ts';
+import { byParent, lookup } from '../../graphql/loaders.ts';
 import { compositeKey, parseCompositeKey } from '../../graphql/node.ts';
 import { ReleaseType } from '../../graphql/provenance.ts';
 import { Recall } from './prevalence.ts';
@@ -237,11 +238,10 @@ const TrendType = builder.node(builder.objectRef<Trend>('PrevalenceTrend'), {
   id: { resolve: trendKey },
   loadMany: loadTrendsByKey,
   fields: (t) => ({
-    substance: t.loadable({
+    substance: t.field({
       type: SubstanceType,
       description: 'The substance.',
-      ...substancesByCode,
-      resolve: (trend) => trend.substanceCode,
+      resolve: lookup(substancesByCode, (trend) => trend.substanceCode),
     }),
     recall: t.field({ type: Recall, description: 'The recall period.', resolve: (trend) => trend.recall }),
     points: t.field({
@@ -305,14 +305,17 @@ builder.queryFields((t) => ({
 }));
 
 builder.objectField(SubstanceType, 'prevalenceTrends', (t) =>
-  t.loadableGroup({
-    type: TrendType,
+  t.field({
+    type: [TrendType],
     description: "Trend tests of this substance's prevalence.",
     args: trendArgs,
     // Every substance at one path shares the arguments: one load for all of them.
-    byPath: true,
-    load: (substances: string[], ctx, args) => loadTrends(ctx, substances, args.recall ?? undefined, args.asOf),
-    group: (trend) => trend.substanceCode,
-    resolve: (substance) => substance.code,
+    resolve: byParent(
+      async (substances: readonly string[], ctx, args: { recall?: Trend['recall'][] | null; asOf?: Date | null }) => {
+        const trends = await loadTrends(ctx, [...substances], args.recall ?? undefined, args.asOf);
+        return substances.map((code) => trends.filter((trend) => trend.substanceCode === code));
+      },
+      (substance) => substance.code,
+    ),
   }),
 );

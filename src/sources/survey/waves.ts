@@ -1,18 +1,16 @@
 import type { SurveyWave } from '../../db/generated/prisma/client.ts';
 import { builder } from '../../graphql/builder.ts';
 import { langArgs } from '../../graphql/common.ts';
-import type { Context } from '../../graphql/context.ts';
+import type { BatchLoad } from '../../graphql/loaders.ts';
 import { compositeKey, parseCompositeKey } from '../../graphql/node.ts';
 
-/** Options for `t.loadable` fields: the latest published method facts per survey year (one statement per request). */
-export const wavesByYear = {
-  load: async (years: number[], ctx: Context): Promise<(SurveyWave | null)[]> => {
-    const waves = await ctx.prisma.surveyWave.findMany({
-      where: { year: { in: years }, release: { withdrawnAt: null } },
-      orderBy: [{ release: { publishedAt: 'desc' } }, { release: { createdAt: 'desc' } }],
-    });
-    return years.map((year) => waves.find((wave) => wave.year === year) ?? null);
-  },
+/** For `lookup` fields: the latest published method facts per survey year (one statement per path); null for a year without. */
+export const wavesByYear: BatchLoad<number, SurveyWave | null> = async (years, ctx) => {
+  const waves = await ctx.prisma.surveyWave.findMany({
+    where: { year: { in: [...years] }, release: { withdrawnAt: null } },
+    orderBy: [{ release: { publishedAt: 'desc' } }, { release: { createdAt: 'desc' } }],
+  });
+  return years.map((year) => waves.find((wave) => wave.year === year) ?? null);
 };
 
 export const SurveyWaveType = builder.prismaNode('SurveyWave', {

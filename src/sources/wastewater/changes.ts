@@ -3,6 +3,7 @@ import type { Release, WastewaterAggregate, WastewaterChange } from '../../db/ge
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION } from '../../graphql/common.ts';
 import type { Context } from '../../graphql/context.ts';
+import { lookup } from '../../graphql/loaders.ts';
 import { compositeKey, parseCompositeKey } from '../../graphql/node.ts';
 import { ReleaseType } from '../../graphql/provenance.ts';
 import { metabolitesByCode, sitesByCode, WastewaterMetaboliteType, WastewaterSiteType } from './sites.ts';
@@ -59,17 +60,15 @@ const WastewaterChangeType = builder.node(builder.objectRef<Change>('WastewaterC
   id: { resolve: changeKey },
   loadMany: loadChanges,
   fields: (t) => ({
-    site: t.loadable({
+    site: t.field({
       type: WastewaterSiteType,
       description: 'The site.',
-      ...sitesByCode,
-      resolve: (c) => c.siteCode,
+      resolve: lookup(sitesByCode, (c) => c.siteCode),
     }),
-    metabolite: t.loadable({
+    metabolite: t.field({
       type: WastewaterMetaboliteType,
       description: 'The metabolite.',
-      ...metabolitesByCode,
-      resolve: (c) => c.metaboliteCode,
+      resolve: lookup(metabolitesByCode, (c) => c.metaboliteCode),
     }),
     yearCurrent: t.exposeInt('yearCurrent', { description: 'The later year.' }),
     yearPrevious: t.exposeInt('yearPrevious', {
@@ -108,11 +107,10 @@ const WastewaterAggregateType = builder.node(builder.objectRef<Aggregate>('Waste
   id: { resolve: aggregateKey },
   loadMany: loadAggregates,
   fields: (t) => ({
-    metabolite: t.loadable({
+    metabolite: t.field({
       type: WastewaterMetaboliteType,
       description: 'The metabolite.',
-      ...metabolitesByCode,
-      resolve: (a) => a.metaboliteCode,
+      resolve: lookup(metabolitesByCode, (a) => a.metaboliteCode),
     }),
     year: t.exposeInt('year', { description: 'Year.' }),
     value: t.exposeFloat('value', { description: 'The aggregated value, unrounded as published.' }),

@@ -4,7 +4,8 @@ import { RegionType } from '../../dimensions/region.ts';
 import { SubstanceType, substancesByCode } from '../../dimensions/substance.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AS_OF_DESCRIPTION, describedEnum, labelled } from '../../graphql/common.ts';
-import { byParent, loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { loadByParent, parentCodesKey, queryCube } from '../../graphql/cube-fields.ts';
+import { byParent, lookup } from '../../graphql/loaders.ts';
 import { Observation, type ObservationShape, observationNode, unitField } from '../../graphql/observation.ts';
 import { wastewaterCube } from './cubes.ts';
 import {
@@ -78,24 +79,21 @@ export const WastewaterObservation = builder.node(builder.objectRef<LoadRow>('Wa
   isTypeOf: (row) => typeof row === 'object' && row !== null && 'siteCode' in row,
   fields: (t) => ({
     unit: unitField(t, 'MG_PER_1000_PER_DAY'),
-    site: t.loadable({
+    site: t.field({
       type: WastewaterSiteType,
       description: 'The treatment plant.',
-      ...sitesByCode,
-      resolve: (row) => row.siteCode,
+      resolve: lookup(sitesByCode, (row) => row.siteCode),
     }),
     country: t.exposeString('countryCode', { description: 'Country code as EUDA publishes it.' }),
-    metabolite: t.loadable({
+    metabolite: t.field({
       type: WastewaterMetaboliteType,
       description: 'What was measured (e.g. benzoylecgonine for cocaine).',
-      ...metabolitesByCode,
-      resolve: (row) => row.metaboliteCode,
+      resolve: lookup(metabolitesByCode, (row) => row.metaboliteCode),
     }),
-    substance: t.loadable({
+    substance: t.field({
       type: SubstanceType,
       description: 'The substance the metabolite indicates.',
-      ...substancesByCode,
-      resolve: (row) => row.substanceCode,
+      resolve: lookup(substancesByCode, (row) => row.substanceCode),
     }),
     campaign: t.field({
       type: WastewaterCampaign,
